@@ -1,0 +1,93 @@
+# Kindred: `make run` and `make test` are all a newcomer needs (README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+DEV := DEBUG=true
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kindred
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint check-migrations check-deploy i18n-check messages test-sqlite test-postgres \
+	test-browser bench lock worker clean
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var:
+	@mkdir -p var
+
+## make run: install, migrate, load the demo program (once), serve on http://127.0.0.1:8000
+run: $(VENV)/.runtime | var
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py load_demo --if-empty
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## make worker: the background task worker (production uses TASKS_BACKEND=database)
+worker: $(VENV)/.runtime
+	$(PY) manage.py db_worker
+
+## make test: lint, migrations check, translations, deploy check, suite on SQLite and PostgreSQL, browser tests
+test: lint check-migrations i18n-check check-deploy test-sqlite test-postgres test-browser
+	@echo "make test: all checks passed"
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: $(VENV)/.dev
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.dev
+	$(PY) scripts/check_deploy.py
+
+i18n-check: $(VENV)/.dev
+	$(PY) scripts/check_translations.py
+
+## make messages: refresh every app's Spanish catalogue and compile it
+messages: $(VENV)/.dev
+	$(PY) scripts/check_translations.py --update-only
+
+test-sqlite: $(VENV)/.dev
+	$(PYTEST) -n 2 -m "not browser" -q
+
+test-postgres: $(VENV)/.dev
+	@if $(PY) scripts/pg_reachable.py "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -n 2 -m "not browser" -q; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL): under CI that is a failure."; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL run SKIPPED."; \
+	fi
+
+test-browser: $(VENV)/.dev node_modules/.installed
+	$(PYTEST) -m browser -q -p no:xdist --screenshot only-on-failure --output var/test-artifacts
+
+## make bench: benchmarks, each printed as a ratio to a baseline measured in the same run
+bench: $(VENV)/.dev
+	$(PY) bench/run.py
+
+## make lock: re-pin requirements*.txt from requirements*.in
+lock:
+	rm -rf /tmp/kindred-lock && $(PYTHON) -m venv /tmp/kindred-lock
+	/tmp/kindred-lock/bin/pip install --quiet -r requirements.in
+	(echo "# Pinned runtime dependencies (generated from requirements.in by 'make lock')."; \
+	 /tmp/kindred-lock/bin/pip freeze | grep -v '^pip==') > requirements.txt
+	/tmp/kindred-lock/bin/pip install --quiet -r requirements-dev.in
+	(echo "# Pinned test and development tools (generated from requirements-dev.in by 'make lock')."; \
+	 echo "-r requirements.txt"; \
+	 /tmp/kindred-lock/bin/pip freeze | grep -v -i -x -F -f <(grep -v '^#' requirements.txt)) > requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) node_modules var/static

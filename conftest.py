@@ -1,0 +1,66 @@
+import os
+
+import pytest
+
+from kindred.core.testing.personas import World, build_world
+
+# Django's live server runs beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _browser_unavailable(reason: str) -> None:
+    # Under CI a skipped browser run is a failure, not a pass.
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not os.path.exists(CHROMIUM):
+        _browser_unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def axe(context: object) -> object:
+    from kindred.core.testing.browser import AXE_PATH, install_axe
+
+    if not AXE_PATH.exists():
+        _browser_unavailable(f"{AXE_PATH} is missing (npm ci)")
+    return install_axe(context)
+
+
+@pytest.fixture
+def page(axe: object, page: object) -> object:
+    """Every page a browser test reaches is checked by axe-core (serious/critical fail)."""
+    from kindred.core.testing.browser import settle_axe
+
+    yield page
+    settle_axe(page)
+    blocking = axe.blocking()  # type: ignore[attr-defined]
+    assert axe.checked, "axe-core checked no page"  # type: ignore[attr-defined]
+    assert not blocking, "accessibility violations:\n" + "\n".join(blocking)

@@ -1,0 +1,73 @@
+"""Journeys in a real browser: sign in, switch language, manage members, sign out."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from kindred.core.testing.personas import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password (required)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_it_signs_in_switches_language_and_signs_out(page, live_server) -> None:
+    build_world()
+    page.goto(live_server.url + "/")
+    assert "/accounts/login/" in page.url
+    # The sign-in page offers both languages.
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    assert page.get_by_role("heading", name="Inicia sesión en Kindred").is_visible()
+    page.get_by_label("Language").select_option("en")
+    page.get_by_role("button", name="Cambiar idioma").click()
+
+    sign_in(page, live_server, "coordinator@a.test")
+    assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible()
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    assert page.get_by_role("heading", name=re.compile("Bienvenida|Bienvenido")).is_visible()
+
+    page.get_by_role("button", name="Cerrar sesión").click()
+    assert page.get_by_role("heading", name="Has cerrado sesión").is_visible()
+    page.goto(live_server.url + "/program/members/")
+    assert "/accounts/login/" in page.url
+
+
+def test_it_invites_a_member_who_joins_and_is_then_deactivated(page, live_server, browser) -> None:
+    build_world()
+    sign_in(page, live_server, "coordinator@a.test")
+    page.get_by_role("link", name="Members").first.click()
+    page.get_by_label("E-mail").fill("new.partner@a.test")
+    page.get_by_label("Role (required)").select_option("mentor")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("Invitation sent to new.partner@a.test").is_visible()
+
+    link = re.search(r"http://\S+/accounts/invitation/\S+/", mail.outbox[-1].body).group(0)
+    newcomer = browser.new_context().new_page()
+    newcomer.goto(link)
+    newcomer.get_by_label("Full name").fill("Maria Lopez")
+    newcomer.get_by_label("Password (required)", exact=True).fill("short")
+    newcomer.get_by_label("Password again (required)").fill("short")
+    newcomer.get_by_role("button", name="Accept the invitation").click()
+    assert newcomer.get_by_text("at least 12 characters").first.is_visible()
+    newcomer.get_by_label("Password (required)", exact=True).fill(PASSWORD)
+    newcomer.get_by_label("Password again (required)").fill(PASSWORD)
+    newcomer.get_by_role("button", name="Accept the invitation").click()
+    assert newcomer.get_by_role("heading", name=re.compile("Welcome, Maria")).is_visible()
+
+    page.reload()
+    row = page.get_by_role("row", name=re.compile("Maria Lopez"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Deactivate").click()
+    assert page.get_by_text("Maria Lopez no longer has access").is_visible()
+
+    # Her session ended at once: the next page sends her to sign in.
+    newcomer.goto(live_server.url + "/")
+    assert "/accounts/login/" in newcomer.url

@@ -1,0 +1,136 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash, views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kindred.accounts.forms import AcceptInvitationForm, LoginForm, ProfileForm, QueuedPasswordResetForm
+from kindred.accounts.models import Invitation, SessionRecord, User
+from kindred.accounts.throttle import is_throttled
+from kindred.audit.log import record
+from kindred.lib.http import client_address
+from kindred.programs.services import invitation_accept
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = request.POST.get("username", "")
+        if is_throttled(email=email, ip=client_address(request)):
+            record(action="accounts.login.throttled", request=request, actor_label=email.strip())
+            response = render(
+                request,
+                self.template_name,
+                {
+                    "form": self.get_form_class()(request),
+                    "throttled": True,
+                    "next": self.get_redirect_url(),
+                },
+                status=429,
+            )
+            response["Retry-After"] = "900"
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        form.user.end_sessions()
+        record(action="accounts.password.reset", request=self.request, actor=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(request.POST or None, instance=user, prefix="profile")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(action="accounts.user.changed", request=request, obj=user, fields=form.changed_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # Every other session of this person ends; this one continues under a new key.
+        keep = request.session.session_key
+        others = SessionRecord.objects.filter(user=user).exclude(session_key=keep)
+        Session.objects.filter(session_key__in=others.values("session_key")).delete()
+        others.delete()
+        update_session_auth_hash(request, user)
+        SessionRecord.objects.update_or_create(
+            session_key=request.session.session_key, defaults={"user": user}
+        )
+        record(action="accounts.password.changed", request=request, obj=user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    pending = Invitation.find_pending(token)
+    if pending is None:
+        record(action="accounts.invitation.invalid", request=request)
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=pending.email).first()
+    form = AcceptInvitationForm(request.POST or None, existing_user=existing, email=pending.email)
+    if request.method == "POST" and form.is_valid():
+        user = invitation_accept(
+            invitation=pending,
+            full_name=form.cleaned_data.get("full_name", ""),
+            password=form.cleaned_data["password1"],
+            request=request,
+        )
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(program)s.") % {"program": pending.program.name})
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": pending, "form": form, "existing": existing},
+    )

@@ -1,0 +1,105 @@
+from datetime import datetime, time
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from kindred.audit.log import record
+from kindred.audit.models import AuditEvent
+from kindred.lib.spreadsheets import csv_response
+from kindred.programs.access import program_required
+from kindred.programs.permissions import Cap
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), required=False, max_length=100)
+    actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=254)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("Object number"), required=False, max_length=64)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        data = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        if data.get("action"):
+            events = events.filter(action__startswith=data["action"])
+        if data.get("actor"):
+            events = events.filter(actor_label__icontains=data["actor"])
+        if data.get("object_type"):
+            events = events.filter(object_type=data["object_type"])
+        if data.get("object_id"):
+            events = events.filter(object_id=data["object_id"])
+        if data.get("date_from"):
+            events = events.filter(at__gte=datetime.combine(data["date_from"], time.min, tz))
+        if data.get("date_to"):
+            events = events.filter(at__lte=datetime.combine(data["date_to"], time.max, tz))
+        return events
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+    events = AuditEvent.objects.for_program(request.program.pk)  # type: ignore[attr-defined]
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        events = form.filter(events)
+    elif form.is_bound:
+        events = events.none()
+    return form, events
+
+
+@program_required(Cap.AUDIT_VIEW)
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "program": request.program},  # type: ignore[attr-defined]
+    )
+
+
+@program_required(Cap.AUDIT_VIEW)
+@require_GET
+def event_export(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    record(
+        action="audit.events.exported",
+        request=request,
+        program=request.program,  # type: ignore[attr-defined]
+        detail={"filters": {k: v for k, v in request.GET.items() if v}},
+    )
+    rows = (
+        (
+            e.at.isoformat(),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            " ".join(e.fields),
+            e.ip or "",
+        )
+        for e in events.order_by("at", "id").iterator(chunk_size=2000)
+    )
+    return csv_response(
+        "audit.csv",
+        ["at_utc", "who", "action", "object_type", "object_id", "fields", "client_address"],
+        rows,
+    )

@@ -1,0 +1,48 @@
+from functools import cache
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from kindred.core.nav import NavItem
+from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities
+from kindred.programs.models import Program
+
+
+@cache
+def all_nav_items() -> list[NavItem]:
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kindred."):
+            continue
+        try:
+            module = import_module(f"{config.name}.nav")
+        except ModuleNotFoundError:
+            continue
+        items.extend(getattr(module, "NAV_ITEMS", []))
+    return sorted(items, key=lambda item: item.order)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    caps = capabilities(user)
+    held = set().union(*caps.values()) if caps else set()
+    nav = []
+    for item in all_nav_items():
+        if item.capability is not None and item.capability not in held:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        nav.append(
+            {"label": item.label, "url": url, "current": request.path == url or (
+                url != "/" and request.path.startswith(url))}
+        )
+    programs = list(Program.objects.filter(pk__in=caps).only("id", "name")) if len(caps) > 1 else []
+    current_id = request.session.get(SESSION_PROGRAM_KEY)
+    return {"nav_items": nav, "switch_programs": programs, "current_program_id": current_id}

@@ -1,0 +1,138 @@
+"""The demo program: a living, clearly fictional program a newcomer can explore.
+
+`manage.py load_demo` builds the organization, program and one person per role here, then calls
+`load(ctx)` in every Kindred app's `demo.py` (in INSTALLED_APPS order). Each app's loader must be
+idempotent: running the command again must not duplicate anything.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, TextIO
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+
+from kindred.accounts.models import User
+from kindred.programs.models import (
+    Membership,
+    Organization,
+    OrganizationMembership,
+    OrganizationRole,
+    Program,
+    Role,
+)
+
+DEMO_DOMAIN = "demo.kindred.test"
+
+
+@dataclass
+class DemoContext:
+    organization: Organization
+    program: Program
+    users: dict[str, User]
+    password: str
+    stdout: TextIO | None = None
+    other_organization: Organization | None = None
+    other_program: Program | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(text + "\n")
+
+
+# (key, full name, language, program role or None, organization role or None)
+DEMO_PEOPLE = [
+    ("coordinator", "Rosa Delgado", "en", Role.COORDINATOR, None),
+    ("supervisor", "Dr. Naomi Whitfield", "en", Role.SUPERVISOR, None),
+    ("mentor", "Keisha Brown", "en", Role.MENTOR, None),
+    ("referrer", "Tom Okafor", "en", Role.REFERRER, None),
+    ("evaluator", "Priya Raman", "en", Role.EVALUATOR, None),
+    ("admin", "Alan Mercer", "en", None, OrganizationRole.ADMIN),
+    ("curator", "Lucía Fernández", "es", None, OrganizationRole.CURATOR),
+]
+
+
+def _user(email: str, full_name: str, language: str, password: str) -> User:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, full_name=full_name, language=language)
+    return user
+
+
+@transaction.atomic
+def build_base(*, password: str, stdout: TextIO | None = None) -> DemoContext:
+    organization, _ = Organization.objects.get_or_create(
+        slug="riverbend-childrens",
+        defaults={"name": "Riverbend Children's Hospital (demo)", "kind": Organization.Kind.HOSPITAL},
+    )
+    program, _ = Program.objects.get_or_create(
+        slug="riverbend-family-partners",
+        defaults={
+            "organization": organization,
+            "name": "Riverbend Family Partner Program",
+            "scope": Program.Scope.HOSPITAL_WIDE,
+            "offers_one_to_one": True,
+            "offers_groups": True,
+            "offers_virtual": True,
+            "mentor_title": "Family Partner",
+            "mentor_title_es": "Compañera de Familia",
+            "languages": ["en", "es"],
+            "first_contact_target_hours": 48,
+            "accepts_outside_referrals": True,
+        },
+    )
+    other_org, _ = Organization.objects.get_or_create(
+        slug="lakeside-p2p",
+        defaults={"name": "Lakeside Parent to Parent (demo)", "kind": Organization.Kind.COMMUNITY},
+    )
+    other_program, _ = Program.objects.get_or_create(
+        slug="lakeside-parent-to-parent",
+        defaults={
+            "organization": other_org,
+            "name": "Lakeside Parent to Parent",
+            "scope": Program.Scope.COMMUNITY,
+            "offers_one_to_one": True,
+            "offers_groups": True,
+            "mentor_title": "Support Parent",
+            "mentor_title_es": "Padre/Madre de Apoyo",
+            "languages": ["en", "es", "vi"],
+        },
+    )
+    users: dict[str, User] = {}
+    for key, name, language, role, org_role in DEMO_PEOPLE:
+        user = _user(f"{key}@{DEMO_DOMAIN}", name, language, password)
+        users[key] = user
+        if role:
+            Membership.objects.get_or_create(user=user, program=program, role=role)
+        if org_role:
+            OrganizationMembership.objects.get_or_create(
+                user=user, organization=organization, role=org_role
+            )
+    lakeside = _user(f"lakeside-coordinator@{DEMO_DOMAIN}", "Mai Nguyen", "en", password)
+    Membership.objects.get_or_create(user=lakeside, program=other_program, role=Role.COORDINATOR)
+    users["lakeside_coordinator"] = lakeside
+    return DemoContext(
+        organization=organization,
+        program=program,
+        users=users,
+        password=password,
+        stdout=stdout,
+        other_organization=other_org,
+        other_program=other_program,
+    )
+
+
+def load(*, stdout: TextIO | None = None) -> DemoContext:
+    ctx = build_base(password=settings.KINDRED_DEMO_PASSWORD, stdout=stdout)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kindred.") or config.name == "kindred.core":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError:
+            continue
+        with transaction.atomic():
+            module.load(ctx)
+    return ctx

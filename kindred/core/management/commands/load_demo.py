@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from kindred.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo program (idempotent: safe to run again) and print the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only load when the database has no organization yet.",
+        )
+        parser.add_argument("--quiet-logins", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from kindred.programs.models import Organization
+
+        if options["if_empty"] and Organization.objects.exists() and not Organization.objects.filter(
+            slug="riverbend-childrens"
+        ).exists():
+            self.stdout.write("The database has its own programs: the demo is not loaded.")
+            return
+        ctx = demo.load(stdout=self.stdout)
+        if options["quiet_logins"]:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Kindred demo: http://127.0.0.1:8000"))
+        self.stdout.write(f"Every demo login uses the password: {ctx.password}")
+        for key, user in ctx.users.items():
+            self.stdout.write(f"  {key:<22} {user.email}")

@@ -1,0 +1,96 @@
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from kindred.lib.http import safe_next
+from kindred.programs.access import capabilities
+from kindred.programs.models import Membership, OrganizationMembership
+
+
+def _home_cards(request: HttpRequest) -> list[Any]:
+    """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`."""
+    cards: list[Any] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kindred."):
+            continue
+        try:
+            module = import_module(f"{config.name}.home")
+        except ModuleNotFoundError:
+            continue
+        cards.extend(module.home_cards(request))
+    return cards
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user, is_active=True, program__is_active=True)
+        .select_related("program", "program__organization")
+        .order_by("program__name", "role")
+    )
+    org_roles = OrganizationMembership.objects.filter(
+        user=request.user, is_active=True
+    ).select_related("organization")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "org_roles": org_roles,
+            "has_programs": bool(capabilities(request.user)),
+            "cards": _home_cards(request),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+
+
+@never_cache
+@require_GET
+def healthz_live(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers (no database). Also the benchmark's trivial view."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    response = redirect(safe_next(request, "/"))
+    if language not in dict(settings.LANGUAGES):
+        return response
+    translation.activate(language)
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """A health system, hospital, practice or community family organization."""
+
+    class Kind(models.TextChoices):
+        HEALTH_SYSTEM = "health_system", _("Health system")
+        HOSPITAL = "hospital", _("Hospital")
+        PRACTICE = "practice", _("Pediatric practice")
+        COMMUNITY = "community", _("Community family organization")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def visible_to(self, user: object, capability: str) -> "ProgramQuerySet":
+        from kindred.programs.access import program_ids_with
+
+        return self.filter(pk__in=program_ids_with(user, capability))
+
+
+class Program(models.Model):
+    """A parent-to-parent peer support program run by an organization."""
+
+    class Scope(models.TextChoices):
+        HOSPITAL_WIDE = "hospital_wide", _("Hospital-wide")
+        UNIT = "unit", _("Unit or department")
+        CLINIC = "clinic", _("Clinic")
+        COMMUNITY = "community", _("Community")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    offers_one_to_one = models.BooleanField(_("offers one-to-one support"), default=True)
+    offers_groups = models.BooleanField(_("offers support groups"), default=False)
+    offers_virtual = models.BooleanField(_("offers virtual peer support"), default=False)
+    mentor_title = models.CharField(
+        _("title for mentors"),
+        max_length=60,
+        default="Parent Mentor",
+        help_text=_('What this program calls its mentors, e.g. "Family Partner".'),
+    )
+    mentor_title_es = models.CharField(
+        _("title for mentors in Spanish"),
+        max_length=60,
+        blank=True,
+        help_text=_('e.g. "Compañera de Familia". Left empty, the English title is used.'),
+    )
+    languages = models.JSONField(
+        _("languages served"),
+        default=list,
+        blank=True,
+        help_text=_("Language codes, e.g. en, es."),
+    )
+    first_contact_target_hours = models.PositiveIntegerField(
+        _("first-contact target (hours)"),
+        default=48,
+        help_text=_("P2P practice: first contact with a referred family within 24–48 hours."),
+    )
+    accepts_outside_referrals = models.BooleanField(
+        _("accepts referrals from other organizations"), default=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_contact_target_hours__gte=1)
+                & models.Q(first_contact_target_hours__lte=24 * 30),
+                name="programs_program_first_contact_target_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def mentor_title_for(self, language: str) -> str:
+        if language == "es" and self.mentor_title_es:
+            return self.mentor_title_es
+        return self.mentor_title
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MENTOR = "mentor", _("Mentor")
+    REFERRER = "referrer", _("Referrer")
+    EVALUATOR = "evaluator", _("Evaluator")
+
+
+class OrganizationRole(models.TextChoices):
+    ADMIN = "admin", _("Organization administrator")
+    CURATOR = "curator", _("Directory curator")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A person's role in a program. One person may hold several roles, in several programs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="programs_membership_one_role_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="programs_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.program}"
+
+    def change_role(self, *, role: str) -> None:
+        with transaction.atomic():
+            locked = Membership.objects.select_for_update().get(pk=self.pk)
+            if Membership.objects.filter(
+                user_id=locked.user_id, program_id=locked.program_id, role=role
+            ).exclude(pk=locked.pk).exists():
+                raise ValueError("This person already has that role in this program.")
+            locked.role = role
+            locked.changed_at = timezone.now()
+            locked.save(update_fields=["role", "changed_at"])
+            self.role = locked.role
+
+
+class OrganizationMembership(models.Model):
+    """Organization-wide roles: administrator (programs and members), directory curator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organization_memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=OrganizationRole.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                name="programs_organizationmembership_one_role_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organization}"

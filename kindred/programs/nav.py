@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from kindred.core.nav import NavItem
+from kindred.programs.permissions import Cap
+
+NAV_ITEMS = [
+    NavItem(_("Members"), "programs:members", Cap.MEMBERS_MANAGE, order=80),
+    NavItem(_("Program settings"), "programs:settings", Cap.PROGRAM_MANAGE, order=85),
+]

@@ -1,0 +1,105 @@
+"""The permission matrix: which role may do what in a program (docs/permissions.md).
+
+Capabilities are plain strings `<area>.<verb>`. A role's capabilities apply only inside the
+program where the person holds that role; organization roles apply to every program of their
+organization. Access helpers (kindred.programs.access) are the only readers of this table.
+"""
+
+from kindred.programs.models import OrganizationRole, Role
+
+
+class Cap:
+    # Program and people
+    PROGRAM_VIEW = "program.view"
+    PROGRAM_MANAGE = "program.manage"
+    MEMBERS_MANAGE = "members.manage"
+    AUDIT_VIEW = "audit.view"
+    # Families (issue: families, children and consent)
+    FAMILIES_VIEW = "families.view"  # every family of the program
+    FAMILIES_EDIT = "families.edit"
+    FAMILIES_VIEW_MATCHED = "families.view_matched"  # only the families matched to me
+    FAMILIES_IMPORT_EXPORT = "families.import_export"
+    # Referrals
+    REFERRALS_CREATE = "referrals.create"
+    REFERRALS_VIEW_OWN = "referrals.view_own"  # a referrer's own referrals, status only
+    REFERRALS_VIEW = "referrals.view"
+    REFERRALS_MANAGE = "referrals.manage"  # triage, contact attempts, transitions
+    REFERRALS_DASHBOARD = "referrals.dashboard"
+    CASE_CONFERENCE = "referrals.case_conference"
+    # Directory of peer support resources
+    DIRECTORY_VIEW = "directory.view"
+    DIRECTORY_SHARE = "directory.share"
+    DIRECTORY_CURATE = "directory.curate"
+    # Mentors
+    MENTORS_VIEW = "mentors.view"
+    MENTORS_MANAGE = "mentors.manage"  # screening, training, status changes
+    MENTOR_SELF = "mentors.self"  # my own mentor record and home page
+    SUPERVISION = "mentors.supervise"
+    # Evaluation (aggregate, de-identified)
+    REPORTS_VIEW = "reports.view"
+
+
+_COORDINATOR = {
+    Cap.PROGRAM_VIEW,
+    Cap.PROGRAM_MANAGE,
+    Cap.MEMBERS_MANAGE,
+    Cap.AUDIT_VIEW,
+    Cap.FAMILIES_VIEW,
+    Cap.FAMILIES_EDIT,
+    Cap.FAMILIES_IMPORT_EXPORT,
+    Cap.REFERRALS_CREATE,
+    Cap.REFERRALS_VIEW,
+    Cap.REFERRALS_MANAGE,
+    Cap.REFERRALS_DASHBOARD,
+    Cap.CASE_CONFERENCE,
+    Cap.DIRECTORY_VIEW,
+    Cap.DIRECTORY_SHARE,
+    Cap.MENTORS_VIEW,
+    Cap.MENTORS_MANAGE,
+    Cap.SUPERVISION,
+    Cap.REPORTS_VIEW,
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(_COORDINATOR),
+    Role.SUPERVISOR: frozenset(
+        {
+            Cap.PROGRAM_VIEW,
+            Cap.FAMILIES_VIEW,
+            Cap.REFERRALS_VIEW,
+            Cap.REFERRALS_DASHBOARD,
+            Cap.CASE_CONFERENCE,
+            Cap.DIRECTORY_VIEW,
+            Cap.DIRECTORY_SHARE,
+            Cap.MENTORS_VIEW,
+            Cap.SUPERVISION,
+            Cap.REPORTS_VIEW,
+        }
+    ),
+    Role.MENTOR: frozenset(
+        {
+            Cap.PROGRAM_VIEW,
+            Cap.FAMILIES_VIEW_MATCHED,
+            Cap.DIRECTORY_VIEW,
+            Cap.DIRECTORY_SHARE,
+            Cap.MENTOR_SELF,
+        }
+    ),
+    Role.REFERRER: frozenset(
+        {
+            Cap.PROGRAM_VIEW,
+            Cap.REFERRALS_CREATE,
+            Cap.REFERRALS_VIEW_OWN,
+            Cap.DIRECTORY_VIEW,
+            Cap.DIRECTORY_SHARE,
+        }
+    ),
+    Role.EVALUATOR: frozenset({Cap.PROGRAM_VIEW, Cap.REPORTS_VIEW, Cap.DIRECTORY_VIEW}),
+}
+
+ORGANIZATION_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    OrganizationRole.ADMIN: frozenset(
+        {Cap.PROGRAM_VIEW, Cap.PROGRAM_MANAGE, Cap.MEMBERS_MANAGE, Cap.AUDIT_VIEW, Cap.DIRECTORY_VIEW}
+    ),
+    OrganizationRole.CURATOR: frozenset({Cap.PROGRAM_VIEW, Cap.DIRECTORY_VIEW, Cap.DIRECTORY_CURATE}),
+}

@@ -1,0 +1,47 @@
+from kindred.core.testing.walk import SIGNED_IN, Route
+
+MANAGERS = {"coordinator", "admin"}
+# Current-program pages: the outsider manages their own program B there.
+CURRENT_PROGRAM_MANAGERS = MANAGERS | {"outsider"}
+
+
+def setup(world):
+    from kindred.accounts.models import Invitation
+
+    membership = world.program_a.memberships.get(user=world.users["mentor"])
+    world.objects["membership_a"] = membership
+    invitation, _ = Invitation.issue(
+        email="new@a.test", program=world.program_a, role="mentor", invited_by=world.users["coordinator"]
+    )
+    world.objects["invitation_a"] = invitation
+
+
+ROUTES = [
+    Route(
+        "programs:switch",
+        allowed=SIGNED_IN - {"outsider"},
+        method="POST",
+        data=lambda w: {"program": w.program_a.pk},
+    ),
+    Route("programs:settings", allowed=CURRENT_PROGRAM_MANAGERS),
+    Route("programs:members", allowed=CURRENT_PROGRAM_MANAGERS),
+    Route(
+        "programs:member_role",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["membership_a"].pk},
+        data=lambda w: {"role": "supervisor"},
+    ),
+    Route(
+        "programs:member_deactivate",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["membership_a"].pk},
+    ),
+    Route(
+        "programs:invitation_revoke",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["invitation_a"].pk},
+    ),
+]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kindred.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("switch/", views.switch, name="switch"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("members/", views.members, name="members"),
+    path("members/<int:pk>/role/", views.member_role, name="member_role"),
+    path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+]

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindred.accounts.models import Invitation
+from kindred.audit.log import record
+from kindred.lib.http import safe_next
+from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities, program_required
+from kindred.programs.forms import ChangeRoleForm, InviteMemberForm, ProgramSettingsForm
+from kindred.programs.models import Membership, Program
+from kindred.programs.permissions import Cap
+from kindred.programs.services import member_invite, membership_change_role, membership_deactivate
+
+
+def _membership_for(request: HttpRequest, pk: int) -> Membership:
+    """A membership of the current program, which the user may manage."""
+    try:
+        return Membership.objects.select_related("user", "program").get(
+            pk=pk, program=request.program  # type: ignore[attr-defined]
+        )
+    except Membership.DoesNotExist:
+        record(
+            action="programs.membership.access_denied",
+            request=request,
+            object_type="programs.membership",
+            object_id=pk,
+        )
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    try:
+        program_id = int(request.POST.get("program", ""))
+    except ValueError:
+        raise Http404 from None
+    if program_id not in capabilities(request.user):
+        raise Http404
+    request.session[SESSION_PROGRAM_KEY] = program_id
+    return redirect(safe_next(request, "/"))
+
+
+@program_required(Cap.PROGRAM_MANAGE)
+@require_http_methods(["GET", "POST"])
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    form = ProgramSettingsForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                action="programs.program.changed",
+                request=request,
+                program=program,
+                obj=program,
+                fields=[f if f != "languages_text" else "languages" for f in form.changed_data],
+            )
+        messages.success(request, _("Program settings saved."))
+        return redirect("programs:settings")
+    return render(request, "programs/settings.html", {"form": form, "program": program})
+
+
+@program_required(Cap.MEMBERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        role = form.cleaned_data["role"]
+        if Membership.objects.filter(
+            program=program, user__email__iexact=email, role=role, is_active=True
+        ).exists():
+            form.add_error("email", _("This person already has that role in this program."))
+        else:
+            member_invite(
+                program=program, email=email, role=role, invited_by=request.user, request=request
+            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+            return redirect("programs:members")
+    memberships = (
+        Membership.objects.filter(program=program)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "role")
+    )
+    invitations = Invitation.objects.pending().filter(program=program).order_by("-created_at")
+    return render(
+        request,
+        "programs/members.html",
+        {
+            "program": program,
+            "memberships": memberships,
+            "invitations": invitations,
+            "form": form,
+            "role_form": ChangeRoleForm(),
+        },
+    )
+
+
+@program_required(Cap.MEMBERS_MANAGE)
+@require_POST
+def member_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk)
+    form = ChangeRoleForm(request.POST)
+    if not form.is_valid() or not membership.is_active:
+        messages.error(request, _("Choose a role from the list."))
+        return redirect("programs:members")
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot change your own role."))
+        return redirect("programs:members")
+    try:
+        membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user, request=request
+        )
+    except (ValueError, IntegrityError):
+        messages.error(request, _("This person already has that role in this program."))
+        return redirect("programs:members")
+    messages.success(request, _("Role changed for %(name)s.") % {"name": membership.user})
+    return redirect("programs:members")
+
+
+@program_required(Cap.MEMBERS_MANAGE)
+@require_POST
+def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_for(request, pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot deactivate yourself."))
+        return redirect("programs:members")
+    membership_deactivate(membership=membership, by=request.user, request=request)
+    messages.success(
+        request, _("%(name)s no longer has access as %(role)s.") % {
+            "name": membership.user, "role": membership.get_role_display()
+        }
+    )
+    return redirect("programs:members")
+
+
+@program_required(Cap.MEMBERS_MANAGE)
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    invitation = Invitation.objects.pending().filter(pk=pk, program=program).first()
+    if invitation is None:
+        raise Http404
+    from django.utils import timezone
+
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(action="programs.invitation.revoked", request=request, program=program, obj=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("programs:members")

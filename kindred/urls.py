@@ -1,0 +1,20 @@
+"""Kindred's URLs. Each app owns its prefix; a newcomer finds a screen's code by its word."""
+
+from django.urls import include, path
+
+from kindred.api import api
+
+urlpatterns = [
+    path("", include("kindred.core.urls")),
+    path("accounts/", include("kindred.accounts.urls")),
+    path("program/", include("kindred.programs.urls")),
+    path("audit/", include("kindred.audit.urls")),
+    path("families/", include("kindred.families.urls")),
+    path("referrals/", include("kindred.referrals.urls")),
+    path("directory/", include("kindred.directory.urls")),
+    path("mentors/", include("kindred.mentors.urls")),
+    path("api/", api.urls),
+]
+
+handler403 = "kindred.core.errors.permission_denied"
+handler404 = "kindred.core.errors.page_not_found"

@@ -1,0 +1,89 @@
+"""Every user-facing string of every Kindred app must have a Spanish translation.
+
+For each app under kindred/: refresh its catalogue (`makemessages -l es`, which needs GNU
+gettext), fail on any untranslated or fuzzy entry, then compile the catalogues. With
+--update-only it refreshes and compiles without failing, for translators at work.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = sorted(p for p in (ROOT / "kindred").iterdir() if (p / "apps.py").exists())
+ENV = {**os.environ, "DEBUG": "true"}
+
+
+def entries(po_text: str) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for block in re.split(r"\n\s*\n", po_text):
+        lines = [line for line in block.strip().splitlines() if line and not line.startswith("#~")]
+        if not lines:
+            continue
+        entry: dict[str, str] = {"flags": ""}
+        key = None
+        for line in lines:
+            if line.startswith("#,"):
+                entry["flags"] += line
+            elif line.startswith("#"):
+                continue
+            elif line.startswith("msg"):
+                key, _, rest = line.partition(" ")
+                entry[key] = rest.strip()[1:-1]
+            elif line.startswith('"') and key:
+                entry[key] += line.strip()[1:-1]
+        if "msgid" in entry:
+            found.append(entry)
+    return found
+
+
+def problems(po: Path) -> list[str]:
+    bad = []
+    for entry in entries(po.read_text(encoding="utf-8")):
+        if entry["msgid"] == "":
+            continue  # the header
+        translations = [v for k, v in entry.items() if k.startswith("msgstr")]
+        if "fuzzy" in entry["flags"]:
+            bad.append(f"fuzzy: {entry['msgid'][:70]!r}")
+        elif not translations or any(t == "" for t in translations):
+            bad.append(f"untranslated: {entry['msgid'][:70]!r}")
+    return bad
+
+
+def main() -> int:
+    update_only = "--update-only" in sys.argv
+    if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
+        message = "GNU gettext is not installed (apt-get install gettext): translations NOT checked."
+        if os.environ.get("CI") == "true":
+            print(message + " Under CI that is a failure.")
+            return 1
+        print(message)
+        return 0
+    failures = []
+    for app in APPS:
+        (app / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "es",
+             "--no-obsolete", "--add-location", "file", "--ignore", "tests/*"],
+            cwd=app, env=ENV, check=True, capture_output=True,
+        )
+        po = app / "locale" / "es" / "LC_MESSAGES" / "django.po"
+        if po.exists():
+            failures += [f"{app.name}: {p}" for p in problems(po)]
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "compilemessages", "--ignore", ".venv"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True,
+    )
+    if failures and not update_only:
+        print(f"{len(failures)} Spanish translations missing or fuzzy:")
+        print("\n".join(failures))
+        return 1
+    print(f"translations: {len(APPS)} apps checked, {len(failures)} missing")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
