@@ -2,7 +2,8 @@
 
 For each app under kindred/: refresh its catalogue (`makemessages -l es`, which needs GNU
 gettext), fail on any untranslated or fuzzy entry, then compile the catalogues. With
---update-only it refreshes and compiles without failing, for translators at work.
+--update-only it refreshes and compiles without failing, for translators at work; with
+--app NAME it works on that app only.
 """
 
 import os
@@ -55,6 +56,10 @@ def problems(po: Path) -> list[str]:
 
 def main() -> int:
     update_only = "--update-only" in sys.argv
+    apps = APPS
+    if "--app" in sys.argv:
+        wanted = sys.argv[sys.argv.index("--app") + 1]
+        apps = [app for app in APPS if app.name == wanted]
     if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
         message = "GNU gettext is not installed (apt-get install gettext): translations NOT checked."
         if os.environ.get("CI") == "true":
@@ -63,7 +68,7 @@ def main() -> int:
         print(message)
         return 0
     failures = []
-    for app in APPS:
+    for app in apps:
         (app / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "es",
@@ -73,15 +78,15 @@ def main() -> int:
         po = app / "locale" / "es" / "LC_MESSAGES" / "django.po"
         if po.exists():
             failures += [f"{app.name}: {p}" for p in problems(po)]
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "compilemessages", "--ignore", ".venv"],
-        cwd=ROOT, env=ENV, check=True, capture_output=True,
-    )
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "compilemessages"],
+            cwd=app, env=ENV, check=True, capture_output=True,
+        )
     if failures and not update_only:
         print(f"{len(failures)} Spanish translations missing or fuzzy:")
         print("\n".join(failures))
         return 1
-    print(f"translations: {len(APPS)} apps checked, {len(failures)} missing")
+    print(f"translations: {len(apps)} apps checked, {len(failures)} missing")
     return 0
 
 
