@@ -6,7 +6,8 @@ import secrets
 import subprocess
 import sys
 
-base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+# Only what a process needs to run: every Kindred setting at its production default.
+base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "KINDRED_VAR_DIR"}}
 production = {
     **base,
     "DEBUG": "false",

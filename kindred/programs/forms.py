@@ -28,9 +28,6 @@ class ProgramSettingsForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["languages_text"].initial = ", ".join(self.instance.languages or [])
-        self.fields["first_contact_target_hours"].min_value = 1
-        self.fields["first_contact_target_hours"].max_value = 720
-        self.fields["first_contact_target_hours"].widget.attrs.update({"min": 1, "max": 720})
 
     def clean_languages_text(self) -> list[str]:
         raw = self.cleaned_data.get("languages_text", "")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -73,6 +74,7 @@ class Program(models.Model):
     first_contact_target_hours = models.PositiveIntegerField(
         _("first-contact target (hours)"),
         default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
         help_text=_("P2P practice: first contact with a referred family within 24–48 hours."),
     )
     accepts_outside_referrals = models.BooleanField(

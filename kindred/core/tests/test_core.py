@@ -1,0 +1,120 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_it_reports_database_reachability() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_it_reports_an_unreachable_database(monkeypatch) -> None:
+    from django.db.backends.base import base
+
+    def broken(self, *args, **kwargs):
+        raise OperationalError("down")
+
+    monkeypatch.setattr(base.BaseDatabaseWrapper, "cursor", broken)
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_it_sends_security_headers_on_every_response(world) -> None:
+    for client, path in ((Client(), "/accounts/login/"), (world.client("coordinator"), "/")):
+        response = client.get(path)
+        csp = response["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_it_forbids_caching_of_pages_for_signed_in_people(world) -> None:
+    response = world.client("coordinator").get("/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_has_no_inline_script_or_style_in_pages(world) -> None:
+    text = world.client("coordinator").get("/").content.decode()
+    assert "<script>" not in text and " style=" not in text and "<style" not in text
+
+
+def test_it_sends_hsts_and_secure_cookies_over_https() -> None:
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "kindred.test"}
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='kindred.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["31536000", "True", "True", "True", "False"]
+
+
+def test_it_is_clean_under_check_deploy_and_refuses_to_start_without_a_secret_key() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/check_deploy.py"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_a_weak_secret_key_in_production() -> None:
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "django-insecure-short", "DEBUG": "false"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_it_shows_the_home_page_by_role(world, django_assert_max_num_queries) -> None:
+    client = world.client("coordinator")
+    with django_assert_max_num_queries(15):
+        text = client.get("/").content.decode()
+    assert "Program A" in text and "Members" in text and "Audit trail" in text
+    mentor_text = world.client("mentor").get("/").content.decode()
+    assert "Audit trail" not in mentor_text and "Members" not in mentor_text
+
+
+def test_it_tells_a_person_without_programs_what_to_do(db) -> None:
+    from kindred.accounts.models import User
+
+    user = User.objects.create_user("lonely@a.test", "x" * 14, full_name="Lonely")
+    client = Client()
+    client.force_login(user)
+    assert "Ask your program coordinator" in client.get("/").content.decode()
+
+
+def test_it_loads_the_demo_twice_without_duplicates(db) -> None:
+    from django.core.management import call_command
+
+    from kindred.accounts.models import User
+    from kindred.programs.models import Membership, Program
+
+    call_command("load_demo", "--quiet-logins")
+    counts = (User.objects.count(), Program.objects.count(), Membership.objects.count())
+    call_command("load_demo", "--quiet-logins")
+    assert (User.objects.count(), Program.objects.count(), Membership.objects.count()) == counts
+    assert counts[0] >= 8
+
+
+def test_it_serves_the_api_schema_as_openapi_3_1(world) -> None:
+    schema = Client().get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    me = world.client("referrer").get("/api/me").json()
+    assert me["email"] == "referrer@a.test"
+    assert me["roles"] == [{"program_id": world.program_a.pk, "program": "Program A", "role": "referrer"}]
+    assert Client().get("/api/me").status_code == 401
