@@ -1,0 +1,41 @@
+from datetime import date
+from typing import Any
+
+import pytest
+
+from kindred.families.models import Condition, Consent, Family
+from kindred.families.services import family_create
+
+
+def make_family(world: Any, *, program: Any = None, by: Any = None, **overrides: Any) -> Family:
+    caregiver = {
+        "first_name": "Ana",
+        "last_name": "García",
+        "relationship": "mother",
+        "phone": "(312) 555-0142",
+        "email": "ana.garcia@example.test",
+        "preferred_language": "es",
+    }
+    caregiver.update(overrides.pop("caregiver", {}))
+    child = {"first_name": "Mateo", "last_name": "García", "date_of_birth": date(2024, 3, 9)}
+    child.update(overrides.pop("child", {}))
+    return family_create(
+        program=program or world.program_a,
+        caregivers=overrides.pop("caregivers", [caregiver]),
+        children=overrides.pop("children", [child]),
+        by=by or world.coordinator,
+        consents=overrides.pop(
+            "consents", [{"scope": Consent.Scope.CONTACT, "method": Consent.Method.VERBAL}]
+        ),
+        **overrides,
+    )
+
+
+@pytest.fixture
+def family(world: Any) -> Family:
+    return make_family(world)
+
+
+@pytest.fixture
+def down_syndrome(db: None) -> Condition:
+    return Condition.objects.get(program=None, code="Q90.9")
