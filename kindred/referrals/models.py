@@ -1,1 +1,643 @@
-# Models arrive with this app's issue.
+"""Referrals that close the loop.
+
+A Referral is the FHIR ServiceRequest (what was asked, by whom, for which family, with which
+consent) and its Task (who works on it, and its status) in one row: a peer support program
+fulfils each request itself, so the two never diverge. Mapping, for the FHIR intake issue:
+
+    ServiceRequest.requester      -> referred_by (+ referrer_role, referrer_department)
+    ServiceRequest.subject        -> family
+    ServiceRequest.reasonCode     -> reasons;  .note -> looking_for;  .priority -> urgency
+    ServiceRequest.authoredOn     -> received_at;  .identifier -> fhir_service_request_id
+    Task.status / .statusReason   -> status / status_reason (FHIR codes stored as they are)
+    Task.businessStatus           -> step (the program's own steps inside in-progress)
+    Task.owner                    -> program;  .identifier -> fhir_task_id
+    Task.output                   -> referred_out_to (a directory service, by name)
+    Consent (IDSCL, to contact)   -> consent_* fields, and the family's Consent records
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.referrals.status import (
+    CLOSED,
+    OPEN,
+    OUTCOMES,
+    REASON_REQUIRED,
+    SUPPORTED,
+    Reason,
+    Status,
+    Step,
+    TransitionError,
+    can_move,
+)
+
+
+class Source(models.TextChoices):
+    REFERRER = "referrer", _("Referrer in the organization")
+    PARTNER = "partner", _("Partner organization")
+    SELF = "self", _("Family (self-referral)")
+
+
+class ReferralReason(models.TextChoices):
+    NEW_DIAGNOSIS = "new-diagnosis", _("New diagnosis")
+    NICU_DISCHARGE = "nicu-discharge", _("NICU discharge")
+    HOSPITALIZATION = "hospitalization", _("Hospitalization")
+    NEW_TECHNOLOGY = "new-technology", _("New technology at home (e.g. feeding tube)")
+    TRANSITION = "transition", _("Transition (school, adult care)")
+    EMOTIONAL_SUPPORT = "emotional-support", _("Emotional support")
+    INFORMATION = "information", _("Information")
+    GROUP = "group", _("Connect with a group")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    SOON = "soon", _("Soon (within days)")
+    URGENT = "urgent", _("Urgent (family in crisis)")
+
+
+class ReferrerRole(models.TextChoices):
+    SOCIAL_WORKER = "social-worker", _("Social worker")
+    FAMILY_LIAISON = "family-liaison", _("Family liaison")
+    NURSE = "nurse", _("Nurse")
+    PHYSICIAN = "physician", _("Physician")
+    CARE_COORDINATOR = "care-coordinator", _("Care coordinator")
+    OTHER = "other", _("Other")
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbal, in person")
+    PHONE = "phone", _("Verbal, by phone")
+    WRITTEN = "written", _("Written (signed form)")
+    ELECTRONIC = "electronic", _("Electronic (portal or e-mail)")
+    SELF = "self", _("Given by the family on this site")
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: Any) -> "ReferralQuerySet":
+        """Referrals of the programs where the user may see referrals in full."""
+        from kindred.programs.access import program_ids_with
+        from kindred.programs.permissions import Cap
+
+        return self.filter(program_id__in=program_ids_with(user, Cap.REFERRALS_VIEW))
+
+    def sent_by(self, user: Any) -> "ReferralQuerySet":
+        """A referrer's own referrals (status and dates only: see views.mine)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(referred_by=user)
+
+    def open(self) -> "ReferralQuerySet":
+        return self.filter(status__in=OPEN)
+
+    def awaiting_first_contact(self) -> "ReferralQuerySet":
+        return self.filter(
+            status__in=[Status.REQUESTED, Status.ACCEPTED], first_contact_at__isnull=True
+        )
+
+    def overdue(self, now: Any = None) -> "ReferralQuerySet":
+        return self.awaiting_first_contact().filter(due_at__lte=now or timezone.now())
+
+
+class Referral(models.Model):
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("program"),
+    )
+    family = models.ForeignKey(
+        "families.Family",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("family"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_sent",
+        verbose_name=_("referrer"),
+    )
+    referrer_role = models.CharField(
+        _("your role"), max_length=30, choices=ReferrerRole.choices, blank=True
+    )
+    referrer_department = models.CharField(
+        _("your department or specialty"), max_length=120, blank=True
+    )
+    reasons = models.JSONField(_("reasons for referral"), default=list, blank=True)
+    looking_for = models.TextField(_("what the family is looking for"), blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    language = models.CharField(_("family's preferred language"), max_length=8, default="en")
+    # When the referrer knows the age but not the date of birth (kept off the child record).
+    child_age_years = models.PositiveSmallIntegerField(
+        _("child's age in years"), null=True, blank=True
+    )
+    # Consent to be contacted: P2P USA practice, no referral without the parent's permission.
+    consent_to_contact = models.BooleanField(_("the family agrees to be contacted"))
+    consent_obtained_by = models.CharField(_("consent obtained by"), max_length=200)
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=20, choices=ConsentMethod.choices
+    )
+    consent_at = models.DateTimeField(_("consent given on"), default=timezone.now)
+    share_status_with_referrer = models.BooleanField(
+        _("the family agrees that the referrer sees the status"), default=False
+    )
+    notify_referrer = models.BooleanField(_("tell me when the status changes"), default=True)
+    linked_existing_family = models.BooleanField(default=False)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    referred_out_to = models.CharField(_("referred to (resource)"), max_length=200, blank=True)
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_at = models.DateTimeField(_("first contact due"))
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    supported_at = models.DateTimeField(_("matched or in a group"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    fhir_service_request_id = models.CharField(max_length=64, blank=True)
+    fhir_task_id = models.CharField(max_length=64, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("referral")
+        indexes = [
+            models.Index(fields=["program", "status", "due_at"], name="referrals_queue_idx"),
+            models.Index(fields=["program", "received_at"], name="referrals_received_idx"),
+            models.Index(fields=["referred_by", "-received_at"], name="referrals_referrer_idx"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(first_contact_at__isnull=True, escalated_at__isnull=True),
+                name="referrals_escalation_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_to_contact=True),
+                name="referrals_referral_consent_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_obtained_by=""),
+                name="referrals_referral_consent_who_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="referrals_referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(step="") | Q(step__in=Step.values),
+                name="referrals_referral_step_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=REASON_REQUIRED) | ~Q(status_reason=""),
+                name="referrals_referral_reason_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=Source.SELF, referred_by__isnull=True)
+                | (~Q(source=Source.SELF) & Q(referred_by__isnull=False)),
+                name="referrals_referral_referrer_matches_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("received_at")),
+                name="referrals_referral_due_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_age_years__isnull=True) | Q(child_age_years__lte=30),
+                name="referrals_referral_child_age_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=models.F("id")),
+                name="referrals_referral_not_own_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:06d}" if self.pk else "R-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def urgency_badge(self, now: Any = None) -> str:
+        from kindred.referrals.deadlines import urgency_of
+
+        if self.status in CLOSED:
+            return "closed"
+        return urgency_of(self.due_at, self.first_contact_at, now or timezone.now())
+
+    # State changes ----------------------------------------------------------------------
+
+    def _locked(self) -> "Referral":
+        return Referral.objects.select_for_update().get(pk=self.pk)
+
+    def _refresh_from(self, locked: "Referral") -> None:
+        for field in (
+            "status",
+            "step",
+            "status_reason",
+            "status_changed_at",
+            "accepted_at",
+            "supported_at",
+            "closed_at",
+            "first_contact_at",
+            "referred_out_to",
+        ):
+            setattr(self, field, getattr(locked, field))
+
+    def move(
+        self,
+        *,
+        to: str,
+        by: Any,
+        reason: str = "",
+        note: str = "",
+        step: str | None = None,
+        referred_out_to: str = "",
+    ) -> "Transition":
+        """Change the status (and the program's step); one Transition row per change."""
+        if to in REASON_REQUIRED and reason not in Reason.values:
+            raise TransitionError(_("Choose a reason: it is required for this status."))
+        if reason and reason not in Reason.values:
+            raise TransitionError(_("Choose a reason from the list."))
+        with transaction.atomic():
+            locked = self._locked()
+            if not can_move(locked.status, to):
+                raise TransitionError(
+                    _("A referral that is “%(from)s” cannot become “%(to)s”.")
+                    % {"from": Status(locked.status).label, "to": Status(to).label}
+                )
+            now = timezone.now()
+            from_status, from_step = locked.status, locked.step
+            locked.status = to
+            locked.status_changed_at = now
+            locked.status_reason = reason if to in REASON_REQUIRED else ""
+            if to == Status.ACCEPTED and locked.accepted_at is None:
+                locked.accepted_at = now
+            if to == Status.IN_PROGRESS and not locked.step:
+                locked.step = Step.CONTACTING
+            if step is not None:
+                locked.step = step
+            if locked.step == Step.REFERRED_OUT:
+                if not (referred_out_to or locked.referred_out_to):
+                    raise TransitionError(_("Name the resource the family was referred to."))
+                locked.referred_out_to = referred_out_to or locked.referred_out_to
+            if locked.step in SUPPORTED and locked.supported_at is None:
+                locked.supported_at = now
+            if to == Status.COMPLETED and locked.step not in OUTCOMES:
+                raise TransitionError(
+                    _(
+                        "A referral is completed once the family is matched, in a group or referred out."
+                    )
+                )
+            if to in CLOSED:
+                locked.closed_at = now
+            locked.save(
+                update_fields=[
+                    "status",
+                    "step",
+                    "status_reason",
+                    "status_changed_at",
+                    "accepted_at",
+                    "supported_at",
+                    "closed_at",
+                    "referred_out_to",
+                ]
+            )
+            transition = Transition.objects.create(
+                referral=locked,
+                at=now,
+                by=by if getattr(by, "pk", None) else None,
+                from_status=from_status,
+                to_status=to,
+                from_step=from_step,
+                to_step=locked.step,
+                reason=locked.status_reason,
+                note=note,
+            )
+        self._refresh_from(locked)
+        return transition
+
+    def change_step(
+        self, *, step: str, by: Any, note: str = "", referred_out_to: str = ""
+    ) -> "Transition":
+        """The program's own steps, inside in-progress (an outcome step completes nothing by
+        itself: the coordinator completes the referral when the support has started)."""
+        if step not in Step.values:
+            raise TransitionError(_("Choose a step from the list."))
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != Status.IN_PROGRESS:
+                raise TransitionError(_("Steps change only while a referral is in progress."))
+            if locked.step == step:
+                raise TransitionError(_("The referral is already at this step."))
+            if step == Step.REFERRED_OUT and not referred_out_to.strip():
+                raise TransitionError(_("Name the resource the family was referred to."))
+            now = timezone.now()
+            from_step = locked.step
+            locked.step = step
+            if step == Step.REFERRED_OUT:
+                locked.referred_out_to = referred_out_to.strip()
+            if step in SUPPORTED and locked.supported_at is None:
+                locked.supported_at = now
+            locked.status_changed_at = now
+            locked.save(
+                update_fields=["step", "referred_out_to", "supported_at", "status_changed_at"]
+            )
+            transition = Transition.objects.create(
+                referral=locked,
+                at=now,
+                by=by if getattr(by, "pk", None) else None,
+                from_status=locked.status,
+                to_status=locked.status,
+                from_step=from_step,
+                to_step=step,
+                note=note,
+            )
+        self._refresh_from(locked)
+        return transition
+
+    def log_contact_attempt(
+        self, *, by: Any, method: str, outcome: str, at: Any = None, note: str = ""
+    ) -> "ContactAttempt":
+        """Every attempt counts: the first one stops the first-contact clock."""
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status in CLOSED:
+                raise TransitionError(_("This referral is closed: no more contact attempts."))
+            at = at or timezone.now()
+            if at > timezone.now():
+                raise TransitionError(_("A contact attempt cannot be in the future."))
+            attempt = ContactAttempt(
+                referral=locked, by=by, method=method, outcome=outcome, at=at, note=note
+            )
+            attempt.full_clean()
+            attempt.save()
+            if locked.first_contact_at is None or at < locked.first_contact_at:
+                locked.first_contact_at = at
+                locked.save(update_fields=["first_contact_at"])
+        self._refresh_from(locked)
+        return attempt
+
+    def failed_attempts(self) -> int:
+        return self.contact_attempts.exclude(outcome=ContactAttempt.Outcome.REACHED).count()
+
+
+class Transition(models.Model):
+    """One change of status or step: who, when, from, to, why (Healthchecks' Flip)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transitions")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    from_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    to_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_status__in=REASON_REQUIRED)
+                | ~Q(reason="")
+                | Q(from_status=models.F("to_status")),
+                name="referrals_transition_reason_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")) | ~Q(from_step=models.F("to_step")),
+                name="referrals_transition_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status}/{self.from_step} -> {self.to_status}/{self.to_step}"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in-person", _("In person")
+    VIDEO = "video", _("Video call")
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached the family")
+    VOICEMAIL = "voicemail", _("Left a voicemail or message")
+    NO_ANSWER = "no-answer", _("No answer")
+    WRONG_NUMBER = "wrong-number", _("Wrong number or address")
+
+
+class ContactAttempt(models.Model):
+    Method = ContactMethod
+    Outcome = ContactOutcome
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="contact_attempts"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=ContactMethod.values),
+                name="referrals_contactattempt_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ContactOutcome.values),
+                name="referrals_contactattempt_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.at:%Y-%m-%d} {self.outcome}"
+
+
+class SupportWanted(models.TextChoices):
+    ONE_TO_ONE = "one-to-one", _("One-to-one with a mentor")
+    GROUP = "group", _("A support group")
+    BOTH = "both", _("Both")
+    VIRTUAL = "virtual", _("Virtual support")
+
+
+class Intake(models.Model):
+    """What the family wants from a mentor, in the shape the matching issue reads:
+    `criteria` maps a criterion to "must" (a filter) or a weight "high" / "medium" / "low"."""
+
+    class Criterion(models.TextChoices):
+        DIAGNOSIS = "diagnosis", _("Same diagnosis or condition")
+        TREATMENT = "treatment", _("Same kind of treatment")
+        CHILD_AGE = "child-age", _("Child of a similar age")
+        LANGUAGE = "language", _("Speaks our language")
+        CULTURE = "culture", _("Shares our culture or background")
+        GENDER = "gender", _("Gender of the mentor")
+        GEOGRAPHY = "geography", _("Lives near us")
+        FAMILY_SITUATION = "family-situation", _("Similar family situation")
+
+    class Weight(models.TextChoices):
+        MUST = "must", _("Must have")
+        HIGH = "high", _("Very important")
+        MEDIUM = "medium", _("Important")
+        LOW = "low", _("Nice to have")
+
+    SupportWanted = SupportWanted
+
+    class Gender(models.TextChoices):
+        ANY = "", _("No preference")
+        WOMAN = "woman", _("A woman")
+        MAN = "man", _("A man")
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="intake")
+    why_support = models.TextField(_("why the parent wants support"), blank=True)
+    support_wanted = models.CharField(
+        _("support wanted"),
+        max_length=20,
+        choices=SupportWanted.choices,
+        default=SupportWanted.ONE_TO_ONE,
+    )
+    qualities_wanted = models.TextField(_("qualities wanted in a mentor"), blank=True)
+    mentor_language = models.CharField(_("mentor's language"), max_length=8, blank=True)
+    mentor_gender = models.CharField(
+        _("mentor's gender"), max_length=10, choices=Gender.choices, blank=True
+    )
+    preferences = models.TextField(_("other preferences"), blank=True)
+    criteria = models.JSONField(_("what matters in a match"), default=dict, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(support_wanted__in=SupportWanted.values),
+                name="referrals_intake_support_wanted_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"intake of {self.referral_id}"
+
+    def must_haves(self) -> list[str]:
+        return sorted(k for k, v in self.criteria.items() if v == self.Weight.MUST)
+
+
+class ReferralSettings(models.Model):
+    """A program's referral settings beyond the first-contact target (kept on Program)."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="referral_settings"
+    )
+    business_hours_only = models.BooleanField(
+        _("count the first-contact target in business hours"),
+        default=False,
+        help_text=_("Weekdays only, between the opening and closing times below."),
+    )
+    opens_at = models.TimeField(_("opens at"), default="09:00")
+    closes_at = models.TimeField(_("closes at"), default="17:00")
+    unable_to_reach_after = models.PositiveSmallIntegerField(
+        _("failed contact attempts before closing as unable to reach"),
+        default=3,
+        help_text=_("Kindred then offers to close the referral; it never closes it by itself."),
+    )
+    self_referral_open = models.BooleanField(
+        _("families may refer themselves on the public page"), default=True
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="referrals_referralsettings_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(unable_to_reach_after__gte=1) & Q(unable_to_reach_after__lte=20),
+                name="referrals_referralsettings_attempts_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral settings of {self.program_id}"
+
+    @classmethod
+    def for_program(cls, program: Any) -> "ReferralSettings":
+        found = cls.objects.filter(program=program).first()
+        return found or cls(program=program)
+
+
+class Notification(models.Model):
+    """An in-app notice; its text is rendered when read, in the reader's language."""
+
+    class Kind(models.TextChoices):
+        NEW_REFERRAL = "new-referral", _("New referral")
+        STATUS_CHANGED = "status-changed", _("Status changed")
+        OVERDUE = "overdue", _("First contact overdue")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_notifications"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="referrals_notification_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "referral"],
+                condition=Q(kind="overdue"),
+                name="referrals_notification_one_escalation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

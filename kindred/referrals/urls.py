@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kindred.referrals import public, views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.new, name="new"),
+    path("sent/", views.sent, name="sent"),
+    path("sent/<int:pk>/", views.sent_detail, name="sent_detail"),
+    path("queue/", views.queue, name="queue"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/contact-attempt/", views.contact_attempt, name="contact_attempt"),
+    path("<int:pk>/status/", views.transition, name="transition"),
+    path("<int:pk>/step/", views.step, name="step"),
+    path("<int:pk>/intake/", views.intake, name="intake"),
+    path("ask/<slug:slug>/", public.self_refer, name="self_refer"),
+    path("ask/<slug:slug>/thanks/", public.self_thanks, name="self_thanks"),
+]

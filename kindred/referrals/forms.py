@@ -1,0 +1,391 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.families.models import Condition, Language
+from kindred.programs.models import Program
+from kindred.referrals.models import (
+    ConsentMethod,
+    ContactAttempt,
+    Intake,
+    ReferralReason,
+    ReferralSettings,
+    ReferrerRole,
+    Urgency,
+)
+from kindred.referrals.services import ReferredFamily
+from kindred.referrals.status import Reason, Status, Step, allowed_targets
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FamilyFieldsMixin(forms.Form):
+    """Who is referred: the fewest fields that let a program act."""
+
+    caregiver_first_name = forms.CharField(
+        label=_("Parent or caregiver: first name"), max_length=100
+    )
+    caregiver_last_name = forms.CharField(
+        label=_("Parent or caregiver: last name"), max_length=100, required=False
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("A phone number or an e-mail address (at least one)."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=Language.choices, initial=Language.ENGLISH
+    )
+    child_first_name = forms.CharField(label=_("Child: first name"), max_length=100, required=False)
+    child_birth_date = forms.DateField(
+        label=_("Child: date of birth"), required=False, widget=DATE_INPUT
+    )
+    child_age_years = forms.IntegerField(
+        label=_("Or the child's age in years"), required=False, min_value=0, max_value=30
+    )
+    conditions = forms.ModelMultipleChoiceField(
+        label=_("Condition(s)"),
+        queryset=Condition.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_condition = forms.CharField(
+        label=_("Condition, in your words"), max_length=200, required=False
+    )
+
+    def setup_conditions(self, program: Program | None) -> None:
+        queryset = Condition.objects.filter(is_active=True)
+        queryset = (
+            queryset.for_program(program)
+            if program is not None
+            else queryset.filter(program__isnull=True)
+        )
+        self.fields["conditions"].queryset = queryset.order_by("label")
+        self.fields["conditions"].label_from_instance = self._condition_label
+
+    @staticmethod
+    def _condition_label(condition: Condition) -> str:
+        from django.utils.translation import get_language
+
+        return condition.label_for(get_language() or "en")
+
+    def clean_child_birth_date(self) -> Any:
+        value = self.cleaned_data.get("child_birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The child's date of birth cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        no_phone = not (data.get("phone") or "").strip()
+        if no_phone and not (data.get("email") or "").strip() and "email" not in self.errors:
+            self.add_error(
+                "phone",
+                _("Give a phone number or an e-mail address, so the program can reach the family."),
+            )
+        return data
+
+    def referred_family(self) -> ReferredFamily:
+        data = self.cleaned_data
+        return ReferredFamily(
+            caregiver_first_name=data["caregiver_first_name"],
+            caregiver_last_name=data.get("caregiver_last_name", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            language=data["language"],
+            child_first_name=data.get("child_first_name", ""),
+            child_birth_date=data.get("child_birth_date"),
+            child_age_years=data.get("child_age_years"),
+            conditions=list(data.get("conditions") or []),
+            other_condition=data.get("other_condition", ""),
+        )
+
+
+class ReferralForm(FamilyFieldsMixin):
+    """The referrer's one-minute form."""
+
+    field_order = [
+        "program",
+        "caregiver_first_name",
+        "caregiver_last_name",
+        "phone",
+        "email",
+        "language",
+        "child_first_name",
+        "child_birth_date",
+        "child_age_years",
+        "conditions",
+        "other_condition",
+        "reasons",
+        "looking_for",
+        "urgency",
+        "consent_to_contact",
+        "consent_obtained_by",
+        "consent_method",
+        "share_status_with_referrer",
+        "notify_referrer",
+        "referrer_role",
+        "referrer_department",
+    ]
+
+    program = forms.ModelChoiceField(label=_("Refer to"), queryset=Program.objects.none())
+    reasons = forms.MultipleChoiceField(
+        label=_("Reason for referral"),
+        choices=ReferralReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    looking_for = forms.CharField(
+        label=_("What the family is looking for"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("The family agrees that the program contacts them"),
+        required=False,
+        help_text=_("Required: no referral without the parent's permission."),
+    )
+    consent_obtained_by = forms.CharField(label=_("Consent obtained by"), max_length=200)
+    consent_method = forms.ChoiceField(
+        label=_("How the family gave consent"),
+        choices=[c for c in ConsentMethod.choices if c[0] != ConsentMethod.SELF],
+    )
+    share_status_with_referrer = forms.BooleanField(
+        label=_("The family agrees that I see the status of this referral"), required=False
+    )
+    notify_referrer = forms.BooleanField(
+        label=_("E-mail me when the status changes"), required=False, initial=True
+    )
+    referrer_role = forms.ChoiceField(
+        label=_("Your role"), choices=[("", "—"), *ReferrerRole.choices], required=False
+    )
+    referrer_department = forms.CharField(
+        label=_("Your department or specialty"), max_length=120, required=False
+    )
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        if programs.count() == 1:
+            self.fields["program"].initial = programs.first()
+        self.setup_conditions(None)
+
+    def clean_consent_to_contact(self) -> bool:
+        if not self.cleaned_data.get("consent_to_contact"):
+            raise forms.ValidationError(
+                _(
+                    "The family must agree to be contacted: a program never reaches out without "
+                    "the parent's permission."
+                )
+            )
+        return True
+
+
+class SelfReferralForm(FamilyFieldsMixin):
+    """The public page a family fills in for themselves, in their language."""
+
+    looking_for = forms.CharField(
+        label=_("What would help you most right now?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_to_contact = forms.BooleanField(
+        label=_("Yes, the program may call, text or e-mail me about peer support."),
+        required=False,
+    )
+    # Honeypot: people never see or fill it (hidden by CSS, skipped by keyboard and screen
+    # readers); automated submitters usually do.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_conditions(program)
+        self.fields["caregiver_first_name"].label = _("Your first name")
+        self.fields["caregiver_last_name"].label = _("Your last name")
+        self.fields["child_first_name"].label = _("Your child's first name")
+        self.fields["child_birth_date"].label = _("Your child's date of birth")
+        self.fields["child_age_years"].label = _("Or your child's age in years")
+        self.fields["other_condition"].label = _("Your child's condition, in your words")
+        self.fields["conditions"].label = _("Your child's condition(s)")
+
+    def clean_consent_to_contact(self) -> bool:
+        if not self.cleaned_data.get("consent_to_contact"):
+            raise forms.ValidationError(
+                _("Please tick the box: we can only contact you with your permission.")
+            )
+        return True
+
+    def is_bot(self) -> bool:
+        return bool((self.data.get("website") or "").strip())
+
+
+class ContactAttemptForm(forms.ModelForm):
+    class Meta:
+        model = ContactAttempt
+        fields = ["at", "method", "outcome", "note"]
+        widgets = {
+            "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["note"].help_text = _("Private to the program; the referrer never sees it.")
+
+    def clean_at(self) -> Any:
+        value = self.cleaned_data["at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("A contact attempt cannot be in the future."))
+        return value
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", "—"), *Reason.choices],
+        required=False,
+        help_text=_("Required to decline, put on hold, cancel or close without support."),
+    )
+    note = forms.CharField(
+        label=_("Note (private to the program)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        targets = allowed_targets(current)
+        self.fields["to"].choices = [c for c in Status.choices if c[0] in targets]
+
+    def clean(self) -> dict[str, Any]:
+        from kindred.referrals.status import REASON_REQUIRED
+
+        data = super().clean()
+        if data.get("to") in REASON_REQUIRED and not data.get("reason"):
+            self.add_error("reason", _("Choose a reason: it is required for this status."))
+        return data
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
+    referred_out_to = forms.CharField(
+        label=_("Referred to (resource)"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for “Referred to another resource”: the service's name."),
+    )
+    note = forms.CharField(
+        label=_("Note (private to the program)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("step") == Step.REFERRED_OUT
+            and not (data.get("referred_out_to") or "").strip()
+        ):
+            self.add_error("referred_out_to", _("Name the resource the family was referred to."))
+        return data
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "why_support",
+            "support_wanted",
+            "qualities_wanted",
+            "mentor_language",
+            "mentor_gender",
+            "preferences",
+        ]
+        widgets = {
+            "why_support": forms.Textarea(attrs={"rows": 3}),
+            "qualities_wanted": forms.Textarea(attrs={"rows": 2}),
+            "preferences": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor_language"] = forms.ChoiceField(
+            label=_("mentor's language"),
+            choices=[("", _("No preference")), *Language.choices],
+            required=False,
+        )
+        criteria = self.instance.criteria if self.instance and self.instance.pk else {}
+        weights = [("", _("Does not matter")), *Intake.Weight.choices]
+        for value, label in Intake.Criterion.choices:
+            self.fields[f"criterion_{value}"] = forms.ChoiceField(
+                label=label, choices=weights, required=False, initial=criteria.get(value, "")
+            )
+
+    def criteria_fields(self) -> list[Any]:
+        return [self[f"criterion_{value}"] for value in Intake.Criterion.values]
+
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.Meta.fields]
+
+    def save(self, commit: bool = True) -> Intake:
+        intake = super().save(commit=False)
+        intake.criteria = {
+            value: self.cleaned_data[f"criterion_{value}"]
+            for value in Intake.Criterion.values
+            if self.cleaned_data.get(f"criterion_{value}")
+        }
+        if commit:
+            intake.save()
+        return intake
+
+
+class ReferralSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReferralSettings
+        fields = [
+            "business_hours_only",
+            "opens_at",
+            "closes_at",
+            "unable_to_reach_after",
+            "self_referral_open",
+        ]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        return data
+
+
+class DashboardFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must be after the start date."))
+        return data

@@ -1,0 +1,51 @@
+"""The referrals card on the home page: the queue's state for staff, the referrer's shortcuts,
+and the unread notifications (the bell) for everyone who has any."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kindred.programs.access import has_any_capability, program_ids_with
+from kindred.programs.permissions import Cap
+from kindred.referrals.models import Referral
+from kindred.referrals.notifications import unread_count
+
+
+def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    links = []
+    lines = []
+    unread = unread_count(user)
+    staff_programs = program_ids_with(user, Cap.REFERRALS_VIEW)
+    if staff_programs:
+        waiting = Referral.objects.filter(program_id__in=staff_programs)
+        overdue = waiting.overdue().count()
+        new = waiting.awaiting_first_contact().count()
+        lines.append(
+            ngettext(
+                "%(n)d referral waiting for first contact",
+                "%(n)d referrals waiting for first contact",
+                new,
+            )
+            % {"n": new}
+            + " · "
+            + ngettext("%(n)d overdue", "%(n)d overdue", overdue) % {"n": overdue}
+        )
+        links.append({"url": reverse("referrals:queue"), "label": _("Open the referral queue")})
+    if has_any_capability(user, Cap.REFERRALS_CREATE):
+        links.append({"url": reverse("referrals:new"), "label": _("Refer a family")})
+    if has_any_capability(user, Cap.REFERRALS_VIEW_OWN):
+        links.append({"url": reverse("referrals:sent"), "label": _("My referrals")})
+    if not links and not unread:
+        return []
+    links.append(
+        {
+            "url": reverse("referrals:notifications"),
+            "label": ngettext("Notifications: %(n)d unread", "Notifications: %(n)d unread", unread)
+            % {"n": unread},
+        }
+    )
+    return [{"title": _("Referrals"), "text": " ".join(lines), "links": links}]

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+from kindred.core.nav import NavItem
+from kindred.programs.permissions import Cap
+
+NAV_ITEMS = [
+    NavItem(_("Referral queue"), "referrals:queue", Cap.REFERRALS_VIEW, order=20),
+    NavItem(_("Refer a family"), "referrals:new", Cap.REFERRALS_CREATE, order=21),
+    NavItem(_("My referrals"), "referrals:sent", Cap.REFERRALS_VIEW_OWN, order=22),
+    NavItem(_("Referral numbers"), "referrals:dashboard", Cap.REFERRALS_DASHBOARD, order=70),
+]

@@ -1,0 +1,103 @@
+"""The public self-referral page: a family asks for support themselves, in their language.
+
+Protected against automated abuse without a captcha service: a honeypot field (a submission
+that fills it is answered like a success and saves nothing) and a rate limit per client address,
+counted from the audit log (like sign-in throttling), so it holds across server processes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kindred.audit.log import record
+from kindred.audit.models import AuditEvent
+from kindred.lib.http import client_address
+from kindred.programs.models import Program
+from kindred.referrals.forms import SelfReferralForm
+from kindred.referrals.models import ConsentMethod, ReferralSettings, Source
+from kindred.referrals.services import referral_create
+
+SELF_REFERRALS_PER_HOUR = getattr(settings, "REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR", 5)
+ACTIONS = ("referrals.referral.self_submitted", "referrals.referral.self_refused")
+
+
+def _program(slug: str) -> Program:
+    program = Program.objects.filter(slug=slug, is_active=True).first()
+    if program is None or not ReferralSettings.for_program(program).self_referral_open:
+        raise Http404
+    return program
+
+
+def too_many(request: HttpRequest) -> bool:
+    address = client_address(request)
+    if address is None:
+        return False
+    since = timezone.now() - timedelta(hours=1)
+    return (
+        AuditEvent.objects.filter(ip=address, action__in=ACTIONS, at__gte=since).count()
+        >= SELF_REFERRALS_PER_HOUR
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def self_refer(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program(slug)
+    request.no_store = True  # type: ignore[attr-defined]  # a shared computer at a clinic
+    form = SelfReferralForm(request.POST or None, program=program)
+    if request.method == "POST":
+        if too_many(request):
+            return render(
+                request,
+                "referrals/self_refer.html",
+                {"program": program, "form": form, "throttled": True},
+                status=429,
+            )
+        if form.is_bot():
+            record(
+                action="referrals.referral.self_refused",
+                request=request,
+                program=program,
+                detail={"why": "honeypot"},
+            )
+            return redirect("referrals:self_thanks", slug=program.slug)
+        if form.is_valid():
+            try:
+                referral_create(
+                    program=program,
+                    family=form.referred_family(),
+                    source=Source.SELF,
+                    by=None,
+                    consent_to_contact=form.cleaned_data["consent_to_contact"],
+                    consent_obtained_by=_("The family, on the self-referral page"),
+                    consent_method=ConsentMethod.SELF,
+                    looking_for=form.cleaned_data["looking_for"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
+                    form.add_error(field if field in form.fields else None, errors)
+                if not hasattr(exc, "error_dict"):
+                    form.add_error(None, exc.messages)
+            else:
+                record(action="referrals.referral.self_submitted", request=request, program=program)
+                return redirect("referrals:self_thanks", slug=program.slug)
+    return render(request, "referrals/self_refer.html", {"program": program, "form": form})
+
+
+@require_GET
+def self_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program(slug)
+    return render(
+        request,
+        "referrals/self_thanks.html",
+        {
+            "program": program,
+            "hours": program.first_contact_target_hours,
+            "business_hours": ReferralSettings.for_program(program).business_hours_only,
+        },
+    )

@@ -1,0 +1,400 @@
+"""Workflows about referrals that span several models: a referral arrives (creating or
+linking the family record and its consent), changes status, gets a contact attempt."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.audit.log import record
+from kindred.families.consent import consent_record, may
+from kindred.families.duplicates import find_likely_duplicates
+from kindred.families.models import Consent, Family
+from kindred.families.services import family_create
+from kindred.programs.models import Program, Role
+from kindred.referrals.deadlines import BusinessHours, due_at
+from kindred.referrals.models import (
+    ConsentMethod,
+    ContactAttempt,
+    Notification,
+    Referral,
+    ReferralSettings,
+    Source,
+    Transition,
+)
+from kindred.referrals.notifications import notify, program_people
+from kindred.referrals.status import OPEN, Status
+
+# The family app records consent as verbal / written / electronic.
+CONSENT_METHOD_TO_FAMILIES = {
+    ConsentMethod.VERBAL: Consent.Method.VERBAL,
+    ConsentMethod.PHONE: Consent.Method.VERBAL,
+    ConsentMethod.WRITTEN: Consent.Method.WRITTEN,
+    ConsentMethod.ELECTRONIC: Consent.Method.ELECTRONIC,
+    ConsentMethod.SELF: Consent.Method.ELECTRONIC,
+}
+
+# Audit: which referral fields a creation writes (names only, never values).
+CREATED_FIELDS = [
+    "family",
+    "source",
+    "reasons",
+    "looking_for",
+    "urgency",
+    "language",
+    "consent_to_contact",
+    "consent_obtained_by",
+    "consent_method",
+    "share_status_with_referrer",
+    "referrer_role",
+    "referrer_department",
+]
+
+
+@dataclass
+class ReferredFamily:
+    """Who is referred: the caregiver to contact and the child (as little as a program needs)."""
+
+    caregiver_first_name: str
+    caregiver_last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    language: str = "en"
+    child_first_name: str = ""
+    child_birth_date: date | None = None
+    child_age_years: int | None = None
+    conditions: list[Any] = field(default_factory=list)
+    other_condition: str = ""
+
+
+def first_contact_due(program: Program, received: Any) -> Any:
+    settings = ReferralSettings.for_program(program)
+    business = (
+        BusinessHours(start=settings.opens_at, end=settings.closes_at)
+        if settings.business_hours_only
+        else None
+    )
+    return due_at(received, program.first_contact_target_hours, business)
+
+
+def _check(family: ReferredFamily, consent_to_contact: bool) -> None:
+    errors: dict[str, list[str]] = {}
+    if not consent_to_contact:
+        errors["consent_to_contact"] = [
+            _(
+                "The family must agree to be contacted: a program never reaches out without "
+                "the parent's permission."
+            )
+        ]
+    if not family.phone.strip() and not family.email.strip():
+        errors["phone"] = [
+            _("Give a phone number or an e-mail address, so the program can reach the family.")
+        ]
+    if not family.caregiver_first_name.strip():
+        errors["caregiver_first_name"] = [_("Give the caregiver's first name.")]
+    if family.child_birth_date and family.child_birth_date > timezone.localdate():
+        errors["child_birth_date"] = [_("The child's date of birth cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _family_errors(exc: ValidationError) -> ValidationError:
+    """Name the referral form's fields in the family app's errors ("caregivers.0.phone")."""
+    names = {
+        "caregivers.0.first_name": "caregiver_first_name",
+        "caregivers.0.last_name": "caregiver_last_name",
+        "caregivers.0.phone": "phone",
+        "caregivers.0.email": "email",
+        "caregivers.0.preferred_language": "language",
+        "children.0.first_name": "child_first_name",
+        "children.0.date_of_birth": "child_birth_date",
+        "children.0.conditions": "conditions",
+    }
+    if not hasattr(exc, "error_dict"):
+        return exc
+    mapped: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        mapped.setdefault(names.get(key, "__all__"), []).extend(messages)
+    return ValidationError(mapped)
+
+
+def _create_or_link_family(
+    *,
+    program: Program,
+    family: ReferredFamily,
+    by: Any,
+    consents: list[dict[str, Any]],
+    request: HttpRequest | None,
+) -> tuple[Family, bool]:
+    name = f"{family.caregiver_first_name} {family.caregiver_last_name}".strip()
+    likely = find_likely_duplicates(
+        program=program,
+        caregiver_name=name,
+        phone=family.phone,
+        email=family.email,
+        child_birth_date=family.child_birth_date,
+    )
+    if likely:
+        existing = likely[0]
+        if existing.status == Family.Status.CLOSED:
+            existing.change_status(to=Family.Status.ACTIVE, reason="", by=by)
+        for entry in consents:
+            consent_record(
+                family=existing,
+                scope=entry["scope"],
+                decision=Consent.Decision.GRANTED,
+                method=entry["method"],
+                by=by,
+                note=entry.get("note", ""),
+                request=request,
+            )
+        return existing, True
+    children = []
+    if family.child_first_name.strip():
+        children.append(
+            {
+                "first_name": family.child_first_name.strip(),
+                "date_of_birth": family.child_birth_date,
+                "conditions": list(family.conditions),
+            }
+        )
+    try:
+        created = family_create(
+            program=program,
+            caregivers=[
+                {
+                    "first_name": family.caregiver_first_name.strip(),
+                    "last_name": family.caregiver_last_name.strip(),
+                    "relationship": "parent",
+                    "phone": family.phone.strip(),
+                    "email": family.email.strip(),
+                    "preferred_language": family.language,
+                }
+            ],
+            children=children,
+            by=by,
+            request=request,
+            consents=consents,
+        )
+    except ValidationError as exc:
+        raise _family_errors(exc) from None
+    return created, False
+
+
+def referral_create(
+    *,
+    program: Program,
+    family: ReferredFamily,
+    source: str,
+    by: Any,
+    consent_to_contact: bool,
+    consent_obtained_by: str,
+    consent_method: str,
+    share_status_with_referrer: bool = False,
+    notify_referrer: bool = True,
+    reasons: list[str] | None = None,
+    looking_for: str = "",
+    urgency: str = "routine",
+    referrer_role: str = "",
+    referrer_department: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """A referral arrives: all or nothing. Refused (ValidationError, nothing saved) without the
+    family's consent to be contacted, without a phone or e-mail, or with a child born in the
+    future. The family record is created, or linked when one is likely the same family."""
+    _check(family, consent_to_contact)
+    if source != Source.SELF and not getattr(by, "pk", None):
+        raise ValidationError(_("A referral from a referrer needs the referrer."))
+    method = CONSENT_METHOD_TO_FAMILIES.get(consent_method)
+    if method is None:
+        raise ValidationError({"consent_method": [_("Choose how the family gave consent.")]})
+    note = _("Given for referral, obtained by %(who)s") % {"who": consent_obtained_by}
+    consents = [{"scope": Consent.Scope.CONTACT, "method": method, "note": note[:500]}]
+    if share_status_with_referrer and source != Source.SELF:
+        consents.append(
+            {
+                "scope": Consent.Scope.SHARE_STATUS_WITH_REFERRER,
+                "method": method,
+                "note": note[:500],
+            }
+        )
+    actor = by if getattr(by, "pk", None) else None
+    with transaction.atomic():
+        family_record, linked = _create_or_link_family(
+            program=program, family=family, by=actor, consents=consents, request=request
+        )
+        now = timezone.now()
+        open_one = (
+            Referral.objects.filter(program=program, family=family_record, status__in=OPEN)
+            .order_by("received_at")
+            .first()
+        )
+        referral = Referral(
+            program=program,
+            family=family_record,
+            source=source,
+            referred_by=actor if source != Source.SELF else None,
+            referrer_role=referrer_role,
+            referrer_department=referrer_department.strip(),
+            reasons=sorted(set(reasons or [])),
+            looking_for=_with_other_condition(looking_for, family),
+            urgency=urgency,
+            language=family.language,
+            consent_to_contact=True,
+            consent_obtained_by=consent_obtained_by.strip()[:200],
+            consent_method=consent_method,
+            consent_at=now,
+            share_status_with_referrer=share_status_with_referrer and source != Source.SELF,
+            notify_referrer=notify_referrer and source != Source.SELF,
+            linked_existing_family=linked,
+            duplicate_of=open_one,
+            received_at=now,
+            due_at=first_contact_due(program, now),
+            status_changed_at=now,
+            child_age_years=family.child_age_years,
+        )
+        referral.full_clean(exclude=["family", "program", "referred_by", "duplicate_of"])
+        referral.save()
+        Transition.objects.create(
+            referral=referral, at=now, by=actor, from_status="", to_status=Status.REQUESTED
+        )
+        record(
+            action="referrals.referral.created",
+            request=request,
+            actor=actor,
+            actor_label="" if actor else "self-referral",
+            program=program,
+            obj=referral,
+            fields=CREATED_FIELDS,
+            detail={
+                "source": source,
+                "family": family_record.pk,
+                "linked_existing_family": linked,
+                "duplicate_of": open_one.pk if open_one else None,
+            },
+        )
+        notify(
+            referral=referral,
+            recipients=program_people(program.pk, [Role.COORDINATOR]),
+            kind=Notification.Kind.NEW_REFERRAL,
+        )
+    return referral
+
+
+def _with_other_condition(looking_for: str, family: ReferredFamily) -> str:
+    looking_for = looking_for.strip()
+    if family.other_condition.strip():
+        prefix = _("Condition, in the referrer's words: %(text)s") % {
+            "text": family.other_condition.strip()
+        }
+        return f"{prefix}\n{looking_for}".strip()
+    return looking_for
+
+
+def referrer_may_see_status(referral: Referral) -> bool:
+    """The referrer sees progress only while the family consents to it (latest entry wins)."""
+    return referral.share_status_with_referrer and may(
+        referral.family_id, Consent.Scope.SHARE_STATUS_WITH_REFERRER
+    )
+
+
+def referral_move(
+    *,
+    referral: Referral,
+    to: str,
+    by: Any,
+    reason: str = "",
+    note: str = "",
+    referred_out_to: str = "",
+    step: str | None = None,
+    request: HttpRequest | None = None,
+) -> Transition:
+    """Change a referral's status; audit it; tell the referrer (if they asked, and the family
+    agreed), after commit."""
+    with transaction.atomic():
+        transition = referral.move(
+            to=to, by=by, reason=reason, note=note, step=step, referred_out_to=referred_out_to
+        )
+        record(
+            action="referrals.referral.status_changed",
+            request=request,
+            actor=by,
+            program=referral.program_id,
+            obj=referral,
+            fields=["status", "step", "status_reason"] + (["note"] if note else []),
+            detail={
+                "from": transition.from_status,
+                "to": transition.to_status,
+                "step": transition.to_step,
+                "reason": transition.reason,
+            },
+        )
+        if (
+            referral.notify_referrer
+            and referral.referred_by_id
+            and to != Status.ENTERED_IN_ERROR
+            and referrer_may_see_status(referral)
+        ):
+            notify(
+                referral=referral,
+                recipients=[referral.referred_by],
+                kind=Notification.Kind.STATUS_CHANGED,
+                status=to,
+            )
+    return transition
+
+
+def referral_change_step(
+    *,
+    referral: Referral,
+    step: str,
+    by: Any,
+    note: str = "",
+    referred_out_to: str = "",
+    request: HttpRequest | None = None,
+) -> Transition:
+    with transaction.atomic():
+        transition = referral.change_step(
+            step=step, by=by, note=note, referred_out_to=referred_out_to
+        )
+        record(
+            action="referrals.referral.step_changed",
+            request=request,
+            actor=by,
+            program=referral.program_id,
+            obj=referral,
+            fields=["step"] + (["referred_out_to"] if referred_out_to else []),
+            detail={"from": transition.from_step, "to": transition.to_step},
+        )
+    return transition
+
+
+def contact_attempt_log(
+    *,
+    referral: Referral,
+    by: Any,
+    method: str,
+    outcome: str,
+    at: Any = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> ContactAttempt:
+    with transaction.atomic():
+        attempt = referral.log_contact_attempt(
+            by=by, method=method, outcome=outcome, at=at, note=note
+        )
+        record(
+            action="referrals.contactattempt.created",
+            request=request,
+            actor=by,
+            program=referral.program_id,
+            obj=attempt,
+            fields=["at", "method", "outcome"] + (["note"] if note else []),
+            detail={"referral": referral.pk},
+        )
+    return attempt
