@@ -1,0 +1,360 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.mentors.models import (
+    CARE_SETTINGS,
+    LANGUAGE_CHOICES,
+    Escalation,
+    Mentor,
+    QualificationType,
+    ScreeningItem,
+    ScreeningRecord,
+    SupervisionSession,
+    TrainingCohort,
+    TrainingCourse,
+    TrainingModule,
+    TrainingSession,
+    WellbeingCheckIn,
+)
+from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MentorDetailsForm(forms.ModelForm):
+    """What a parent tells the program about themselves (application and later edits)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    care_settings = forms.MultipleChoiceField(
+        label=_("Care settings you know from your child's care"),
+        choices=CARE_SETTINGS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability_days = forms.MultipleChoiceField(
+        label=_("Days you are usually available"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability_times = forms.MultipleChoiceField(
+        label=_("Times you are usually available"),
+        choices=DAY_PARTS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Mentor
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "preferred_language",
+            "languages",
+            "postal_code",
+            "travel",
+            "treatments",
+            "care_settings",
+            "availability_days",
+            "availability_times",
+            "availability_notes",
+            "motivation",
+            "references",
+        ]
+        widgets = {
+            "treatments": forms.Textarea(attrs={"rows": 3}),
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "references": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, program: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.program = program or getattr(self.instance, "program", None)
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["postal_code"].widget.attrs.update(
+            {"autocomplete": "postal-code", "inputmode": "numeric"}
+        )
+        self.fields["motivation"].label = _("Why do you want to support other parents?")
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if sum(ch.isdigit() for ch in phone) < 7:
+            raise forms.ValidationError(
+                _("Please enter a phone number we can call, with the area code.")
+            )
+        return phone
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if self.program is not None:
+            others = Mentor.objects.filter(program=self.program, email__iexact=email).exclude(
+                status__in=[Mentor.Status.DECLINED, Mentor.Status.ALUMNI]
+            )
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    _(
+                        "We already have an application with this e-mail address. The program will contact you."
+                    )
+                )
+        return email
+
+
+class ApplicationForm(MentorDetailsForm):
+    # A field people never see (hidden by CSS and from assistive technology): bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    agree = forms.BooleanField(
+        label=_("I agree that the program may keep this information and contact my references."),
+        error_messages={
+            "required": _("Please tick this box so the program may review your application.")
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class MentorEditForm(MentorDetailsForm):
+    class Meta(MentorDetailsForm.Meta):
+        fields = [*MentorDetailsForm.Meta.fields, "max_families"]
+
+
+class StatusForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Mentor.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to decline or end service."),
+    )
+    paused_until = forms.DateField(
+        label=_("Return date (when pausing)"), required=False, widget=DATE
+    )
+
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = mentor.allowed_statuses()
+        self.fields["to"].choices = [
+            (v, label) for v, label in Mentor.Status.choices if v in allowed
+        ]
+
+
+class ScreeningRecordForm(forms.ModelForm):
+    class Meta:
+        model = ScreeningRecord
+        fields = ["item", "result", "done_on", "notes"]
+        widgets = {"done_on": DATE}
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = ScreeningItem.objects.filter(program=program, is_active=True)
+        self.fields["item"].label = _("Screening item")
+        self.fields["done_on"].initial = timezone.localdate
+
+    def clean_done_on(self) -> date:
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return done_on
+
+
+class QualificationForm(forms.Form):
+    type = forms.ModelChoiceField(
+        label=_("Qualification"), queryset=QualificationType.objects.none()
+    )
+    obtained_on = forms.DateField(label=_("Obtained on"), widget=DATE)
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty to use the qualification's usual validity."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = QualificationType.objects.filter(
+            program=program, is_active=True
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        obtained, expires = data.get("obtained_on"), data.get("expires_on")
+        if obtained and obtained > timezone.localdate():
+            self.add_error("obtained_on", _("The date cannot be in the future."))
+        if obtained and expires and expires < obtained:
+            self.add_error(
+                "expires_on", _("The expiry date must be on or after the date obtained.")
+            )
+        return data
+
+
+class ScreeningItemForm(forms.ModelForm):
+    class Meta:
+        model = ScreeningItem
+        fields = ["name", "name_es", "required", "position", "is_active"]
+
+
+class QualificationTypeForm(forms.ModelForm):
+    class Meta:
+        model = QualificationType
+        fields = [
+            "name",
+            "name_es",
+            "validity_months",
+            "required_for_matching",
+            "remind_days_before",
+            "is_active",
+        ]
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = TrainingCourse
+        fields = ["title", "description", "required_for_activation"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ModuleForm(forms.ModelForm):
+    materials_url = forms.URLField(label=_("materials link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = TrainingModule
+        fields = ["title", "hours", "delivery", "materials_url", "position"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].min_value = 0.5
+        self.fields["hours"].widget.attrs.update({"min": "0.5", "max": "40", "step": "0.5"})
+        self.fields["hours"].error_messages["min_value"] = _("Hours must be between 0.5 and 40.")
+
+    def clean_hours(self) -> Any:
+        hours = self.cleaned_data["hours"]
+        if hours <= 0 or hours > 40:
+            raise forms.ValidationError(_("Hours must be between 0.5 and 40."))
+        return hours
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = TrainingCohort
+        fields = ["name", "course", "starts_on", "mentors"]
+        widgets = {"starts_on": DATE, "mentors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = TrainingCourse.objects.filter(
+            program=program, is_active=True
+        )
+        self.fields["mentors"].queryset = Mentor.objects.filter(
+            program=program,
+            status__in=[
+                Mentor.Status.SCREENING,
+                Mentor.Status.TRAINING,
+                Mentor.Status.ACTIVE,
+                Mentor.Status.PAUSED,
+            ],
+        )
+        self.fields["mentors"].required = False
+
+
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["module", "held_on", "location"]
+        widgets = {"held_on": DATE}
+
+    def __init__(self, *args: Any, cohort: TrainingCohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = TrainingModule.objects.filter(course=cohort.course)
+
+
+class SupervisionSessionForm(forms.ModelForm):
+    class Meta:
+        model = SupervisionSession
+        fields = [
+            "kind",
+            "held_on",
+            "duration_minutes",
+            "mentors",
+            "topics",
+            "concerns",
+            "follow_ups",
+        ]
+        widgets = {
+            "held_on": DATE,
+            "mentors": forms.CheckboxSelectMultiple,
+            "topics": forms.Textarea(attrs={"rows": 2}),
+            "concerns": forms.Textarea(attrs={"rows": 2}),
+            "follow_ups": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].queryset = Mentor.objects.filter(
+            program=program,
+            status__in=[Mentor.Status.TRAINING, Mentor.Status.ACTIVE, Mentor.Status.PAUSED],
+        )
+        self.fields["duration_minutes"].min_value = 5
+        self.fields["duration_minutes"].max_value = 600
+        self.fields["held_on"].initial = timezone.localdate
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mentors = data.get("mentors")
+        if (
+            data.get("kind") == SupervisionSession.Kind.INDIVIDUAL
+            and mentors is not None
+            and len(mentors) != 1
+        ):
+            self.add_error("mentors", _("An individual session has exactly one mentor."))
+        if data.get("held_on") and data["held_on"] > timezone.localdate():
+            self.add_error("held_on", _("The date cannot be in the future."))
+        return data
+
+
+class CheckInForm(forms.ModelForm):
+    class Meta:
+        model = WellbeingCheckIn
+        fields = ["score", "workload", "wants_to_talk", "notes"]
+        widgets = {
+            "score": forms.RadioSelect,
+            "workload": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class EscalationForm(forms.ModelForm):
+    """A supervisor or coordinator may raise a concern about a mentor directly."""
+
+    class Meta:
+        model = Escalation
+        fields = ["mentor", "severity", "concern"]
+        widgets = {"concern": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = Mentor.objects.filter(program=program).exclude(
+            status__in=[Mentor.Status.APPLICANT, Mentor.Status.DECLINED]
+        )
+
+
+class ResolveForm(forms.Form):
+    notes = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,50 @@
+"""The mentor lifecycle: the mentor record and its status history, screening, qualifications
+(mentor.py), training (training.py), supervision, well-being and escalations (supervision.py)."""
+
+from kindred.mentors.models.mentor import (
+    CARE_SETTINGS,
+    LANGUAGE_CHOICES,
+    Mentor,
+    MentorStatusChange,
+    Qualification,
+    QualificationType,
+    ScreeningItem,
+    ScreeningRecord,
+    TransitionError,
+)
+from kindred.mentors.models.supervision import (
+    Escalation,
+    EscalationChange,
+    SupervisionSession,
+    WellbeingCheckIn,
+)
+from kindred.mentors.models.training import (
+    Attendance,
+    ModuleCompletion,
+    TrainingCohort,
+    TrainingCourse,
+    TrainingModule,
+    TrainingSession,
+)
+
+__all__ = [
+    "CARE_SETTINGS",
+    "LANGUAGE_CHOICES",
+    "Attendance",
+    "Escalation",
+    "EscalationChange",
+    "Mentor",
+    "MentorStatusChange",
+    "ModuleCompletion",
+    "Qualification",
+    "QualificationType",
+    "ScreeningItem",
+    "ScreeningRecord",
+    "SupervisionSession",
+    "TrainingCohort",
+    "TrainingCourse",
+    "TrainingModule",
+    "TrainingSession",
+    "TransitionError",
+    "WellbeingCheckIn",
+]

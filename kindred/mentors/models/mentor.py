@@ -1,0 +1,488 @@
+import calendar
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Languages a mentor may speak with a family (matching on language: P2P USA practice).
+LANGUAGE_CHOICES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("vi", _("Vietnamese")),
+    ("zh", _("Chinese")),
+    ("ar", _("Arabic")),
+    ("fr", _("French")),
+    ("ht", _("Haitian Creole")),
+    ("pt", _("Portuguese")),
+    ("so", _("Somali")),
+    ("asl", _("American Sign Language")),
+]
+
+# Care settings a veteran parent knows from their own child's care (seed 000: inpatient and
+# outpatient; seed 003: unit- and clinic-based programs).
+CARE_SETTINGS = [
+    ("nicu", _("Neonatal intensive care (NICU)")),
+    ("picu", _("Pediatric intensive care (PICU)")),
+    ("cardiac", _("Cardiac unit")),
+    ("oncology", _("Oncology unit")),
+    ("inpatient", _("Other inpatient unit")),
+    ("outpatient", _("Outpatient and specialty clinics")),
+    ("emergency", _("Emergency department")),
+    ("home_health", _("Home health and nursing at home")),
+    ("early_intervention", _("Early intervention")),
+    ("school", _("School services and IEPs")),
+]
+
+WEEKDAYS = [
+    ("mon", _("Monday")),
+    ("tue", _("Tuesday")),
+    ("wed", _("Wednesday")),
+    ("thu", _("Thursday")),
+    ("fri", _("Friday")),
+    ("sat", _("Saturday")),
+    ("sun", _("Sunday")),
+]
+
+DAY_PARTS = [("morning", _("Mornings")), ("afternoon", _("Afternoons")), ("evening", _("Evenings"))]
+
+
+class TransitionError(ValidationError):
+    """A status change the lifecycle does not allow; the message is shown to the person."""
+
+
+def add_months(start: date, months: int) -> date:
+    month = start.month - 1 + months
+    year = start.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+class MentorQuerySet(models.QuerySet["Mentor"]):
+    def visible_to(self, user: Any) -> "MentorQuerySet":
+        """Every mentor of the programs where the user may view mentors, plus their own record."""
+        from kindred.programs.access import program_ids_with
+        from kindred.programs.permissions import Cap
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(program_id__in=program_ids_with(user, Cap.MENTORS_VIEW))
+            | Q(program_id__in=program_ids_with(user, Cap.MENTOR_SELF), user=user)
+        )
+
+    def matchable(self, program: Any, on: date | None = None) -> "MentorQuerySet":
+        """Mentors who may be matched with a family on `on` (today): the rule of
+        kindred.mentors.eligibility, in one query for the matching issue's ranking."""
+        on = on or timezone.localdate()
+        valid = Qualification.objects.filter(
+            mentor_id=OuterRef(OuterRef("pk")),
+            type_id=OuterRef("pk"),
+            obtained_on__lte=on,
+        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        missing = QualificationType.objects.filter(
+            program_id=OuterRef("program_id"), required_for_matching=True, is_active=True
+        ).exclude(Exists(valid))
+        return self.filter(
+            program=program,
+            status=Mentor.Status.ACTIVE,
+            active_family_count__lt=F("max_families"),
+        ).exclude(Exists(missing))
+
+
+class Mentor(models.Model):
+    """A veteran parent in a program's mentor pipeline, from application to alumni.
+
+    Personal information is protected like a family's: read through visible_to / access helpers,
+    every read and write audited.
+    """
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        SCREENING = "screening", _("Screening")
+        TRAINING = "training", _("In training")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ALUMNI = "alumni", _("Alumni / inactive")
+        DECLINED = "declined", _("Declined")
+
+    class Travel(models.TextChoices):
+        REMOTE = "remote", _("Phone and video only")
+        MILES_10 = "10", _("Up to 10 miles")
+        MILES_25 = "25", _("Up to 25 miles")
+        MILES_50 = "50", _("Up to 50 miles")
+        ANYWHERE = "any", _("Anywhere in the region")
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="mentors",
+        verbose_name=_("program"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentor_records",
+        verbose_name=_("account"),
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    travel = models.CharField(
+        _("how far you can travel"), max_length=8, choices=Travel.choices, default=Travel.REMOTE
+    )
+    treatments = models.TextField(
+        _("treatments and technology your child has had"),
+        blank=True,
+        help_text=_("For example: open-heart surgery, chemotherapy, a feeding tube, a trach."),
+    )
+    care_settings = models.JSONField(_("care settings you know"), default=list, blank=True)
+    availability_days = models.JSONField(_("days available"), default=list, blank=True)
+    availability_times = models.JSONField(_("times available"), default=list, blank=True)
+    availability_notes = models.CharField(_("availability notes"), max_length=300, blank=True)
+    motivation = models.TextField(_("why you want to be a mentor"))
+    references = models.TextField(
+        _("references"), help_text=_("Two people we may contact: name and phone or e-mail.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLICANT
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    max_families = models.PositiveSmallIntegerField(
+        _("maximum active families"),
+        default=5,
+        help_text=_(
+            "P2P practice: caseloads of about 10 families for paid staff, fewer for volunteers."
+        ),
+    )
+    # Kept by the matching app inside its match transitions (one counter, no join to rank).
+    active_family_count = models.PositiveSmallIntegerField(_("active families"), default=0)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MentorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("mentor")
+        indexes = [models.Index(fields=["program", "status"], name="mentors_program_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "applicant",
+                        "screening",
+                        "training",
+                        "active",
+                        "paused",
+                        "alumni",
+                        "declined",
+                    ]
+                ),
+                name="mentors_mentor_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paused") | Q(paused_until__isnull=False),
+                name="mentors_mentor_paused_has_return_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_families__lte=30), name="mentors_mentor_max_families_range"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "user"],
+                condition=Q(user__isnull=False),
+                name="mentors_mentor_one_record_per_account",
+            ),
+            models.UniqueConstraint(
+                "program",
+                Lower("email"),
+                condition=~Q(status__in=["declined", "alumni"]),
+                name="mentors_mentor_one_open_record_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    # Allowed moves of the lifecycle (volunteer-management practice): a reason is required to
+    # decline or end; a pause needs a return date.
+    TRANSITIONS: dict[str, set[str]] = {
+        "applicant": {"screening", "declined"},
+        "screening": {"training", "declined", "applicant"},
+        "training": {"active", "declined", "alumni", "screening"},
+        "active": {"paused", "alumni"},
+        "paused": {"active", "alumni"},
+        "alumni": {"active", "screening"},
+        "declined": {"screening"},
+    }
+    REASON_REQUIRED = {"declined", "alumni"}
+
+    def allowed_statuses(self) -> list[str]:
+        return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]
+
+    def change_status(
+        self, *, to: str, by: Any, reason: str = "", paused_until: date | None = None
+    ) -> "MentorStatusChange":
+        reason = reason.strip()
+        with transaction.atomic():
+            locked = Mentor.objects.select_for_update().get(pk=self.pk)
+            if to not in self.TRANSITIONS.get(locked.status, set()):
+                raise TransitionError(
+                    _("A mentor cannot move from “%(from)s” to “%(to)s”."),
+                    params={
+                        "from": locked.get_status_display(),
+                        "to": dict(self.Status.choices).get(to, to),
+                    },
+                )
+            if to in self.REASON_REQUIRED and not reason:
+                raise TransitionError(
+                    _("Please give a reason to decline or end this mentor's service.")
+                )
+            if to == self.Status.PAUSED:
+                if paused_until is None:
+                    raise TransitionError(_("Please give the date this mentor plans to return."))
+                if paused_until <= timezone.localdate():
+                    raise TransitionError(_("The return date must be in the future."))
+            if to == self.Status.TRAINING:
+                missing = locked.screening_missing()
+                if missing:
+                    raise TransitionError(
+                        _("Screening is not complete: %(items)s."),
+                        params={"items": ", ".join(str(i) for i in missing)},
+                    )
+            if to == self.Status.ACTIVE and locked.status == self.Status.TRAINING:
+                missing_courses = locked.required_courses_missing()
+                if missing_courses:
+                    raise TransitionError(
+                        _("Required training is not complete: %(courses)s."),
+                        params={"courses": ", ".join(c.title for c in missing_courses)},
+                    )
+            change = MentorStatusChange.objects.create(
+                mentor=locked,
+                from_status=locked.status,
+                to_status=to,
+                reason=reason,
+                paused_until=paused_until if to == self.Status.PAUSED else None,
+                by=by if getattr(by, "pk", None) else None,
+            )
+            locked.status = to
+            locked.paused_until = paused_until if to == self.Status.PAUSED else None
+            locked.status_changed_at = change.at
+            locked.save(update_fields=["status", "paused_until", "status_changed_at"])
+        self.status, self.paused_until = locked.status, locked.paused_until
+        self.status_changed_at = locked.status_changed_at
+        return change
+
+    def screening_missing(self) -> list["ScreeningItem"]:
+        """Required screening items of the program without a passed result (latest one counts)."""
+        latest: dict[int, str] = {}
+        for item_id, result in self.screening_records.order_by("recorded_at", "id").values_list(
+            "item_id", "result"
+        ):
+            latest[item_id] = result
+        return [
+            item
+            for item in ScreeningItem.objects.filter(
+                program_id=self.program_id, required=True, is_active=True
+            )
+            if latest.get(item.pk)
+            not in {ScreeningRecord.Result.PASSED, ScreeningRecord.Result.WAIVED}
+        ]
+
+    def required_courses_missing(self) -> list[Any]:
+        from kindred.mentors.models.training import ModuleCompletion, TrainingCourse
+
+        done = set(ModuleCompletion.objects.filter(mentor=self).values_list("module_id", flat=True))
+        missing = []
+        for course in TrainingCourse.objects.filter(
+            program_id=self.program_id, required_for_activation=True, is_active=True
+        ).prefetch_related("modules"):
+            if any(m.pk not in done for m in course.modules.all()):
+                missing.append(course)
+        return missing
+
+    @property
+    def has_capacity(self) -> bool:
+        return self.active_family_count < self.max_families
+
+
+class MentorStatusChange(models.Model):
+    """One move of a mentor's lifecycle: who, when, from, to, why."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Mentor.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Mentor.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    paused_until = models.DateField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_status__in=["declined", "alumni"]) | ~Q(reason=""),
+                name="mentors_mentorstatuschange_reason_to_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class ScreeningItem(models.Model):
+    """One item of a program's screening checklist (interview, references, background check...)."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="screening_items"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
+    required = models.BooleanField(_("required before training"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "program", Lower("name"), name="mentors_screeningitem_name_unique_in_program"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "en"
+        return self.name_es if language.startswith("es") and self.name_es else self.name
+
+
+class ScreeningRecord(models.Model):
+    """A screening result. Append-only: a later record for the same item replaces it in effect."""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        WAIVED = "waived", _("Not needed (waived)")
+        PENDING = "pending", _("Pending")
+        FAILED = "failed", _("Not passed")
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="screening_records")
+    item = models.ForeignKey(ScreeningItem, on_delete=models.PROTECT, related_name="records")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    done_on = models.DateField(_("date"))
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=["passed", "waived", "pending", "failed"]),
+                name="mentors_screeningrecord_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.result}"
+
+
+class QualificationType(models.Model):
+    """Something a mentor must hold and renew: background check, annual refresher..."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="qualification_types"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if it never expires."),
+    )
+    required_for_matching = models.BooleanField(_("required to be matched"), default=True)
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind (days before expiry)"), default=30
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "program", Lower("name"), name="mentors_qualificationtype_name_unique_in_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
+                name="mentors_qualificationtype_validity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        language = language or get_language() or "en"
+        return self.name_es if language.startswith("es") and self.name_es else self.name
+
+    def expiry_for(self, obtained_on: date) -> date | None:
+        return add_months(obtained_on, self.validity_months) if self.validity_months else None
+
+
+class Qualification(models.Model):
+    """A mentor holding a qualification from one date to another. Renewal adds a new row."""
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="qualifications")
+    type = models.ForeignKey(
+        QualificationType, on_delete=models.PROTECT, related_name="qualifications"
+    )
+    obtained_on = models.DateField(_("obtained on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # The expiry date a reminder was last sent for, so the daily run reminds once per expiry.
+    reminded_for = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-obtained_on", "-id"]
+        indexes = [
+            models.Index(fields=["mentor", "type", "expires_on"], name="mentors_qual_valid_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("obtained_on")),
+                name="mentors_qualification_expires_after_obtained",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} ({self.obtained_on})"
+
+    def is_valid_on(self, on: date) -> bool:
+        return self.obtained_on <= on and (self.expires_on is None or self.expires_on >= on)

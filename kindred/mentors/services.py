@@ -1,0 +1,221 @@
+"""Workflows of the mentor lifecycle that span several models or reach the outside world."""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from kindred.audit.log import record
+from kindred.core.tasks import send_email_after_commit
+from kindred.mentors.models import (
+    Mentor,
+    MentorStatusChange,
+    Qualification,
+    QualificationType,
+    ScreeningItem,
+    ScreeningRecord,
+)
+from kindred.programs.models import Membership, Program, Role
+
+# The starter lists a program gets; coordinators rename, add and retire items on the settings page.
+STARTER_SCREENING = [
+    ("Interview", "Entrevista", True),
+    ("References checked", "Referencias verificadas", True),
+    ("Background check", "Verificación de antecedentes", True),
+    ("Confidentiality agreement signed", "Acuerdo de confidencialidad firmado", True),
+    (
+        "Immunizations and badge (inpatient work)",
+        "Vacunas y credencial (trabajo en hospital)",
+        False,
+    ),
+]
+STARTER_QUALIFICATIONS = [
+    # name, Spanish, months valid, required to be matched
+    ("Background check", "Verificación de antecedentes", 36, True),
+    ("Annual refresher training", "Capacitación anual de repaso", 12, True),
+    ("Confidentiality agreement", "Acuerdo de confidencialidad", 12, True),
+    ("Inpatient clearance", "Autorización para trabajo en hospital", 12, False),
+]
+
+
+def program_ensure_mentor_lists(*, program: Program) -> None:
+    """Give a program the starter screening checklist and qualification list, once."""
+    if not ScreeningItem.objects.filter(program=program).exists():
+        ScreeningItem.objects.bulk_create(
+            ScreeningItem(program=program, name=n, name_es=es, required=req, position=i)
+            for i, (n, es, req) in enumerate(STARTER_SCREENING)
+        )
+    if not QualificationType.objects.filter(program=program).exists():
+        QualificationType.objects.bulk_create(
+            QualificationType(
+                program=program, name=n, name_es=es, validity_months=m, required_for_matching=req
+            )
+            for n, es, m, req in STARTER_QUALIFICATIONS
+        )
+
+
+def _link(request: HttpRequest | None, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else settings.SITE_URL + url
+
+
+def coordinators_of(program: Program) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(program=program, role=Role.COORDINATOR)
+        .select_related("user")
+    ]
+
+
+def mentor_apply(
+    *,
+    program: Program,
+    data: dict[str, Any],
+    many: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Mentor:
+    """A parent applies through the public page. Nothing is written unless all of it is."""
+    with transaction.atomic():
+        program_ensure_mentor_lists(program=program)
+        mentor = Mentor(program=program, status=Mentor.Status.APPLICANT, **data)
+        mentor.full_clean()
+        mentor.save()
+        for name, values in (many or {}).items():
+            getattr(mentor, name).set(values)
+        MentorStatusChange.objects.create(
+            mentor=mentor, from_status="", to_status=Mentor.Status.APPLICANT
+        )
+        record(
+            action="mentors.mentor.created",
+            request=request,
+            actor_label="public application",
+            obj=mentor,
+            fields=[*data, *(many or {})],
+            detail={"source": "application"},
+        )
+        with translation.override(mentor.preferred_language):
+            title = program.mentor_title_for(mentor.preferred_language)
+            body = render_to_string(
+                "mentors/email/application_received.txt",
+                {"program": program, "title": title, "mentor": mentor},
+            )
+            subject = render_to_string(
+                "mentors/email/application_received_subject.txt",
+                {"program": program, "title": title},
+            ).strip()
+        send_email_after_commit(subject=subject, body=body, to=[mentor.email])
+        link = _link(request, reverse("mentors:list") + "?status=applicant")
+        for coordinator in coordinators_of(program):
+            with translation.override(coordinator.language):
+                title = program.mentor_title_for(coordinator.language)
+                subject = render_to_string(
+                    "mentors/email/new_applicant_subject.txt", {"program": program, "title": title}
+                ).strip()
+                body = render_to_string(
+                    "mentors/email/new_applicant.txt",
+                    {"program": program, "title": title, "link": link},
+                )
+            send_email_after_commit(subject=subject, body=body, to=[coordinator.email])
+    return mentor
+
+
+def mentor_change_status(
+    *,
+    mentor: Mentor,
+    to: str,
+    by: Any,
+    reason: str = "",
+    paused_until: date | None = None,
+    request: HttpRequest | None = None,
+) -> MentorStatusChange:
+    with transaction.atomic():
+        old = mentor.status
+        change = mentor.change_status(to=to, by=by, reason=reason, paused_until=paused_until)
+        record(
+            action="mentors.mentor.status_changed",
+            request=request,
+            actor=by,
+            obj=mentor,
+            fields=["status"],
+            detail={"from": old, "to": to},
+        )
+    return change
+
+
+def screening_record(
+    *,
+    mentor: Mentor,
+    item: ScreeningItem,
+    result: str,
+    done_on: date,
+    notes: str,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> ScreeningRecord:
+    with transaction.atomic():
+        entry = ScreeningRecord(
+            mentor=mentor, item=item, result=result, done_on=done_on, notes=notes, recorded_by=by
+        )
+        entry.full_clean()
+        entry.save()
+        record(
+            action="mentors.screeningrecord.created",
+            request=request,
+            actor=by,
+            program=mentor.program_id,
+            obj=entry,
+            fields=["result", "done_on", "notes"],
+        )
+    return entry
+
+
+def qualification_record(
+    *,
+    mentor: Mentor,
+    type: QualificationType,
+    obtained_on: date,
+    expires_on: date | None = None,
+    notes: str = "",
+    by: Any,
+    request: HttpRequest | None = None,
+) -> Qualification:
+    """Record a qualification or its renewal; the expiry defaults to the type's validity."""
+    with transaction.atomic():
+        entry = Qualification(
+            mentor=mentor,
+            type=type,
+            obtained_on=obtained_on,
+            expires_on=expires_on or type.expiry_for(obtained_on),
+            notes=notes,
+            recorded_by=by,
+        )
+        entry.full_clean()
+        entry.save()
+        record(
+            action="mentors.qualification.created",
+            request=request,
+            actor=by,
+            program=mentor.program_id,
+            obj=entry,
+            fields=["obtained_on", "expires_on", "notes"],
+        )
+    return entry
+
+
+def mentor_invite(*, mentor: Mentor, by: Any, request: HttpRequest | None = None) -> None:
+    """Invite an activated mentor to sign in; their account links to this record by e-mail."""
+    from kindred.programs.services import member_invite
+
+    member_invite(
+        program=mentor.program, email=mentor.email, role=Role.MENTOR, invited_by=by, request=request
+    )
+    record(action="mentors.mentor.invited", request=request, actor=by, obj=mentor, fields=["email"])
+
+
+def now_date() -> date:
+    return timezone.localdate()

@@ -1,0 +1,222 @@
+"""Supervision: sessions, mentors' well-being check-ins and the escalation queue."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindred.audit.log import record
+from kindred.mentors.access import get_escalation_for
+from kindred.mentors.forms import EscalationForm, ResolveForm, SupervisionSessionForm
+from kindred.mentors.models import Escalation, SupervisionSession, TransitionError, WellbeingCheckIn
+from kindred.mentors.views import title_for
+from kindred.programs.access import program_ids_with, program_required
+from kindred.programs.models import Program
+from kindred.programs.permissions import Cap
+
+
+def _severity_sorted(escalations: list[Escalation]) -> list[Escalation]:
+    return sorted(
+        escalations, key=lambda e: (Escalation.SEVERITY_ORDER.get(e.severity, 9), e.created_at)
+    )
+
+
+@program_required(Cap.SUPERVISION)
+def supervision(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    queue = _severity_sorted(
+        list(
+            Escalation.objects.filter(program=program).open().select_related("mentor", "raised_by")
+        )
+    )
+    checkins = [
+        c
+        for c in WellbeingCheckIn.objects.filter(
+            mentor__program=program, seen_at__isnull=True
+        ).select_related("mentor")[:100]
+        if c.needs_attention
+    ]
+    sessions = (
+        SupervisionSession.objects.filter(program=program)
+        .select_related("supervisor")
+        .prefetch_related("mentors")[:30]
+    )
+    resolved = Escalation.objects.filter(
+        program=program, status=Escalation.Status.RESOLVED
+    ).select_related("mentor")[:10]
+    record(
+        action="mentors.escalation.listed",
+        request=request,
+        program=program,
+        object_type="mentors.escalation",
+        detail={"count": len(queue)},
+    )
+    return render(
+        request,
+        "mentors/supervision.html",
+        {
+            "program": program,
+            "title": title_for(program),
+            "queue": queue,
+            "checkins": checkins,
+            "sessions": sessions,
+            "resolved": resolved,
+        },
+    )
+
+
+@program_required(Cap.SUPERVISION)
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    form = SupervisionSessionForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            session = form.save(commit=False)
+            session.program, session.supervisor, session.recorded_by = (
+                program,
+                request.user,
+                request.user,
+            )
+            session.save()
+            form.save_m2m()
+            record(
+                action="mentors.supervisionsession.created",
+                request=request,
+                obj=session,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Supervision session recorded."))
+        return redirect("mentors:supervision")
+    return render(
+        request,
+        "mentors/session_form.html",
+        {"form": form, "title": title_for(program)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@program_required(Cap.SUPERVISION)
+@require_http_methods(["GET", "POST"])
+def escalation_new(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    form = EscalationForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            escalation = form.save(commit=False)
+            escalation.program, escalation.raised_by = program, request.user
+            escalation.full_clean()
+            escalation.save()
+            record(
+                action="mentors.escalation.created",
+                request=request,
+                obj=escalation,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Concern added to the queue."))
+        return redirect("mentors:escalation", pk=escalation.pk)
+    return render(
+        request,
+        "mentors/escalation_form.html",
+        {"form": form, "title": title_for(program)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@program_required(Cap.SUPERVISION)
+def escalation(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_escalation_for(request, pk)
+    record(action="mentors.escalation.viewed", request=request, obj=escalation)
+    return _render_escalation(request, escalation, ResolveForm())
+
+
+def _render_escalation(
+    request: HttpRequest, escalation: Escalation, form: Any, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "mentors/escalation.html",
+        {
+            "escalation": escalation,
+            "form": form,
+            "title": title_for(escalation.program),
+            "changes": escalation.changes.select_related("by"),
+        },
+        status=status,
+    )
+
+
+@program_required(Cap.SUPERVISION)
+@require_POST
+def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_escalation_for(request, pk)
+    try:
+        escalation.acknowledge(by=request.user)
+    except TransitionError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mentors:escalation", pk=escalation.pk)
+    record(
+        action="mentors.escalation.acknowledged", request=request, obj=escalation, fields=["status"]
+    )
+    messages.success(request, _("Acknowledged."))
+    return redirect("mentors:escalation", pk=escalation.pk)
+
+
+@program_required(Cap.SUPERVISION)
+@require_POST
+def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_escalation_for(request, pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return _render_escalation(request, escalation, form, status=400)
+    try:
+        escalation.resolve(by=request.user, notes=form.cleaned_data["notes"])
+    except TransitionError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mentors:escalation", pk=escalation.pk)
+    record(
+        action="mentors.escalation.resolved",
+        request=request,
+        obj=escalation,
+        fields=["status", "resolution_notes"],
+    )
+    messages.success(request, _("Resolved."))
+    return redirect("mentors:supervision")
+
+
+@program_required(Cap.SUPERVISION)
+@require_POST
+def checkin_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = (
+        WellbeingCheckIn.objects.filter(
+            pk=pk, mentor__program_id__in=program_ids_with(request.user, Cap.SUPERVISION)
+        )
+        .select_related("mentor")
+        .first()
+    )
+    if entry is None:
+        record(
+            action="mentors.wellbeingcheckin.access_denied",
+            request=request,
+            object_type="mentors.wellbeingcheckin",
+            object_id=pk,
+        )
+        raise Http404
+    if entry.seen_at is None:
+        WellbeingCheckIn.objects.filter(pk=entry.pk, seen_at__isnull=True).update(
+            seen_at=timezone.now(), seen_by=request.user
+        )
+        record(
+            action="mentors.wellbeingcheckin.seen",
+            request=request,
+            program=entry.mentor.program_id,
+            obj=entry,
+            fields=["seen_at"],
+        )
+    messages.success(request, _("Marked as followed up."))
+    return redirect("mentors:supervision")

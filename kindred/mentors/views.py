@@ -1,0 +1,516 @@
+"""The mentor roster, profile and its actions, the mentor's own home, the public application."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindred.audit.log import changed_fields, record
+from kindred.audit.models import AuditEvent
+from kindred.lib.http import client_address
+from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
+from kindred.mentors.eligibility import not_matchable_reasons
+from kindred.mentors.forms import (
+    ApplicationForm,
+    CheckInForm,
+    MentorEditForm,
+    QualificationForm,
+    ScreeningRecordForm,
+    StatusForm,
+)
+from kindred.mentors.hours import hours_by_mentor
+from kindred.mentors.models import (
+    CARE_SETTINGS,
+    LANGUAGE_CHOICES,
+    Mentor,
+    ModuleCompletion,
+    Qualification,
+    QualificationType,
+    ScreeningItem,
+    TrainingCourse,
+    TransitionError,
+)
+from kindred.mentors.services import (
+    mentor_apply,
+    mentor_change_status,
+    mentor_invite,
+    program_ensure_mentor_lists,
+    qualification_record,
+    screening_record,
+)
+from kindred.programs.access import has_capability, program_required
+from kindred.programs.models import Program
+from kindred.programs.permissions import Cap
+
+EXPIRING_DAYS = 30
+APPLICATION_ACTION = "mentors.application.submitted"
+
+
+def title_for(program: Program) -> str:
+    return program.mentor_title_for(get_language() or "en")
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[str, Any]]]:
+    """{mentor id: [{type, latest, state}]} for the program's active qualification types."""
+    if not mentors:
+        return {}
+    types = list(QualificationType.objects.filter(program_id=mentors[0].program_id, is_active=True))
+    latest: dict[tuple[int, int], Qualification] = {}
+    for q in Qualification.objects.filter(mentor__in=mentors, type__in=types).order_by(
+        "obtained_on", "id"
+    ):
+        latest[(q.mentor_id, q.type_id)] = q
+    result: dict[int, list[dict[str, Any]]] = {}
+    for mentor in mentors:
+        rows = []
+        for t in types:
+            q = latest.get((mentor.pk, t.pk))
+            if q is None:
+                state = "missing"
+            elif not q.is_valid_on(on):
+                state = "expired"
+            elif q.expires_on and q.expires_on <= on + timedelta(days=EXPIRING_DAYS):
+                state = "expiring"
+            else:
+                state = "valid"
+            rows.append({"type": t, "latest": q, "state": state})
+        result[mentor.pk] = rows
+    return result
+
+
+@program_required(Cap.MENTORS_VIEW)
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    program_ensure_mentor_lists(program=program)
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()
+    attention = request.GET.get("attention", "")
+    mentors = Mentor.objects.filter(program=program)
+    if status in Mentor.Status.values:
+        mentors = mentors.filter(status=status)
+    if query:
+        mentors = mentors.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    today = timezone.localdate()
+    if attention == "qualifications":
+        soon = today + timedelta(days=EXPIRING_DAYS)
+        mentors = mentors.filter(
+            status__in=[Mentor.Status.TRAINING, Mentor.Status.ACTIVE, Mentor.Status.PAUSED],
+            qualifications__expires_on__lte=soon,
+        ).distinct()
+    page = Paginator(mentors.order_by("full_name", "id"), 50).get_page(request.GET.get("page"))
+    rows = list(page)
+    matchable = set(
+        Mentor.objects.matchable(program, today)
+        .filter(pk__in=[m.pk for m in rows])
+        .values_list("pk", flat=True)
+    )
+    states = qualification_states(rows, today)
+    record(
+        action="mentors.mentor.listed",
+        request=request,
+        program=program,
+        object_type="mentors.mentor",
+        detail={"count": len(rows)},
+    )
+    counts = dict(
+        Mentor.objects.filter(program=program).values_list("status").annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "mentors/list.html",
+        {
+            "program": program,
+            "title": title_for(program),
+            "page": page,
+            "rows": [
+                {
+                    "mentor": m,
+                    "matchable": m.pk in matchable,
+                    "attention": [
+                        s
+                        for s in states.get(m.pk, [])
+                        if s["state"] in {"expired", "expiring"}
+                        and m.status in {"training", "active", "paused"}
+                    ],
+                }
+                for m in rows
+            ],
+            "statuses": [
+                (value, label, counts.get(value, 0)) for value, label in Mentor.Status.choices
+            ],
+            "status": status,
+            "q": query,
+            "attention": attention,
+            "query": "&".join(
+                f"{k}={v}"
+                for k, v in (("status", status), ("q", query), ("attention", attention))
+                if v
+            ),
+            "can_manage": has_capability(request.user, program, Cap.MENTORS_MANAGE),
+        },
+    )
+
+
+def _language_labels(codes: list[str]) -> list[str]:
+    names = dict(LANGUAGE_CHOICES)
+    return [str(names.get(c, c)) for c in codes]
+
+
+@program_required(Cap.PROGRAM_VIEW)
+def mentor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, get_mentor_for(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest, mentor: Mentor, status: int = 200, **forms: Any
+) -> HttpResponse:
+    program = mentor.program
+    today = timezone.localdate()
+    manage = has_capability(request.user, program, Cap.MENTORS_MANAGE)
+    staff = can_view_all(request.user, mentor)
+    record(action="mentors.mentor.viewed", request=request, obj=mentor)
+    screening_latest: dict[int, Any] = {}
+    for entry in mentor.screening_records.select_related("recorded_by").order_by(
+        "recorded_at", "id"
+    ):
+        screening_latest[entry.item_id] = entry
+    screening = [
+        {"item": item, "entry": screening_latest.get(item.pk)}
+        for item in ScreeningItem.objects.filter(program=program, is_active=True)
+    ]
+    completions = {c.module_id: c for c in ModuleCompletion.objects.filter(mentor=mentor)}
+    courses = []
+    for course in TrainingCourse.objects.filter(program=program, is_active=True).prefetch_related(
+        "modules"
+    ):
+        modules = [{"module": m, "done": completions.get(m.pk)} for m in course.modules.all()]
+        if not modules:
+            continue
+        courses.append(
+            {
+                "course": course,
+                "modules": modules,
+                "complete": all(row["done"] for row in modules),
+                "hours": sum((row["done"].hours for row in modules if row["done"]), 0),
+            }
+        )
+    hours = hours_by_mentor(program, mentor_ids=[mentor.pk]).get(
+        mentor.pk, {"training": 0, "supervision": 0, "total": 0}
+    )
+    context = {
+        "program": program,
+        "title": title_for(program),
+        "mentor": mentor,
+        "staff": staff,
+        "manage": manage,
+        "languages": _language_labels(mentor.languages),
+        "care_settings": [str(dict(CARE_SETTINGS).get(c, c)) for c in mentor.care_settings],
+        "reasons": not_matchable_reasons(mentor, today),
+        "history": mentor.status_changes.select_related("by")[:20],
+        "screening": screening,
+        "qualifications": qualification_states([mentor], today).get(mentor.pk, []),
+        "courses": courses,
+        "hours": hours,
+        "supervision": mentor.supervision_sessions.select_related("supervisor")[:10]
+        if staff
+        else [],
+        "checkins": mentor.checkins.all()[:5] if staff else [],
+        "escalations": mentor.escalations.all()[:10]
+        if has_capability(request.user, program, Cap.SUPERVISION)
+        else [],
+        "status_form": StatusForm(mentor=mentor) if manage else None,
+        "screening_form": ScreeningRecordForm(program=program, prefix="screening")
+        if manage
+        else None,
+        "qualification_form": QualificationForm(program=program, prefix="qualification")
+        if manage
+        else None,
+        **forms,
+    }
+    return render(request, "mentors/detail.html", context, status=status)
+
+
+@program_required(Cap.MENTORS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, manage=True)
+    before = {f: getattr(mentor, f) for f in MentorEditForm.Meta.fields}
+    form = MentorEditForm(request.POST or None, instance=mentor, program=mentor.program)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            after = {f: getattr(mentor, f) for f in MentorEditForm.Meta.fields}
+            record(
+                action="mentors.mentor.changed",
+                request=request,
+                obj=mentor,
+                fields=changed_fields(before, after),
+            )
+        messages.success(request, _("Saved."))
+        return redirect("mentors:detail", pk=mentor.pk)
+    record(action="mentors.mentor.viewed", request=request, obj=mentor)
+    return render(
+        request,
+        "mentors/edit.html",
+        {"form": form, "mentor": mentor, "title": title_for(mentor.program)},
+    )
+
+
+@program_required(Cap.MENTORS_MANAGE)
+@require_POST
+def mentor_status(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, manage=True)
+    form = StatusForm(request.POST, mentor=mentor)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("mentors:detail", pk=mentor.pk)
+    try:
+        mentor_change_status(
+            mentor=mentor,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            paused_until=form.cleaned_data["paused_until"],
+            request=request,
+        )
+    except TransitionError as error:
+        messages.error(request, _error_text(error))
+        return redirect("mentors:detail", pk=mentor.pk)
+    messages.success(
+        request, _("Status changed to “%(status)s”.") % {"status": mentor.get_status_display()}
+    )
+    return redirect("mentors:detail", pk=mentor.pk)
+
+
+@program_required(Cap.MENTORS_MANAGE)
+@require_POST
+def mentor_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, manage=True)
+    form = ScreeningRecordForm(request.POST, program=mentor.program, prefix="screening")
+    if not form.is_valid():
+        return _invalid(request, mentor, form, "screening_form")
+    data = form.cleaned_data
+    screening_record(
+        mentor=mentor,
+        item=data["item"],
+        result=data["result"],
+        done_on=data["done_on"],
+        notes=data["notes"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, _("Screening recorded: %(item)s.") % {"item": data["item"]})
+    return redirect("mentors:detail", pk=mentor.pk)
+
+
+@program_required(Cap.MENTORS_MANAGE)
+@require_POST
+def mentor_qualification(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, manage=True)
+    form = QualificationForm(request.POST, program=mentor.program, prefix="qualification")
+    if not form.is_valid():
+        return _invalid(request, mentor, form, "qualification_form")
+    data = form.cleaned_data
+    qualification_record(
+        mentor=mentor,
+        type=data["type"],
+        obtained_on=data["obtained_on"],
+        expires_on=data["expires_on"],
+        notes=data["notes"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, _("Qualification recorded: %(name)s.") % {"name": data["type"]})
+    return redirect("mentors:detail", pk=mentor.pk)
+
+
+def _invalid(request: HttpRequest, mentor: Mentor, form: Any, name: str) -> HttpResponse:
+    """Show the profile again with the form's errors and the person's input kept."""
+    return _render_detail(request, mentor, status=400, **{name: form})
+
+
+@program_required(Cap.MENTORS_MANAGE)
+@require_POST
+def mentor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, manage=True)
+    if mentor.status != Mentor.Status.ACTIVE or mentor.user_id:
+        messages.error(
+            request,
+            _("Only an active %(title)s without an account can be invited.")
+            % {"title": title_for(mentor.program)},
+        )
+        return redirect("mentors:detail", pk=mentor.pk)
+    mentor_invite(mentor=mentor, by=request.user, request=request)
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": mentor.email})
+    return redirect("mentors:detail", pk=mentor.pk)
+
+
+@program_required(Cap.PROGRAM_VIEW)
+def certificate(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk)
+    course = get_object_or_404(
+        TrainingCourse.objects.prefetch_related("modules"), pk=course_pk, program=mentor.program
+    )
+    modules = list(course.modules.all())
+    done = list(
+        ModuleCompletion.objects.filter(mentor=mentor, module__in=modules).order_by("completed_on")
+    )
+    if not modules or len(done) < len(modules):
+        raise Http404
+    record(action="mentors.certificate.viewed", request=request, obj=mentor)
+    return render(
+        request,
+        "mentors/certificate.html",
+        {
+            "mentor": mentor,
+            "course": course,
+            "program": mentor.program,
+            "title": title_for(mentor.program),
+            "completed_on": done[-1].completed_on,
+            "hours": sum(c.hours for c in done),
+        },
+    )
+
+
+@program_required(Cap.MENTOR_SELF)
+def home(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    mentor = own_mentor(request)
+    context: dict[str, Any] = {"program": program, "title": title_for(program), "mentor": mentor}
+    if mentor is not None:
+        record(action="mentors.mentor.viewed", request=request, obj=mentor, detail={"page": "home"})
+        today = timezone.localdate()
+        states = qualification_states([mentor], today).get(mentor.pk, [])
+        completions = set(
+            ModuleCompletion.objects.filter(mentor=mentor).values_list("module_id", flat=True)
+        )
+        trainings = []
+        for cohort in mentor.training_cohorts.select_related("course").prefetch_related(
+            "course__modules", "sessions__module"
+        ):
+            modules = list(cohort.course.modules.all())
+            trainings.append(
+                {
+                    "cohort": cohort,
+                    "done": sum(1 for m in modules if m.pk in completions),
+                    "total": len(modules),
+                    "upcoming": [s for s in cohort.sessions.all() if s.held_on >= today],
+                }
+            )
+        context.update(
+            {
+                "reasons": not_matchable_reasons(mentor, today),
+                "attention": [
+                    s for s in states if s["state"] in {"expired", "expiring", "missing"}
+                ],
+                "trainings": trainings,
+                "hours": hours_by_mentor(program, mentor_ids=[mentor.pk]).get(mentor.pk),
+                "checkin_form": CheckInForm(),
+                "last_checkin": mentor.checkins.first(),
+            }
+        )
+    return render(request, "mentors/home.html", context)
+
+
+@program_required(Cap.MENTOR_SELF)
+@require_POST
+def checkin(request: HttpRequest) -> HttpResponse:
+    mentor = own_mentor(request)
+    if mentor is None:
+        raise Http404
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please answer how you are doing and how your workload feels."))
+        return redirect("mentors:home")
+    with transaction.atomic():
+        entry = form.save(commit=False)
+        entry.mentor, entry.by = mentor, request.user
+        entry.save()
+        record(
+            action="mentors.wellbeingcheckin.created",
+            request=request,
+            program=mentor.program_id,
+            obj=entry,
+            fields=form.Meta.fields,
+        )
+    messages.success(request, _("Thank you for checking in."))
+    return redirect("mentors:home")
+
+
+def _application_throttled(request: HttpRequest) -> bool:
+    """Automated abuse guard: a few applications per client address per hour, counted from the
+    audit log (shared by every server process, like the login throttle)."""
+    ip = client_address(request)
+    if not ip:
+        return False
+    limit = getattr(settings, "MENTOR_APPLICATIONS_PER_HOUR", 5)
+    since = timezone.now() - timedelta(hours=1)
+    return (
+        AuditEvent.objects.filter(
+            ip=ip, action__in=[APPLICATION_ACTION, "mentors.application.refused"], at__gte=since
+        ).count()
+        >= limit
+    )
+
+
+def _public_program(slug: str) -> Program:
+    program = Program.objects.filter(slug=slug, is_active=True).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _public_program(slug)
+    form = ApplicationForm(
+        request.POST or None, program=program, initial={"preferred_language": get_language()}
+    )
+    if request.method == "POST":
+        if _application_throttled(request):
+            return render(request, "mentors/apply_throttled.html", {"program": program}, status=429)
+        if form.is_bot:
+            record(
+                action="mentors.application.refused",
+                request=request,
+                program=program,
+                detail={"why": "honeypot"},
+            )
+            return redirect("mentors:apply_thanks", slug=program.slug)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+            many = {k: data.pop(k) for k in list(data) if k in MANY_FIELDS}
+            mentor = mentor_apply(program=program, data=data, many=many, request=request)
+            record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
+            return redirect("mentors:apply_thanks", slug=program.slug)
+    return render(
+        request,
+        "mentors/apply.html",
+        {"program": program, "title": title_for(program), "form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+MANY_FIELDS: set[str] = set()
+
+
+def apply_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _public_program(slug)
+    return render(
+        request, "mentors/apply_thanks.html", {"program": program, "title": title_for(program)}
+    )
