@@ -41,4 +41,9 @@ def me(request: HttpRequest) -> dict:
         {"program_id": m.program_id, "program": m.program.name, "role": m.role}
         for m in Membership.objects.filter(user=user, is_active=True).select_related("program")
     ]
-    return {"email": user.email, "full_name": user.full_name, "language": user.language, "roles": roles}
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "roles": roles,
+    }

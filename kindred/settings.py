@@ -28,7 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-_DEV_SECRET = "django-insecure-kindred-development-only-never-in-production"
+_DEV_SECRET = "django-insecure-kindred-development-only-never-in-production"  # noqa: S105 - DEBUG only
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

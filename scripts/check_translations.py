@@ -61,7 +61,9 @@ def main() -> int:
         wanted = sys.argv[sys.argv.index("--app") + 1]
         apps = [app for app in APPS if app.name == wanted]
     if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
-        message = "GNU gettext is not installed (apt-get install gettext): translations NOT checked."
+        message = (
+            "GNU gettext is not installed (apt-get install gettext): translations NOT checked."
+        )
         if os.environ.get("CI") == "true":
             print(message + " Under CI that is a failure.")
             return 1
@@ -71,16 +73,32 @@ def main() -> int:
     for app in apps:
         (app / "locale" / "es" / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "es",
-             "--no-obsolete", "--add-location", "file", "--ignore", "tests/*"],
-            cwd=app, env=ENV, check=True, capture_output=True,
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "makemessages",
+                "-l",
+                "es",
+                "--no-obsolete",
+                "--add-location",
+                "file",
+                "--ignore",
+                "tests/*",
+            ],
+            cwd=app,
+            env=ENV,
+            check=True,
+            capture_output=True,
         )
         po = app / "locale" / "es" / "LC_MESSAGES" / "django.po"
         if po.exists():
             failures += [f"{app.name}: {p}" for p in problems(po)]
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "compilemessages"],
-            cwd=app, env=ENV, check=True, capture_output=True,
+            cwd=app,
+            env=ENV,
+            check=True,
+            capture_output=True,
         )
     if failures and not update_only:
         print(f"{len(failures)} Spanish translations missing or fuzzy:")

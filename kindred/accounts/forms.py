@@ -12,7 +12,8 @@ from kindred.core.tasks import send_email_after_commit
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
         "invalid_login": _("That e-mail and password do not match an active account."),

@@ -44,14 +44,17 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         response = self.get_response(request)
-        if user.is_authenticated and user.language:
-            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    user.language,
-                    max_age=365 * 24 * 3600,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                )
+        if (
+            user.is_authenticated
+            and user.language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=365 * 24 * 3600,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

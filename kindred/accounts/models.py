@@ -128,7 +128,9 @@ class Invitation(models.Model):
         return f"invitation for {self.email}"
 
     @classmethod
-    def issue(cls, *, email: str, program: object, role: str, invited_by: User) -> tuple["Invitation", str]:
+    def issue(
+        cls, *, email: str, program: object, role: str, invited_by: User
+    ) -> tuple["Invitation", str]:
         token = secrets.token_urlsafe(32)
         now = timezone.now()
         invitation = cls(
@@ -146,9 +148,12 @@ class Invitation(models.Model):
 
     @classmethod
     def find_pending(cls, token: str) -> "Invitation | None":
-        return cls.objects.pending().select_related("program").filter(
-            token_hash=_hash_token(token)
-        ).first()
+        return (
+            cls.objects.pending()
+            .select_related("program")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
 
     def mark_accepted(self, *, user: User) -> None:
         with transaction.atomic():

@@ -32,7 +32,9 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # actor_label carries the attempted address so the per-account throttle can count it.
     attempted = str(credentials.get("username") or credentials.get("email") or "")
     record(action="accounts.login.failed", request=request, actor_label=attempted.strip())

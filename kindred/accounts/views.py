@@ -2,7 +2,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import update_session_auth_hash, views as auth_views
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.sessions.models import Session
@@ -12,7 +13,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kindred.accounts.forms import AcceptInvitationForm, LoginForm, ProfileForm, QueuedPasswordResetForm
+from kindred.accounts.forms import (
+    AcceptInvitationForm,
+    LoginForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+)
 from kindred.accounts.models import Invitation, SessionRecord, User
 from kindred.accounts.throttle import is_throttled
 from kindred.audit.log import record
@@ -45,7 +51,10 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    template_name = "accounts/logged_out.html"
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are signed out. Thank you for the care you give families."))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -79,7 +79,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @program_required(Cap.AUDIT_VIEW)
 @require_GET
 def event_export(request: HttpRequest) -> HttpResponse:
-    form, events = _filtered(request)
+    _, events = _filtered(request)
     record(
         action="audit.events.exported",
         request=request,

@@ -40,8 +40,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         nav.append(
-            {"label": item.label, "url": url, "current": request.path == url or (
-                url != "/" and request.path.startswith(url))}
+            {
+                "label": item.label,
+                "url": url,
+                "current": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
         )
     programs = list(Program.objects.filter(pk__in=caps).only("id", "name")) if len(caps) > 1 else []
     current_id = request.session.get(SESSION_PROGRAM_KEY)

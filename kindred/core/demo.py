@@ -65,7 +65,10 @@ def _user(email: str, full_name: str, language: str, password: str) -> User:
 def build_base(*, password: str, stdout: TextIO | None = None) -> DemoContext:
     organization, _ = Organization.objects.get_or_create(
         slug="riverbend-childrens",
-        defaults={"name": "Riverbend Children's Hospital (demo)", "kind": Organization.Kind.HOSPITAL},
+        defaults={
+            "name": "Riverbend Children's Hospital (demo)",
+            "kind": Organization.Kind.HOSPITAL,
+        },
     )
     program, _ = Program.objects.get_or_create(
         slug="riverbend-family-partners",

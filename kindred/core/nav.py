@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kindred.programs.permissions import Cap
-
 
 @dataclass(frozen=True)
 class NavItem:

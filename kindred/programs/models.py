@@ -45,7 +45,10 @@ class Program(models.Model):
         COMMUNITY = "community", _("Community")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="programs", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -159,9 +162,13 @@ class Membership(models.Model):
     def change_role(self, *, role: str) -> None:
         with transaction.atomic():
             locked = Membership.objects.select_for_update().get(pk=self.pk)
-            if Membership.objects.filter(
-                user_id=locked.user_id, program_id=locked.program_id, role=role
-            ).exclude(pk=locked.pk).exists():
+            if (
+                Membership.objects.filter(
+                    user_id=locked.user_id, program_id=locked.program_id, role=role
+                )
+                .exclude(pk=locked.pk)
+                .exists()
+            ):
                 raise ValueError("This person already has that role in this program.")
             locked.role = role
             locked.changed_at = timezone.now()

@@ -99,7 +99,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 
 ORGANIZATION_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     OrganizationRole.ADMIN: frozenset(
-        {Cap.PROGRAM_VIEW, Cap.PROGRAM_MANAGE, Cap.MEMBERS_MANAGE, Cap.AUDIT_VIEW, Cap.DIRECTORY_VIEW}
+        {
+            Cap.PROGRAM_VIEW,
+            Cap.PROGRAM_MANAGE,
+            Cap.MEMBERS_MANAGE,
+            Cap.AUDIT_VIEW,
+            Cap.DIRECTORY_VIEW,
+        }
     ),
-    OrganizationRole.CURATOR: frozenset({Cap.PROGRAM_VIEW, Cap.DIRECTORY_VIEW, Cap.DIRECTORY_CURATE}),
+    OrganizationRole.CURATOR: frozenset(
+        {Cap.PROGRAM_VIEW, Cap.DIRECTORY_VIEW, Cap.DIRECTORY_CURATE}
+    ),
 }

@@ -20,7 +20,8 @@ def _membership_for(request: HttpRequest, pk: int) -> Membership:
     """A membership of the current program, which the user may manage."""
     try:
         return Membership.objects.select_related("user", "program").get(
-            pk=pk, program=request.program  # type: ignore[attr-defined]
+            pk=pk,
+            program=request.program,  # type: ignore[attr-defined]
         )
     except Membership.DoesNotExist:
         record(
@@ -133,9 +134,9 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programs:members")
     membership_deactivate(membership=membership, by=request.user, request=request)
     messages.success(
-        request, _("%(name)s no longer has access as %(role)s.") % {
-            "name": membership.user, "role": membership.get_role_display()
-        }
+        request,
+        _("%(name)s no longer has access as %(role)s.")
+        % {"name": membership.user, "role": membership.get_role_display()},
     )
     return redirect("programs:members")
 

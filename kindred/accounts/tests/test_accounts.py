@@ -126,7 +126,9 @@ def test_it_renews_the_idle_limit_on_activity(world) -> None:
     client = Client()
     login(client, "coordinator@a.test")
     key = client.session.session_key
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(minutes=1)
+    )
     client.get("/")
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + timedelta(minutes=29)
@@ -144,9 +146,9 @@ def test_it_ends_a_session_after_12_hours_whatever_the_activity(world) -> None:
 
 
 def test_it_hashes_passwords_with_argon2() -> None:
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher") or settings.PASSWORD_HASHERS == [
-        "django.contrib.auth.hashers.MD5PasswordHasher"
-    ]
+    assert settings.PASSWORD_HASHERS[0].endswith(
+        "Argon2PasswordHasher"
+    ) or settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
         user = User.objects.create_user("argon@a.test", PASSWORD, full_name="Argon")
         assert identify_hasher(user.password).algorithm == "argon2"
@@ -195,7 +197,11 @@ def test_it_requires_12_characters_and_refuses_common_passwords(world) -> None:
     assert "at least 12 characters" in response.content.decode()
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "password1234", "new_password2": "password1234"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "password1234",
+            "new_password2": "password1234",
+        },
     )
     assert "too common" in response.content.decode()
 
@@ -227,4 +233,4 @@ def test_it_saves_the_language_choice_on_the_account(world) -> None:
 def test_it_shows_the_sign_in_page_in_the_chosen_language() -> None:
     client = Client()
     client.post("/language/", {"language": "es"})
-    assert "Inicia sesión" in client.get("/accounts/login/").content.decode()
+    assert "Inicie sesión" in client.get("/accounts/login/").content.decode()

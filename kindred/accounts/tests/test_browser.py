@@ -24,8 +24,8 @@ def test_it_signs_in_switches_language_and_signs_out(page, live_server) -> None:
     # The sign-in page offers both languages.
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change language").click()
-    assert page.get_by_role("heading", name="Inicia sesión en Kindred").is_visible()
-    page.get_by_label("Language").select_option("en")
+    assert page.get_by_role("heading", name="Inicie sesión en Kindred").is_visible()
+    page.get_by_label("Idioma").select_option("en")
     page.get_by_role("button", name="Cambiar idioma").click()
 
     sign_in(page, live_server, "coordinator@a.test")
@@ -35,7 +35,7 @@ def test_it_signs_in_switches_language_and_signs_out(page, live_server) -> None:
     assert page.get_by_role("heading", name=re.compile("Bienvenida|Bienvenido")).is_visible()
 
     page.get_by_role("button", name="Cerrar sesión").click()
-    assert page.get_by_role("heading", name="Has cerrado sesión").is_visible()
+    assert page.get_by_text("Ha cerrado la sesión").is_visible()
     page.goto(live_server.url + "/program/members/")
     assert "/accounts/login/" in page.url
 

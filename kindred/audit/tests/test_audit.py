@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_refuses_to_change_or_delete_an_event_through_the_model(world) -> None:
-    event = record(action="families.family.viewed", actor=world.coordinator, program=world.program_a)
+    event = record(
+        action="families.family.viewed", actor=world.coordinator, program=world.program_a
+    )
     event.action = "something.else"
     with pytest.raises(AppendOnlyError):
         event.save()
@@ -26,14 +28,19 @@ def test_it_refuses_to_change_or_delete_an_event_through_the_model(world) -> Non
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_it_refuses_update_and_delete_in_the_database_on_postgresql(world) -> None:
-    event = record(action="families.family.viewed", actor=world.coordinator, program=world.program_a)
+    event = record(
+        action="families.family.viewed", actor=world.coordinator, program=world.program_a
+    )
     for sql in (
         "UPDATE audit_auditevent SET action = 'tampered' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises((InternalError, ProgrammingError, IntegrityError)) as error:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises((InternalError, ProgrammingError, IntegrityError)) as error,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
         assert "append-only" in str(error.value)
     assert AuditEvent.objects.get(pk=event.pk).action == "families.family.viewed"
 
@@ -57,9 +64,21 @@ def test_it_records_who_when_where_and_which_fields(world, rf) -> None:
 
 
 def test_it_shows_the_programs_audit_trail_filtered(world, django_assert_max_num_queries) -> None:
-    record(action="families.family.viewed", actor=world.coordinator, program=world.program_a, object_id=7)
-    record(action="families.family.changed", actor=world.supervisor, program=world.program_a, object_id=7)
-    record(action="families.family.viewed", actor=world.outsider, program=world.program_b, object_id=9)
+    record(
+        action="families.family.viewed",
+        actor=world.coordinator,
+        program=world.program_a,
+        object_id=7,
+    )
+    record(
+        action="families.family.changed",
+        actor=world.supervisor,
+        program=world.program_a,
+        object_id=7,
+    )
+    record(
+        action="families.family.viewed", actor=world.outsider, program=world.program_b, object_id=9
+    )
     client = world.client("coordinator")
     with django_assert_max_num_queries(12):
         response = client.get("/audit/", {"action": "families.family.viewed"})
@@ -77,7 +96,12 @@ def test_it_rejects_an_inverted_date_range_with_a_clear_message(world) -> None:
 
 
 def test_it_exports_the_trail_as_csv_and_audits_the_export(world) -> None:
-    record(action="families.family.viewed", actor=world.coordinator, program=world.program_a, object_id=7)
+    record(
+        action="families.family.viewed",
+        actor=world.coordinator,
+        program=world.program_a,
+        object_id=7,
+    )
     record(action="=cmd|' /C calc'!A0", actor=world.coordinator, program=world.program_a)
     response = world.client("coordinator").get("/audit/export.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -86,7 +110,9 @@ def test_it_exports_the_trail_as_csv_and_audits_the_export(world) -> None:
     actions = [row[2] for row in rows[1:]]
     assert "families.family.viewed" in actions
     assert "'=cmd|' /C calc'!A0" in actions  # formula neutralised
-    assert AuditEvent.objects.filter(action="audit.events.exported", program=world.program_a).exists()
+    assert AuditEvent.objects.filter(
+        action="audit.events.exported", program=world.program_a
+    ).exists()
 
 
 def test_it_validates_ownership(world) -> None:

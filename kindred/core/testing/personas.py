@@ -65,8 +65,12 @@ def build_world() -> World:
         name="Org B", slug="org-b", kind=Organization.Kind.COMMUNITY
     )
     program_a = Program.objects.create(
-        organization=org_a, name="Program A", slug="program-a", scope=Program.Scope.HOSPITAL_WIDE,
-        mentor_title="Family Partner", languages=["en", "es"],
+        organization=org_a,
+        name="Program A",
+        slug="program-a",
+        scope=Program.Scope.HOSPITAL_WIDE,
+        mentor_title="Family Partner",
+        languages=["en", "es"],
     )
     program_b = Program.objects.create(
         organization=org_b, name="Program B", slug="program-b", scope=Program.Scope.COMMUNITY

@@ -35,7 +35,16 @@ class Route:
 
 
 PUBLIC = frozenset(
-    {"anonymous", "coordinator", "supervisor", "mentor", "referrer", "evaluator", "admin",
-     "curator", "outsider"}
+    {
+        "anonymous",
+        "coordinator",
+        "supervisor",
+        "mentor",
+        "referrer",
+        "evaluator",
+        "admin",
+        "curator",
+        "outsider",
+    }
 )
 SIGNED_IN = PUBLIC - {"anonymous"}

@@ -116,5 +116,17 @@ def test_it_serves_the_api_schema_as_openapi_3_1(world) -> None:
     assert schema["openapi"].startswith("3.1")
     me = world.client("referrer").get("/api/me").json()
     assert me["email"] == "referrer@a.test"
-    assert me["roles"] == [{"program_id": world.program_a.pk, "program": "Program A", "role": "referrer"}]
+    assert me["roles"] == [
+        {"program_id": world.program_a.pk, "program": "Program A", "role": "referrer"}
+    ]
     assert Client().get("/api/me").status_code == 401
+
+
+def test_it_keeps_docs_permissions_md_true() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/permissions_doc.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

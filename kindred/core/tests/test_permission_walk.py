@@ -45,7 +45,9 @@ def named_urls(resolver: URLResolver | None = None, prefix: str = "") -> set[str
 def test_it_lists_every_url_in_the_walk() -> None:
     walked = {route.name for route in all_routes()}
     missing = sorted(named_urls() - walked)
-    assert not missing, f"URLs missing from the permission walk (add them to <app>/tests/walk.py): {missing}"
+    assert not missing, (
+        f"URLs missing from the permission walk (add them to <app>/tests/walk.py): {missing}"
+    )
 
 
 def is_refused(persona: str, response: object) -> bool:

@@ -29,8 +29,12 @@ def test_it_lists_members_with_few_queries(world, django_assert_max_num_queries)
     assert "Mentor A" in response.content.decode()
 
 
-def test_it_invites_by_email_with_a_one_time_link(world, django_capture_on_commit_callbacks) -> None:
-    link = invite(world.client("coordinator"), "new@a.test", "mentor", django_capture_on_commit_callbacks)
+def test_it_invites_by_email_with_a_one_time_link(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    link = invite(
+        world.client("coordinator"), "new@a.test", "mentor", django_capture_on_commit_callbacks
+    )
     path = link.split("testserver", 1)[1]
     client = Client()
     response = client.post(
@@ -47,7 +51,9 @@ def test_it_invites_by_email_with_a_one_time_link(world, django_capture_on_commi
 def test_it_refuses_a_weak_password_on_invitation_and_creates_nothing(
     world, django_capture_on_commit_callbacks
 ) -> None:
-    link = invite(world.client("coordinator"), "new@a.test", "mentor", django_capture_on_commit_callbacks)
+    link = invite(
+        world.client("coordinator"), "new@a.test", "mentor", django_capture_on_commit_callbacks
+    )
     path = link.split("testserver", 1)[1]
     response = Client().post(path, {"full_name": "New", "password1": "abc", "password2": "abc"})
     assert response.status_code == 200
@@ -60,12 +66,17 @@ def test_it_lets_an_existing_account_accept_with_its_password(
     world, django_capture_on_commit_callbacks
 ) -> None:
     link = invite(
-        world.client("coordinator"), "referrer@a.test", "evaluator", django_capture_on_commit_callbacks
+        world.client("coordinator"),
+        "referrer@a.test",
+        "evaluator",
+        django_capture_on_commit_callbacks,
     )
     path = link.split("testserver", 1)[1]
     assert Client().post(path, {"password1": "wrong password 1234"}).status_code == 200
     assert Client().post(path, {"password1": PASSWORD}).status_code == 302
-    roles = set(world.program_a.memberships.filter(user=world.referrer).values_list("role", flat=True))
+    roles = set(
+        world.program_a.memberships.filter(user=world.referrer).values_list("role", flat=True)
+    )
     assert roles == {"referrer", "evaluator"}
 
 
@@ -103,9 +114,12 @@ def test_it_deactivates_a_member_who_loses_their_sessions_at_once(world) -> None
     assert mentor_client.get("/").status_code == 302
     world.mentor.refresh_from_db()
     assert world.mentor.is_active is False
-    assert Client().post(
-        "/accounts/login/", {"username": "mentor@a.test", "password": PASSWORD}
-    ).status_code == 200
+    assert (
+        Client()
+        .post("/accounts/login/", {"username": "mentor@a.test", "password": PASSWORD})
+        .status_code
+        == 200
+    )
 
 
 def test_it_keeps_an_account_active_that_has_a_role_elsewhere(world) -> None:
@@ -128,7 +142,12 @@ def test_it_validates_ownership(world) -> None:
     """Program B's coordinator cannot touch program A's members, invitations or settings."""
     membership = Membership.objects.get(user=world.mentor, program=world.program_a)
     outsider = world.client("outsider")
-    assert outsider.post(f"/program/members/{membership.pk}/role/", {"role": "coordinator"}).status_code == 404
+    assert (
+        outsider.post(
+            f"/program/members/{membership.pk}/role/", {"role": "coordinator"}
+        ).status_code
+        == 404
+    )
     assert outsider.post(f"/program/members/{membership.pk}/deactivate/").status_code == 404
     membership.refresh_from_db()
     assert membership.role == "mentor" and membership.is_active

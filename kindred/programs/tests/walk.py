@@ -11,7 +11,10 @@ def setup(world):
     membership = world.program_a.memberships.get(user=world.users["mentor"])
     world.objects["membership_a"] = membership
     invitation, _ = Invitation.issue(
-        email="new@a.test", program=world.program_a, role="mentor", invited_by=world.users["coordinator"]
+        email="new@a.test",
+        program=world.program_a,
+        role="mentor",
+        invited_by=world.users["coordinator"],
     )
     world.objects["invitation_a"] = invitation
 

@@ -19,9 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from kindred.programs.models import Organization
 
-        if options["if_empty"] and Organization.objects.exists() and not Organization.objects.filter(
-            slug="riverbend-childrens"
-        ).exists():
+        if (
+            options["if_empty"]
+            and Organization.objects.exists()
+            and not Organization.objects.filter(slug="riverbend-childrens").exists()
+        ):
             self.stdout.write("The database has its own programs: the demo is not loaded.")
             return
         ctx = demo.load(stdout=self.stdout)
