@@ -1,0 +1,309 @@
+"""Forms validate, views apply: the services write (kindred.families.services)."""
+
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.families.models import (
+    Caregiver,
+    Child,
+    Condition,
+    ConditionCategory,
+    Consent,
+    Experience,
+    Family,
+    Language,
+)
+from kindred.programs.models import Program
+
+SNAPSHOT_SALT = "kindred.families.edit-snapshot"
+
+
+class FamilyForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = ["name", "address_line1", "address_line2", "city", "state", "zip_code", "notes"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "zip_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+            ),
+            "state": forms.TextInput(attrs={"autocomplete": "address-level1", "size": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _(
+            "How the program refers to this family. Left empty: the first caregiver's last name."
+        )
+
+
+class CaregiverForm(forms.ModelForm):
+    class Meta:
+        model = Caregiver
+        fields = [
+            "first_name",
+            "last_name",
+            "relationship",
+            "is_primary",
+            "phone",
+            "phone_alt",
+            "email",
+            "preferred_language",
+            "interpreter_needed",
+            "preferred_contact_method",
+            "preferred_contact_time",
+            "gender",
+            "gender_self_described",
+            "race_ethnicity",
+            "identity_notes",
+        ]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "phone_alt": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].help_text = _("Optional.")
+
+    def has_changed(self) -> bool:
+        # A blank extra row with only defaults (language, contact method) is an empty row.
+        return bool(self.instance.pk) or any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("first_name", "last_name", "phone", "email")
+        )
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "conditions",
+            "experiences",
+            "care_settings",
+            "is_deceased",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "conditions": forms.SelectMultiple(attrs={"size": 8}),
+            "experiences": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(
+        self, *args: Any, program: Program | None = None, language: str = "en", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        conditions = (
+            Condition.objects.for_program(program).filter(is_active=True).select_related("category")
+        )
+        experiences = Experience.objects.for_program(program).filter(is_active=True)
+        self.fields["conditions"].queryset = conditions
+        self.fields["experiences"].queryset = experiences
+        self.fields["conditions"].label_from_instance = lambda c: c.label_for(language)
+        self.fields["experiences"].label_from_instance = lambda e: e.label_for(language)
+        hint = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["conditions"].help_text = hint
+        self.fields["experiences"].help_text = _(
+            "Experiences that matter when choosing a mentor. %(hint)s"
+        ) % {"hint": hint}
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def has_changed(self) -> bool:
+        return bool(self.instance.pk) or any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("first_name", "last_name", "date_of_birth")
+        )
+
+
+class CaregiverEditForm(CaregiverForm):
+    remove = forms.BooleanField(
+        label=_("No longer part of this family (kept in the record)"), required=False
+    )
+
+
+class ChildEditForm(ChildForm):
+    remove = forms.BooleanField(
+        label=_("Entered by mistake: hide from this family (kept in the record)"), required=False
+    )
+
+
+def formset_for(form: type[forms.ModelForm], extra: int) -> Any:
+    return forms.modelformset_factory(
+        form.Meta.model, form=form, fields=form.Meta.fields, extra=extra, can_delete=False
+    )
+
+
+class FirstConsentForm(forms.Form):
+    """The consents a family gave when the program first recorded them."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("The caregiver agreed to"),
+        choices=Consent.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "P2P practice: no contact and no match without the parent's expressed permission."
+        ),
+    )
+    method = forms.ChoiceField(label=_("How"), choices=Consent.Method.choices, initial="verbal")
+
+
+class DuplicateConfirmForm(forms.Form):
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different family. Save it anyway."), required=False
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    snapshot = forms.CharField(widget=forms.HiddenInput)
+
+    def original(self) -> dict[str, Any] | None:
+        try:
+            return signing.loads(self.cleaned_data["snapshot"], salt=SNAPSHOT_SALT)
+        except signing.BadSignature:
+            return None
+
+
+def sign_snapshot(data: dict[str, Any]) -> str:
+    return signing.dumps(data, salt=SNAPSHOT_SALT, compress=True)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["scope", "decision", "method", "given_by", "effective_at", "note"]
+        widgets = {
+            "effective_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
+        }
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = family.caregivers.filter(is_active=True)
+        self.fields["given_by"].required = True
+        self.fields["effective_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["effective_at"].help_text = _("When the caregiver said so.")
+
+    def clean_effective_at(self) -> Any:
+        value = self.cleaned_data["effective_at"]
+        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("A consent decision cannot be dated in the future."))
+        return value
+
+
+class StatusForm(forms.Form):
+    ACTIONS = [
+        ("close", _("Close: the family no longer receives support")),
+        ("reopen", _("Reopen")),
+        ("entered_in_error", _("Entered in error: this record should not exist")),
+    ]
+    action = forms.ChoiceField(label=_("What happens"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("action") in ("close", "entered_in_error")
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Say why, so the next person understands."))
+        return data
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(
+        label=_("Number of the other record"),
+        min_value=1,
+        help_text=_(
+            "Its caregivers, children and consents move to this family; it is kept as a merged record."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that both records are the same family."), required=False
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, phone or e-mail"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open and closed")), *Family.Status.choices],
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
+    )
+    condition = forms.ModelChoiceField(
+        label=_("Child's condition"),
+        required=False,
+        queryset=Condition.objects.none(),
+        empty_label=_("Any"),
+    )
+
+    def __init__(self, *args: Any, program: Program, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["condition"]
+        field.queryset = Condition.objects.for_program(program).filter(is_active=True)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: c.label_for(language)  # type: ignore[attr-defined]
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = ["code", "label", "label_es", "category"]
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ConditionCategory.objects.filter(
+            program__isnull=True
+        ) | ConditionCategory.objects.filter(program=program)
+        self.instance.program = program
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip().upper()
+        import re
+
+        if code and not re.fullmatch(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?", code):
+            raise forms.ValidationError(
+                _("Enter an ICD-10-CM code such as Q90.9, or leave it empty.")
+            )
+        return code
+
+
+class ExperienceForm(forms.ModelForm):
+    class Meta:
+        model = Experience
+        fields = ["name", "name_es"]
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or Excel .xlsx)"),
+        help_text=_("One family per row, with a header row. At most 20,000 rows."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

@@ -1,0 +1,38 @@
+"""The families card on the home page: the current program's numbers and the next steps."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kindred.families.models import Family
+from kindred.programs.access import current_program, has_capability
+from kindred.programs.permissions import Cap
+
+
+def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
+    try:
+        program = current_program(request, Cap.FAMILIES_VIEW)
+    except Exception:  # noqa: BLE001 - no program with families: no card
+        return []
+    counts = Family.objects.filter(program=program).aggregate(
+        active=Count("pk", filter=Q(status=Family.Status.ACTIVE)),
+        closed=Count("pk", filter=Q(status=Family.Status.CLOSED)),
+    )
+    links = [{"label": _("Find a family"), "url": reverse("families:list")}]
+    if has_capability(request.user, program, Cap.FAMILIES_EDIT):
+        links.append({"label": _("Add a family"), "url": reverse("families:create")})
+    if has_capability(request.user, program, Cap.FAMILIES_IMPORT_EXPORT):
+        links.append(
+            {"label": _("Import families from a spreadsheet"), "url": reverse("families:import")}
+        )
+    return [
+        {
+            "title": _("Families"),
+            "text": _("%(active)s families supported now, %(closed)s closed, in %(program)s.")
+            % {"active": counts["active"], "closed": counts["closed"], "program": program.name},
+            "links": links,
+        }
+    ]

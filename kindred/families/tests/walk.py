@@ -1,0 +1,108 @@
+"""The families pages in the permission walk (kindred/core/tests/test_permission_walk.py)."""
+
+from datetime import date
+from typing import Any
+
+from kindred.core.testing.walk import Route
+from kindred.families.models import Consent, FamilyImport
+from kindred.families.services import family_create
+
+EDITORS = {"coordinator"}
+READERS = {"coordinator", "supervisor"}
+
+
+def setup(world: Any) -> None:
+    family = family_create(
+        program=world.program_a,
+        caregivers=[
+            {
+                "first_name": "Canaryina",
+                "last_name": "Walkwood",
+                "relationship": "mother",
+                "phone": "312-555-0199",
+                "email": "canary@example.test",
+                "preferred_language": "es",
+            }
+        ],
+        children=[
+            {"first_name": "Tweety", "last_name": "Walkwood", "date_of_birth": date(2023, 1, 2)}
+        ],
+        consents=[{"scope": Consent.Scope.CONTACT}],
+        by=world.coordinator,
+    )
+    other = family_create(
+        program=world.program_a,
+        caregivers=[{"first_name": "Dupla", "last_name": "Walkwood", "relationship": "father"}],
+        children=[],
+        by=world.coordinator,
+    )
+    job = FamilyImport.objects.create(
+        program=world.program_a,
+        uploaded_by=world.coordinator,
+        filename="walk.csv",
+        content=b"first name,last name,phone\nCanaryina,Walkwood,3125550199\n",
+        mapping={"caregiver_first_name": 0},
+        row_count=1,
+    )
+    world.objects["family"] = family
+    world.objects["other_family"] = other
+    world.objects["family_import"] = job
+    world.objects.setdefault("canaries", []).extend(
+        ["Canaryina", "Walkwood", "312-555-0199", "walk.csv"]
+    )
+
+
+def family(world: Any) -> dict[str, Any]:
+    return {"pk": world.objects["family"].pk}
+
+
+ROUTES = [
+    # Lists of "the current program": the outsider sees their own program B there.
+    Route("families:list", allowed=READERS | {"outsider"}),
+    Route("families:list", allowed=READERS | {"outsider"}, query="q=walkwood"),
+    Route("families:create", allowed=EDITORS | {"outsider"}),
+    Route("families:vocabulary", allowed=EDITORS | {"outsider"}),
+    Route("families:import", allowed=EDITORS | {"outsider"}),
+    Route("families:export", allowed=EDITORS | {"outsider"}),
+    Route("families:export", allowed=EDITORS | {"outsider"}, query="format=xlsx"),
+    Route(
+        "families:import_review",
+        allowed=EDITORS,
+        kwargs=lambda w: {"pk": w.objects["family_import"].pk},
+    ),
+    Route("families:detail", allowed=READERS, kwargs=family),
+    Route("families:edit", allowed=EDITORS, kwargs=family),
+    Route("families:consent", allowed=EDITORS, kwargs=family),
+    Route("families:status", allowed=EDITORS, kwargs=family),
+    Route("families:merge", allowed=EDITORS, kwargs=family),
+    Route(
+        "families:status",
+        allowed=EDITORS,
+        kwargs=family,
+        method="POST",
+        data=lambda w: {"action": "close", "reason": "Walk"},
+        ok_status=frozenset({302}),
+    ),
+    Route(
+        "families:consent",
+        allowed=EDITORS,
+        kwargs=family,
+        method="POST",
+        data=lambda w: {
+            "scope": "contact",
+            "decision": "withdrawn",
+            "method": "verbal",
+            "given_by": w.objects["family"].caregivers.get().pk,
+            "effective_at": "2025-01-01T10:00",
+        },
+        ok_status=frozenset({302}),
+    ),
+    Route(
+        "families:merge",
+        allowed=EDITORS,
+        kwargs=family,
+        method="POST",
+        data=lambda w: {"other": w.objects["other_family"].pk, "confirm": "on"},
+        ok_status=frozenset({302}),
+    ),
+]
