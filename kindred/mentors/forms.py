@@ -3,8 +3,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kindred.families.models import Condition, Experience
 from kindred.mentors.models import (
     CARE_SETTINGS,
     LANGUAGE_CHOICES,
@@ -39,6 +41,19 @@ class MentorDetailsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    child_conditions = forms.ModelMultipleChoiceField(
+        label=_("Your child's conditions"),
+        queryset=Condition.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the ones that apply. You can tell us more in the next question."),
+    )
+    child_experiences = forms.ModelMultipleChoiceField(
+        label=_("Experiences your family has been through"),
+        queryset=Experience.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     availability_days = forms.MultipleChoiceField(
         label=_("Days you are usually available"),
         choices=WEEKDAYS,
@@ -62,6 +77,8 @@ class MentorDetailsForm(forms.ModelForm):
             "languages",
             "postal_code",
             "travel",
+            "child_conditions",
+            "child_experiences",
             "treatments",
             "care_settings",
             "availability_days",
@@ -86,6 +103,17 @@ class MentorDetailsForm(forms.ModelForm):
             {"autocomplete": "postal-code", "inputmode": "numeric"}
         )
         self.fields["motivation"].label = _("Why do you want to support other parents?")
+        language = get_language() or "en"
+        conditions = self.fields["child_conditions"]
+        conditions.queryset = (  # type: ignore[attr-defined]
+            Condition.objects.for_program(self.program)
+            .filter(is_active=True)
+            .order_by("category__name", "label")
+        )
+        conditions.label_from_instance = lambda c: c.label_for(language)  # type: ignore[attr-defined]
+        experiences = self.fields["child_experiences"]
+        experiences.queryset = Experience.objects.for_program(self.program).filter(is_active=True)  # type: ignore[attr-defined]
+        experiences.label_from_instance = lambda e: e.label_for(language)  # type: ignore[attr-defined]
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

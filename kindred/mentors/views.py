@@ -180,6 +180,7 @@ def _render_detail(
     request: HttpRequest, mentor: Mentor, status: int = 200, **forms: Any
 ) -> HttpResponse:
     program = mentor.program
+    language = get_language() or "en"
     today = timezone.localdate()
     manage = has_capability(request.user, program, Cap.MENTORS_MANAGE)
     staff = can_view_all(request.user, mentor)
@@ -220,6 +221,8 @@ def _render_detail(
         "manage": manage,
         "languages": _language_labels(mentor.languages),
         "care_settings": [str(dict(CARE_SETTINGS).get(c, c)) for c in mentor.care_settings],
+        "conditions": [c.label_for(language) for c in mentor.child_conditions.all()],
+        "experiences": [e.label_for(language) for e in mentor.child_experiences.all()],
         "reasons": not_matchable_reasons(mentor, today),
         "history": mentor.status_changes.select_related("by")[:20],
         "screening": screening,
@@ -506,7 +509,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-MANY_FIELDS: set[str] = set()
+MANY_FIELDS = {"child_conditions", "child_experiences"}
 
 
 def apply_thanks(request: HttpRequest, slug: str) -> HttpResponse:

@@ -143,6 +143,19 @@ class Mentor(models.Model):
     travel = models.CharField(
         _("how far you can travel"), max_length=8, choices=Travel.choices, default=Travel.REMOTE
     )
+    # Same vocabularies as families, so matching compares like with like.
+    child_conditions = models.ManyToManyField(
+        "families.Condition",
+        blank=True,
+        related_name="mentors",
+        verbose_name=_("your child's conditions"),
+    )
+    child_experiences = models.ManyToManyField(
+        "families.Experience",
+        blank=True,
+        related_name="mentors",
+        verbose_name=_("your family's experiences"),
+    )
     treatments = models.TextField(
         _("treatments and technology your child has had"),
         blank=True,

@@ -128,6 +128,14 @@ class Escalation(models.Model):
         "programs.Program", on_delete=models.PROTECT, related_name="escalations"
     )
     mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="escalations")
+    family = models.ForeignKey(
+        "families.Family",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("family"),
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +182,8 @@ class Escalation(models.Model):
     def clean(self) -> None:
         if self.mentor_id and self.program_id and self.mentor.program_id != self.program_id:
             raise ValidationError(_("The mentor belongs to another program."))
+        if self.family_id and self.program_id and self.family.program_id != self.program_id:
+            raise ValidationError(_("The family belongs to another program."))
 
     def acknowledge(self, *, by: Any, note: str = "") -> "EscalationChange":
         return self._move(to=self.Status.ACKNOWLEDGED, by=by, note=note)

@@ -8,7 +8,7 @@ CURRENT_VIEW = {"coordinator", "supervisor", "outsider"}  # pages of "the curren
 CURRENT_MANAGE = {"coordinator", "outsider"}
 
 
-def setup(world) -> None:  # noqa: ANN001
+def setup(world) -> None:
     from kindred.mentors.tests.factories import make_active, make_cohort, make_course
 
     program = world.program_a
@@ -49,7 +49,7 @@ def setup(world) -> None:  # noqa: ANN001
     world.objects.setdefault("canaries", []).extend(["Walkcanary", "mentor@a.test"])
 
 
-def _m(w) -> dict:  # noqa: ANN001
+def _m(w) -> dict:
     return {"pk": w.objects["mentor_record"].pk}
 
 
