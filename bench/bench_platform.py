@@ -6,8 +6,8 @@ worker closes it) sends a bounded number of requests in a bounded time to
 - `/healthz/live`: the trivial view (no database, no session): the baseline;
 - `/`: the home page of the demo coordinator, signed in once through the real login form,
   the session cookie reused (the session is read and saved on every request).
-The two are measured in alternating rounds so a noisy machine slows both alike; the results
-are the medians over the rounds, and the p95 latency over every measured request.
+The two are measured in alternating rounds so a noisy machine slows both alike; each result
+line shows the round whose home/trivial ratio is the median (docs/benchmarks.md).
 """
 
 import contextlib
