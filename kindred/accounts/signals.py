@@ -29,6 +29,7 @@ def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> Non
 def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
         record(action="accounts.logout", request=request, actor=user)
+        SessionRecord.objects.filter(session_key=request.session.session_key).delete()
 
 
 @receiver(user_login_failed)
