@@ -1,0 +1,84 @@
+"""Every referrals URL in the permission walk (kindred/core/tests/test_permission_walk.py)."""
+
+from kindred.core.testing.walk import PUBLIC, SIGNED_IN, Route
+
+STAFF = {"coordinator", "supervisor"}
+MANAGERS = {"coordinator"}
+# Current-program pages: the outsider works in their own program B there.
+CURRENT_PROGRAM_STAFF = STAFF | {"outsider"}
+CREATORS = {"coordinator", "referrer", "outsider"}
+
+
+def setup(world):
+    from kindred.referrals.models import ConsentMethod, Source
+    from kindred.referrals.services import ReferredFamily, referral_create
+
+    # Program A takes referrals only from inside its organization here, so that the outsider's
+    # referral form does not list it (a program that accepts outside referrals is listed to
+    # every referrer by design: test_views covers that).
+    world.program_a.accepts_outside_referrals = False
+    world.program_a.save(update_fields=["accepts_outside_referrals"])
+    referral = referral_create(
+        program=world.program_a,
+        family=ReferredFamily(
+            caregiver_first_name="Walkerina",
+            caregiver_last_name="Canarysdottir",
+            phone="555-909-1234",
+            child_first_name="Pipit",
+        ),
+        source=Source.REFERRER,
+        by=world.users["referrer"],
+        consent_to_contact=True,
+        consent_obtained_by="Referrer A",
+        consent_method=ConsentMethod.VERBAL,
+        share_status_with_referrer=True,
+        looking_for="Walk canary: private wish",
+    )
+    world.objects["referral_a"] = referral
+    world.objects.setdefault("canaries", []).extend(
+        ["Walkerina", "Canarysdottir", "Walk canary: private wish", "Pipit"]
+    )
+
+
+def _pk(w):
+    return {"pk": w.objects["referral_a"].pk}
+
+
+ROUTES = [
+    Route("referrals:new", allowed=CREATORS),
+    Route("referrals:sent", allowed={"coordinator", "referrer", "outsider"}),
+    Route("referrals:sent_detail", allowed={"referrer"}, kwargs=_pk),
+    Route("referrals:queue", allowed=CURRENT_PROGRAM_STAFF),
+    Route("referrals:settings", allowed={"coordinator", "outsider"}),
+    Route("referrals:dashboard", allowed=CURRENT_PROGRAM_STAFF),
+    Route("referrals:dashboard_csv", allowed=CURRENT_PROGRAM_STAFF),
+    Route("referrals:notifications", allowed=SIGNED_IN),
+    Route("referrals:notifications_read", allowed=SIGNED_IN, method="POST"),
+    Route("referrals:detail", allowed=STAFF, kwargs=_pk),
+    Route(
+        "referrals:contact_attempt",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=_pk,
+        data=lambda w: {"at": "2026-01-05T10:00", "method": "phone", "outcome": "no-answer"},
+    ),
+    Route(
+        "referrals:transition",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=_pk,
+        data=lambda w: {"to": "accepted"},
+    ),
+    Route(
+        "referrals:step",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=_pk,
+        data=lambda w: {"step": "intake-done"},
+    ),
+    Route("referrals:intake", allowed=MANAGERS, kwargs=_pk),
+    # The public self-referral page is open to all; program B's page is walked so that the
+    # outsider's answer is about their own program.
+    Route("referrals:self_refer", allowed=PUBLIC, kwargs=lambda w: {"slug": w.program_b.slug}),
+    Route("referrals:self_thanks", allowed=PUBLIC, kwargs=lambda w: {"slug": w.program_b.slug}),
+]
