@@ -64,3 +64,35 @@ def page(axe: object, page: object) -> object:
     blocking = axe.blocking()  # type: ignore[attr-defined]
     assert axe.checked, "axe-core checked no page"  # type: ignore[attr-defined]
     assert not blocking, "accessibility violations:\n" + "\n".join(blocking)
+
+
+@pytest.fixture
+def smtp_server(settings: object):
+    """A real SMTP server on loopback (aiosmtpd); Django's SMTP backend talks to it."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list = []
+
+        def handle_message(self, message: object) -> None:
+            self.messages.append(message)
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+    settings.EMAIL_PORT = port  # type: ignore[attr-defined]
+    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -188,3 +188,21 @@ def test_it_lets_a_person_with_two_programs_switch(world) -> None:
     # so the members page falls back to the program where they are coordinator.
     response = client.get("/program/members/")
     assert "Members of Program A" in response.content.decode()
+
+
+def test_it_sends_the_invitation_through_a_real_smtp_server_in_the_invitees_language(
+    world, smtp_server, django_capture_on_commit_callbacks
+) -> None:
+    world.referrer.language = "es"
+    world.referrer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("coordinator").post(
+            "/program/members/", {"email": "referrer@a.test", "role": "evaluator"}
+        )
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "referrer@a.test"
+    body = message.get_payload(decode=True).decode()
+    assert "Acepte la invitación" in body
+    assert "/accounts/invitation/" in body
