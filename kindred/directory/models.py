@@ -1,1 +1,782 @@
-# Models arrive with this app's issue.
+"""The peer support resource directory, modelled on Open Referral HSDS 3.0.
+
+HSDS tables keep their HSDS names and UUID ids (so an export round-trips an import). Peer-support
+fields that HSDS has no column for live on `Service` (kind, conditions, modality, who may refer,
+capacity, last verified); they are exported as HSDS attributes. HSDS tables Kindred does not edit
+(funding, programs, required documents, accessibility, identifiers, metadata) are kept as they
+came, in `extra`, and written back on export.
+"""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# "Entries not verified within a configurable time are flagged as stale" (issue 5).
+DEFAULT_STALE_DAYS = 365
+
+
+def stale_days() -> int:
+    return int(getattr(settings, "DIRECTORY_STALE_DAYS", DEFAULT_STALE_DAYS))
+
+
+class Kind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one parent match")
+    SUPPORT_GROUP = "support_group", _("Support group")
+    INFO_LINE = "info_line", _("Information line")
+    ONLINE_COMMUNITY = "online_community", _("Online community")
+    TRAINING = "training", _("Training")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    ONLINE = "online", _("Online")
+
+
+class Referrer(models.TextChoices):
+    SELF = "self", _("Families may refer themselves")
+    PROVIDER = "provider", _("Providers may refer")
+
+
+class Condition(models.TextChoices):
+    """Conditions or populations a service serves (CYSHCN; DOMAIN.md)."""
+
+    ANY = "any", _("Any condition")
+    PREMATURITY = "prematurity", _("Prematurity / NICU")
+    HEART = "heart", _("Congenital heart disease")
+    DOWN_SYNDROME = "down_syndrome", _("Down syndrome")
+    CANCER = "cancer", _("Cancer")
+    DIABETES = "diabetes", _("Diabetes")
+    AUTISM = "autism", _("Autism")
+    TECHNOLOGY = "technology", _("Technology dependence (trach, feeding tube)")
+    RARE = "rare", _("Rare or undiagnosed conditions")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    BEREAVEMENT = "bereavement", _("Bereavement")
+    KIDNEY = "kidney", _("Kidney disease")
+
+
+class Capacity(models.TextChoices):
+    OPEN = "open", _("Taking new families")
+    WAITLIST = "waitlist", _("Waitlist")
+    FULL = "full", _("Not taking new families")
+
+
+class ServiceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    DEFUNCT = "defunct", _("Defunct")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+
+def codes_to_text(codes: list[str] | tuple[str, ...]) -> str:
+    """Multi-valued codes stored as ",a,b," so `contains=",a,"` filters on every database."""
+    kept = [c for c in dict.fromkeys(codes) if c]
+    return f",{','.join(kept)}," if kept else ""
+
+
+def text_to_codes(text: str) -> list[str]:
+    return [c for c in (text or "").split(",") if c]
+
+
+class Organization(models.Model):
+    """HSDS organization: who provides services (not a Kindred organization)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    steward = models.ForeignKey(
+        "programs.Organization",
+        on_delete=models.PROTECT,
+        related_name="directory_organizations",
+        verbose_name=_("curated by"),
+        help_text=_("The Kindred organization whose directory curators keep this entry."),
+    )
+    name = models.CharField(_("name"), max_length=250)
+    alternate_name = models.CharField(_("other name"), max_length=250, blank=True)
+    description = models.TextField(_("description"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    tax_status = models.CharField(max_length=100, blank=True)
+    tax_id = models.CharField(max_length=100, blank=True)
+    year_incorporated = models.PositiveIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=100, blank=True)
+    logo = models.CharField(_("logo address"), max_length=500, blank=True)
+    uri = models.CharField(max_length=500, blank=True)
+    parent_organization_id = models.UUIDField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="directory_organization_name_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def listed(self) -> "ServiceQuerySet":
+        """What families and providers may find: active, not withdrawn."""
+        return self.filter(status=ServiceStatus.ACTIVE)
+
+    def curated_by(self, user: object) -> "ServiceQuerySet":
+        from kindred.directory.access import curated_organization_ids
+
+        return self.filter(organization__steward_id__in=curated_organization_ids(user))
+
+    def stale(self) -> "ServiceQuerySet":
+        cutoff = timezone.now() - timedelta(days=stale_days())
+        return self.filter(
+            models.Q(last_verified_at__isnull=True) | models.Q(last_verified_at__lt=cutoff)
+        )
+
+
+class Service(models.Model):
+    """HSDS service, with the peer-support attributes Kindred adds."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=250)
+    name_es = models.CharField(_("name in Spanish"), max_length=250, blank=True)
+    alternate_name = models.CharField(_("other name"), max_length=250, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
+    url = models.URLField(_("website"), max_length=500, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+    )
+    interpretation_services = models.TextField(blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    application_process_es = models.TextField(_("how to apply, in Spanish"), blank=True)
+    fees_description = models.TextField(_("cost"), blank=True)
+    fees_description_es = models.TextField(_("cost, in Spanish"), blank=True)
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    wait_time = models.CharField(max_length=250, blank=True)
+    fees = models.CharField(max_length=250, blank=True)
+    accreditations = models.TextField(blank=True)
+    eligibility_description = models.TextField(_("who it is for"), blank=True)
+    eligibility_description_es = models.TextField(_("who it is for, in Spanish"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("youngest child's age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("oldest child's age"), null=True, blank=True)
+    assured_date = models.DateField(null=True, blank=True)
+    assurer_email = models.EmailField(blank=True)
+    licenses = models.TextField(blank=True)
+    alert = models.TextField(blank=True)
+    # Peer-support attributes (issue 5).
+    kind = models.CharField(_("kind of support"), max_length=20, choices=Kind.choices, blank=True)
+    conditions = models.CharField(_("conditions served"), max_length=500, blank=True)
+    populations = models.CharField(
+        _("conditions or populations, in words"),
+        max_length=500,
+        blank=True,
+        help_text=_("Words families and providers search for, e.g. trisomy 21, NICU, dads."),
+    )
+    modalities = models.CharField(_("how it is offered"), max_length=100, blank=True)
+    referred_by = models.CharField(_("who may refer"), max_length=50, blank=True)
+    language_codes = models.CharField(_("languages"), max_length=200, blank=True)
+    capacity = models.CharField(
+        _("capacity"), max_length=10, choices=Capacity.choices, default=Capacity.OPEN
+    )
+    capacity_note = models.CharField(_("capacity note"), max_length=250, blank=True)
+    serves_remotely = models.BooleanField(
+        _("virtual or statewide"),
+        default=False,
+        help_text=_("Always shown in a distance search: families anywhere can use it."),
+    )
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_program = models.OneToOneField(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directory_service",
+        verbose_name=_("Kindred program"),
+    )
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_modified = models.DateTimeField(default=timezone.now)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="directory_service_name_required"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ServiceStatus.values),
+                name="directory_service_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="directory_service_age_range_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"], name="directory_service_status_idx"),
+            models.Index(fields=["last_modified"], name="directory_service_modified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Texts in the reader's language "where the text exists" (issue 5), English otherwise.
+    def text(self, field: str, language: str) -> str:
+        if language == "es":
+            translated = getattr(self, f"{field}_es", "")
+            if translated:
+                return translated
+        return getattr(self, field)
+
+    @property
+    def condition_list(self) -> list[str]:
+        return text_to_codes(self.conditions)
+
+    @property
+    def modality_list(self) -> list[str]:
+        return text_to_codes(self.modalities)
+
+    @property
+    def referred_by_list(self) -> list[str]:
+        return text_to_codes(self.referred_by)
+
+    @property
+    def language_list(self) -> list[str]:
+        return text_to_codes(self.language_codes)
+
+    def condition_labels(self) -> list[str]:
+        labels = dict(Condition.choices)
+        return [str(labels.get(c, c)) for c in self.condition_list]
+
+    def modality_labels(self) -> list[str]:
+        labels = dict(Modality.choices)
+        return [str(labels.get(c, c)) for c in self.modality_list]
+
+    def referrer_labels(self) -> list[str]:
+        labels = dict(Referrer.choices)
+        return [str(labels.get(c, c)) for c in self.referred_by_list]
+
+    @property
+    def is_stale(self) -> bool:
+        if self.last_verified_at is None:
+            return True
+        return self.last_verified_at < timezone.now() - timedelta(days=stale_days())
+
+    def verify(self, *, by: object) -> "ServiceEvent":
+        """A curator confirms the entry is still right today."""
+        with transaction.atomic():
+            locked = Service.objects.select_for_update().get(pk=self.pk)
+            before = locked.last_verified_at
+            locked.last_verified_at = timezone.now()
+            locked.last_verified_by = by  # type: ignore[assignment]
+            locked.save(update_fields=["last_verified_at", "last_verified_by"])
+            event = ServiceEvent.objects.create(
+                service=locked,
+                kind=ServiceEvent.Kind.VERIFIED,
+                from_value=before.isoformat() if before else "",
+                to_value=locked.last_verified_at.isoformat(),
+                by=by,
+            )
+        self.last_verified_at = locked.last_verified_at
+        self.last_verified_by = locked.last_verified_by
+        return event
+
+    def change_status(self, *, status: str, by: object, reason: str = "") -> "ServiceEvent":
+        """Withdraw or restore an entry. Services are never deleted: families may hold a folder."""
+        if status not in ServiceStatus.values:
+            raise ValueError(f"Unknown status {status!r}")
+        with transaction.atomic():
+            locked = Service.objects.select_for_update().get(pk=self.pk)
+            before = locked.status
+            locked.status = status
+            locked.last_modified = timezone.now()
+            locked.save(update_fields=["status", "last_modified"])
+            event = ServiceEvent.objects.create(
+                service=locked,
+                kind=ServiceEvent.Kind.STATUS_CHANGED,
+                from_value=before,
+                to_value=status,
+                reason=reason,
+                by=by,
+            )
+        self.status = status
+        return event
+
+    def refresh_language_codes(self) -> None:
+        codes = sorted({code for code in self.languages.values_list("code", flat=True) if code})
+        text = codes_to_text(codes)
+        if text != self.language_codes:
+            self.language_codes = text
+            Service.objects.filter(pk=self.pk).update(language_codes=text)
+
+
+class ServiceEvent(models.Model):
+    """One state change of a service: verified, status changed, published or unpublished."""
+
+    class Kind(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        PUBLISHED = "published", _("Published from a program")
+        UNPUBLISHED = "unpublished", _("Withdrawn from the directory")
+        IMPORTED = "imported", _("Imported")
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_value = models.CharField(max_length=100, blank=True)
+    to_value = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["verified", "status_changed", "published", "unpublished", "imported"]
+                ),
+                name="directory_serviceevent_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Location(models.Model):
+    class LocationType(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        POSTAL = "postal", _("Postal")
+        VIRTUAL = "virtual", _("Virtual")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="locations"
+    )
+    location_type = models.CharField(
+        max_length=10, choices=LocationType.choices, default="physical"
+    )
+    url = models.CharField(max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=250, blank=True)
+    alternate_name = models.CharField(max_length=250, blank=True)
+    description = models.TextField(blank=True)
+    transportation = models.TextField(blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    external_identifier = models.CharField(max_length=100, blank=True)
+    external_identifier_type = models.CharField(max_length=100, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="directory_location_geo_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(location_type__in=["physical", "postal", "virtual"]),
+                name="directory_location_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+    @property
+    def has_coordinates(self) -> bool:
+        # HSDS examples carry placeholder coordinates (latitude 100): not on Earth, not used.
+        return (
+            self.latitude is not None
+            and self.longitude is not None
+            and -90 <= self.latitude <= 90
+            and -180 <= self.longitude <= 180
+        )
+
+
+class Address(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    attention = models.CharField(max_length=250, blank=True)
+    address_1 = models.CharField(_("street address"), max_length=250)
+    address_2 = models.CharField(max_length=250, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    state_province = models.CharField(_("state"), max_length=100)
+    postal_code = models.CharField(_("ZIP code"), max_length=20)
+    country = models.CharField(max_length=2, default="US")
+    address_type = models.CharField(max_length=10, default="physical")
+
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
+    def one_line(self) -> str:
+        parts = [
+            self.address_1,
+            self.address_2,
+            self.city,
+            f"{self.state_province} {self.postal_code}",
+        ]
+        return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    description = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "location"], name="directory_serviceatlocation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.location_id}"
+
+
+class Contact(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(max_length=250, blank=True)
+    title = models.CharField(max_length=250, blank=True)
+    department = models.CharField(max_length=250, blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class Phone(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    number = models.CharField(_("phone number"), max_length=50)
+    extension = models.PositiveIntegerField(null=True, blank=True)
+    type = models.CharField(max_length=20, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(number=""), name="directory_phone_number_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Language(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    phone = models.ForeignKey(
+        Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class Schedule(models.Model):
+    """HSDS schedule: an RFC 5545 recurrence (freq, byday...) plus opening hours."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    dtstart = models.DateField(null=True, blank=True)
+    timezone = models.FloatField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    wkst = models.CharField(max_length=2, blank=True)
+    freq = models.CharField(max_length=10, blank=True)
+    interval = models.PositiveIntegerField(null=True, blank=True)
+    byday = models.CharField(max_length=100, blank=True)
+    byweekno = models.CharField(max_length=100, blank=True)
+    bymonthday = models.CharField(max_length=100, blank=True)
+    byyearday = models.CharField(max_length=100, blank=True)
+    description = models.TextField(_("hours"), blank=True)
+    description_es = models.TextField(_("hours, in Spanish"), blank=True)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    schedule_link = models.CharField(max_length=500, blank=True)
+    attending_type = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(freq__in=["", "WEEKLY", "MONTHLY"]),
+                name="directory_schedule_freq_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description or self.freq
+
+    def text(self, language: str) -> str:
+        return self.description_es if language == "es" and self.description_es else self.description
+
+
+class ServiceArea(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    extent = models.TextField(blank=True)
+    extent_type = models.CharField(max_length=20, blank=True)
+    uri = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class CostOption(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    option = models.CharField(max_length=250, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_description = models.CharField(max_length=250, blank=True)
+
+    def __str__(self) -> str:
+        return self.option or str(self.id)
+
+
+class Taxonomy(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=250)
+    description = models.TextField()
+    uri = models.CharField(max_length=500, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=250)
+    description = models.TextField()
+    parent_id = models.UUIDField(null=True, blank=True)
+    taxonomy = models.CharField(max_length=250, blank=True)
+    taxonomy_detail = models.ForeignKey(
+        Taxonomy, on_delete=models.PROTECT, null=True, blank=True, related_name="terms"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    term_uri = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attribute(models.Model):
+    """HSDS attribute: a taxonomy term attached to any record (link_type names the table)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    link_id = models.UUIDField(db_index=True)
+    link_type = models.CharField(max_length=50, blank=True)
+    link_entity = models.CharField(max_length=50, blank=True)
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes"
+    )
+    value = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.link_entity}:{self.link_id} {self.taxonomy_term_id}"
+
+
+class SharedListQuerySet(models.QuerySet["SharedList"]):
+    def visible_to(self, user: object) -> "SharedListQuerySet":
+        from kindred.programs.access import program_ids_with
+        from kindred.programs.permissions import Cap
+
+        return self.filter(program_id__in=program_ids_with(user, Cap.DIRECTORY_SHARE))
+
+
+class SharedList(models.Model):
+    """A list of favourite resources colleagues of a program share ("our cardiology list")."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="directory_lists"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    services = models.ManyToManyField(Service, through="SharedListItem", related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SharedListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "name"], name="directory_sharedlist_name_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="directory_sharedlist_name_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SharedListItem(models.Model):
+    shared_list = models.ForeignKey(SharedList, on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shared_list", "service"], name="directory_sharedlistitem_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shared_list_id}:{self.service_id}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ResourceShareQuerySet(models.QuerySet["ResourceShare"]):
+    def visible_to(self, user: object) -> "ResourceShareQuerySet":
+        from kindred.programs.access import program_ids_with
+        from kindred.programs.permissions import Cap
+
+        return self.filter(program_id__in=program_ids_with(user, Cap.DIRECTORY_SHARE))
+
+
+class ResourceShare(models.Model):
+    """Resources given to a family, recorded on the family's record (folder and/or e-mail link).
+
+    The e-mailed link opens a page of the resources only (token, no sign-in): it names no family
+    and no condition, so a forwarded e-mail discloses nothing about the child.
+    """
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.PROTECT, related_name="resource_shares"
+    )
+    services = models.ManyToManyField(Service, related_name="+")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    emailed_to = models.EmailField(_("e-mailed to"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = ResourceShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="directory_resourceshare_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"share {self.pk}"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, _hash_token(token)
+
+    @classmethod
+    def by_token(cls, token: str) -> "ResourceShare | None":
+        return (
+            cls.objects.filter(token_hash=_hash_token(token), expires_at__gt=timezone.now())
+            .select_related("program", "program__organization")
+            .first()
+        )

@@ -1,0 +1,240 @@
+"""Finding services: words with relevance ranking, filters, distance from a ZIP code.
+
+Words use PostgreSQL text search on PostgreSQL (a generated `search_vector` column with a GIN
+index, migration 0002: English and Spanish stemming, names weighted over descriptions). On SQLite
+(a developer's machine) every word must appear in a name, the words, the conditions or the
+description, and a name match ranks first. Distance: a bounding box on the indexed coordinates
+first, then the great-circle distance from the ZIP centroid; "virtual or statewide" services are
+always eligible and come after the nearby ones.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+
+from kindred.directory.geo import bounding_box, miles_between, zip_centroid
+from kindred.directory.models import Language, Phone, Schedule, Service, ServiceAtLocation
+
+PAGE_SIZE = 20
+FTS_QUERY = "(websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
+TEXT_FIELDS = ("name", "name_es", "populations", "conditions", "description", "description_es")
+
+
+@dataclass
+class SearchQuery:
+    words: str = ""
+    condition: str = ""
+    language: str = ""
+    modality: str = ""
+    kind: str = ""
+    age: int | None = None
+    free_only: bool = False
+    zip_code: str = ""
+    miles: int = 25
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not any(
+                [self.words, self.condition, self.language, self.modality, self.kind, self.zip_code]
+            )
+            and self.age is None
+            and not self.free_only
+        )
+
+
+@dataclass
+class Hit:
+    service: Service
+    distance: float | None = None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    center: tuple[float, float] | None = None
+    unknown_zip: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def filtered(query: SearchQuery, base: QuerySet[Service] | None = None) -> QuerySet[Service]:
+    """Every filter except distance, plus a `rank` annotation when there are words."""
+    qs = base if base is not None else Service.objects.listed()
+    if query.condition:
+        qs = qs.filter(
+            Q(conditions__contains=f",{query.condition},") | Q(conditions__contains=",any,")
+        )
+    if query.language:
+        qs = qs.filter(language_codes__contains=f",{query.language},")
+    if query.modality:
+        qs = qs.filter(modalities__contains=f",{query.modality},")
+    if query.kind:
+        qs = qs.filter(kind=query.kind)
+    if query.age is not None:
+        qs = qs.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+        )
+    if query.free_only:
+        qs = qs.filter(is_free=True)
+    words = query.words.strip()
+    if not words:
+        return qs
+    if uses_postgres():
+        params = (words, words)
+        return qs.annotate(
+            fts_match=RawSQL(  # noqa: S611 - constant SQL, the words are parameters
+                f'"directory_service"."search_vector" @@ {FTS_QUERY}',
+                params,
+                output_field=BooleanField(),
+            ),
+            rank=RawSQL(  # noqa: S611 - constant SQL, the words are parameters
+                f'ts_rank("directory_service"."search_vector", {FTS_QUERY})',
+                params,
+                output_field=FloatField(),
+            ),
+        ).filter(fts_match=True)
+    return _sqlite_words(qs, words)
+
+
+def _sqlite_words(qs: QuerySet[Service], words: str) -> QuerySet[Service]:
+    rank: Any = Value(0.0)
+    for word in words.split()[:8]:
+        word = word.strip("\"'.,;:()")
+        if len(word) < 2 or word.lower() in {"or", "and", "the", "de", "la", "el", "y"}:
+            continue
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(name_es__icontains=word)
+            | Q(populations__icontains=word)
+            | Q(conditions__icontains=word)
+            | Q(description__icontains=word)
+            | Q(description_es__icontains=word)
+        )
+        rank = rank + Case(
+            When(Q(name__icontains=word) | Q(name_es__icontains=word), then=Value(1.0)),
+            When(Q(populations__icontains=word) | Q(conditions__icontains=word), then=Value(0.6)),
+            default=Value(0.2),
+            output_field=FloatField(),
+        )
+    return qs.annotate(rank=rank)
+
+
+def with_details(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """What a result card shows, in a fixed number of queries."""
+    return qs.select_related("organization").prefetch_related(
+        Prefetch("phones", queryset=Phone.objects.order_by("id")),
+        Prefetch("languages", queryset=Language.objects.order_by("code")),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                "location__addresses"
+            ),
+        ),
+    )
+
+
+def _near(qs: QuerySet[Service], center: tuple[float, float], miles: float) -> QuerySet[Service]:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(center, miles)
+    in_box = ServiceAtLocation.objects.filter(
+        service_id=OuterRef("pk"),
+        location__latitude__range=(min_lat, max_lat),
+        location__longitude__range=(min_lon, max_lon),
+    )
+    return qs.filter(Q(serves_remotely=True) | Exists(in_box))
+
+
+def distances(service_ids: list[Any], center: tuple[float, float]) -> dict[Any, float]:
+    """The nearest location of each service, in miles."""
+    found: dict[Any, float] = {}
+    rows = ServiceAtLocation.objects.filter(
+        service_id__in=service_ids,
+        location__latitude__isnull=False,
+        location__longitude__isnull=False,
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    for service_id, lat, lon in rows:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            continue
+        miles = miles_between(center, (lat, lon))
+        if service_id not in found or miles < found[service_id]:
+            found[service_id] = miles
+    return found
+
+
+def search_services(
+    query: SearchQuery,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    base: QuerySet[Service] | None = None,
+) -> SearchResult:
+    qs = filtered(query, base)
+    has_rank = bool(query.words.strip())
+    center = zip_centroid(query.zip_code) if query.zip_code else None
+    if query.zip_code and center is None:
+        return SearchResult(hits=[], total=0, page=1, pages=1, unknown_zip=True)
+
+    if center is None:
+        ordering = ["-rank", "name"] if has_rank else ["name"]
+        paginator = Paginator(with_details(qs.order_by(*ordering)), per_page)
+        current = paginator.get_page(page)
+        return SearchResult(
+            hits=[Hit(s) for s in current.object_list],
+            total=paginator.count,
+            page=current.number,
+            pages=paginator.num_pages,
+        )
+
+    miles = float(query.miles)
+    near = _near(qs, center, miles)
+    fields = ["pk", "serves_remotely", "name"] + (["rank"] if has_rank else [])
+    rows = list(near.values_list(*fields))
+    found = distances([r[0] for r in rows], center)
+    eligible = []
+    for row in rows:
+        pk, remote, name = row[0], row[1], row[2]
+        rank = row[3] if has_rank else 0.0
+        distance = found.get(pk)
+        if distance is not None and distance <= miles:
+            eligible.append((0, distance, -rank, name, pk, distance))
+        elif remote:
+            eligible.append((1, 0.0, -rank, name, pk, distance if distance is not None else None))
+    eligible.sort(key=lambda t: t[:4])
+    total = len(eligible)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    chunk = eligible[(page - 1) * per_page : page * per_page]
+    by_pk = {s.pk: s for s in with_details(Service.objects.filter(pk__in=[c[4] for c in chunk]))}
+    hits = [Hit(by_pk[c[4]], c[5]) for c in chunk if c[4] in by_pk]
+    return SearchResult(hits=hits, total=total, page=page, pages=pages, center=center)

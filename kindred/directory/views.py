@@ -1,0 +1,230 @@
+"""Finding resources: the search page, a service, the public page, the PDF folder, shared lists."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kindred.audit.log import record
+from kindred.directory.access import curated_organization_ids, get_service_for
+from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm
+from kindred.directory.models import Service, ServiceStatus, SharedList, SharedListItem
+from kindred.directory.pdf import folder_pdf
+from kindred.directory.search import search_services, with_details
+from kindred.programs.access import has_capability, program_required
+from kindred.programs.models import Program
+from kindred.programs.permissions import Cap
+
+MAX_FOLDER_SERVICES = 30
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _search_context(request: HttpRequest) -> dict[str, Any]:
+    form = SearchForm(request.GET or None)
+    query = form.query()
+    result = (
+        search_services(query, page=_page_number(request))
+        if form.is_valid() or not request.GET
+        else None
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"form": form, "result": result, "query": query, "params": params.urlencode()}
+
+
+@program_required(Cap.DIRECTORY_VIEW)
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    context = _search_context(request)
+    program: Program = request.program  # type: ignore[attr-defined]
+    context["can_share"] = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
+    context["can_curate"] = bool(curated_organization_ids(request.user))
+    context["program"] = program
+    return render(request, "directory/search.html", context)
+
+
+@program_required(Cap.DIRECTORY_VIEW)
+@require_GET
+def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    service = get_service_for(request.user, pk)
+    service = with_details(Service.objects.filter(pk=service.pk)).get()
+    program: Program = request.program  # type: ignore[attr-defined]
+    can_share = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
+    lists = list(SharedList.objects.filter(program=program)) if can_share else []
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "can_share": can_share,
+            "can_edit": service.organization.steward_id in curated_organization_ids(request.user),
+            "add_form": AddToListForm(lists=lists) if lists else None,
+            "events": service.events.select_related("by")[:5],
+            "status_choices": ServiceStatus.choices,
+        },
+    )
+
+
+def _public_program(slug: str) -> Program:
+    program = (
+        Program.objects.select_related("organization").filter(slug=slug, is_active=True).first()
+    )
+    if program is None:
+        raise Http404
+    return program
+
+
+@require_GET
+def public_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """The read-only page a program links to: no sign-in, the whole network's active services."""
+    program = _public_program(slug)
+    context = _search_context(request)
+    context["program"] = program
+    return render(request, "directory/public_search.html", context)
+
+
+@require_GET
+def public_service(request: HttpRequest, slug: str, pk: uuid.UUID) -> HttpResponse:
+    program = _public_program(slug)
+    service = with_details(Service.objects.listed().filter(pk=pk)).first()
+    if service is None:
+        raise Http404
+    return render(
+        request, "directory/public_service.html", {"program": program, "service": service}
+    )
+
+
+def selected_service_ids(values: list[str]) -> list[uuid.UUID]:
+    ids: list[uuid.UUID] = []
+    for value in values:
+        try:
+            pk = uuid.UUID(value)
+        except ValueError:
+            continue
+        if pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@program_required(Cap.DIRECTORY_SHARE)
+@require_GET
+def folder(request: HttpRequest) -> HttpResponse:
+    """A resource folder of the services ticked on the search page (no family involved)."""
+    program: Program = request.program  # type: ignore[attr-defined]
+    ids = selected_service_ids(request.GET.getlist("service"))[:MAX_FOLDER_SERVICES]
+    listed = set(Service.objects.listed().filter(pk__in=ids).values_list("pk", flat=True))
+    ids = [pk for pk in ids if pk in listed]
+    if not ids:
+        messages.error(request, _("Tick at least one resource for the folder."))
+        return redirect(reverse("directory:search") + "?" + request.GET.urlencode())
+    language = request.GET.get("lang") or translation.get_language() or "en"
+    language = language if language in {"en", "es"} else "en"
+    record(
+        action="directory.folder.created",
+        request=request,
+        program=program,
+        object_type="directory.folder",
+        detail={"services": len(ids), "language": language},
+    )
+    return pdf_response(
+        folder_pdf(program=program, service_ids=ids, language=language), "resource-folder.pdf"
+    )
+
+
+# --- Shared lists ("our cardiology list") ---------------------------------------------------
+
+
+def _list_for(request: HttpRequest, pk: int) -> SharedList:
+    program: Program = request.program  # type: ignore[attr-defined]
+    shared_list = SharedList.objects.filter(pk=pk, program=program).first()
+    if shared_list is None:
+        record(
+            action="directory.sharedlist.access_denied",
+            request=request,
+            object_type="directory.sharedlist",
+            object_id=pk,
+        )
+        raise Http404
+    return shared_list
+
+
+@program_required(Cap.DIRECTORY_SHARE)
+@require_http_methods(["GET", "POST"])
+def lists(request: HttpRequest) -> HttpResponse:
+    program: Program = request.program  # type: ignore[attr-defined]
+    form = SharedListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"].strip()
+        if SharedList.objects.filter(program=program, name__iexact=name).exists():
+            form.add_error("name", _("Your program already has a list with this name."))
+        else:
+            try:
+                with transaction.atomic():
+                    shared_list = SharedList.objects.create(
+                        program=program, name=name, created_by=request.user
+                    )
+            except IntegrityError:
+                form.add_error("name", _("Your program already has a list with this name."))
+            else:
+                messages.success(request, _("List created."))
+                return redirect("directory:list_detail", pk=shared_list.pk)
+    shared_lists = SharedList.objects.filter(program=program).select_related("created_by")
+    return render(
+        request, "directory/lists.html", {"form": form, "lists": shared_lists, "program": program}
+    )
+
+
+@program_required(Cap.DIRECTORY_SHARE)
+@require_GET
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shared_list = _list_for(request, pk)
+    items = shared_list.items.select_related("service", "service__organization", "added_by")
+    return render(request, "directory/list_detail.html", {"list": shared_list, "items": items})
+
+
+@program_required(Cap.DIRECTORY_SHARE)
+@require_POST
+def list_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    service = get_service_for(request.user, pk)
+    try:
+        list_pk = int(request.POST.get("shared_list", ""))
+    except ValueError:
+        messages.error(request, _("Choose one of your program's lists."))
+        return redirect("directory:service", pk=service.pk)
+    shared_list = _list_for(request, list_pk)
+    _item, created = SharedListItem.objects.get_or_create(
+        shared_list=shared_list, service=service, defaults={"added_by": request.user}
+    )
+    if created:
+        messages.success(request, _("Added to %(list)s.") % {"list": shared_list.name})
+    else:
+        messages.success(request, _("Already on %(list)s.") % {"list": shared_list.name})
+    return redirect("directory:service", pk=service.pk)
+
+
+@program_required(Cap.DIRECTORY_SHARE)
+@require_POST
+def list_remove(request: HttpRequest, pk: int, service_pk: uuid.UUID) -> HttpResponse:
+    shared_list = _list_for(request, pk)
+    shared_list.items.filter(service_id=service_pk).delete()
+    messages.success(request, _("Removed from the list."))
+    return redirect("directory:list_detail", pk=shared_list.pk)
