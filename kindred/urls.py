@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from kindred.api import api
+from kindred.directory.api import hsds_api
 
 urlpatterns = [
     path("", include("kindred.core.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("kindred.referrals.urls")),
     path("directory/", include("kindred.directory.urls")),
     path("mentors/", include("kindred.mentors.urls")),
+    path("api/hsds/", hsds_api.urls),
     path("api/", api.urls),
 ]
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.accounts.models import Invitation
 from kindred.audit.log import record
+from kindred.directory.services import program_settings_changed
 from kindred.lib.http import safe_next
 from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities, program_required
 from kindred.programs.forms import ChangeRoleForm, InviteMemberForm, ProgramSettingsForm
@@ -54,6 +55,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            program_settings_changed(program, by=request.user, request=request)
             record(
                 action="programs.program.changed",
                 request=request,
