@@ -49,7 +49,7 @@ FULL = Plan(
     rounds=7, warmup_per_client=25, max_requests_per_client=4000, trivial_seconds=2, home_seconds=4
 )
 QUICK = Plan(
-    rounds=3, warmup_per_client=10, max_requests_per_client=1000, trivial_seconds=1, home_seconds=2
+    rounds=3, warmup_per_client=5, max_requests_per_client=1000, trivial_seconds=1, home_seconds=2
 )
 
 
@@ -390,14 +390,18 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     plan = QUICK if ctx.quick else FULL
     with tempfile.TemporaryDirectory(prefix="kindred-bench-platform-") as var_dir:
         env = environment(ctx, var_dir)
+        begin = time.perf_counter()
         built = create_coordinator(ctx, env)
+        data_seconds = time.perf_counter() - begin
         port = free_port()
         log_path = Path(var_dir) / "gunicorn.log"
         server = start_gunicorn(ctx, env, port, log_path)
         try:
             wait_until_ready(server, port, log_path)
             cookies = sign_in(port)
+            begin = time.perf_counter()
             phases = measure(port, cookies, plan)
+            measure_seconds = time.perf_counter() - begin
         finally:
             stop_gunicorn(server)
 
@@ -416,7 +420,8 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     print(
         f"  platform: gunicorn {WORKERS} sync workers, {CLIENTS} clients, {plan.rounds} "
         f"alternating round(s), {os.cpu_count()} cores shared with the load generator and "
-        f"PostgreSQL, load average {os.getloadavg()[0]:.2f}, data: {built}",
+        f"PostgreSQL, load average {os.getloadavg()[0]:.2f}; data: {built} in "
+        f"{data_seconds:.1f} s, warm-up and rounds in {measure_seconds:.1f} s",
         flush=True,
     )
     # Each round measures both pages within seconds of each other: the reported pair is the
