@@ -1,0 +1,216 @@
+"""Training attendance and hours, supervision sessions, check-ins and the escalation queue."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.mentors.hours import hours_by_mentor, volunteer_hours
+from kindred.mentors.models import (
+    Escalation,
+    ModuleCompletion,
+    SupervisionSession,
+    TransitionError,
+    WellbeingCheckIn,
+)
+from kindred.mentors.tests.factories import make_active, make_cohort, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_completes_modules_from_attendance_and_adds_up_hours(mentor_world) -> None:
+    w = mentor_world
+    course = make_course(w.program_a)
+    a = make_active(w.program_a, w.coordinator, email="a@example.test")
+    b = make_active(w.program_a, w.coordinator, email="b@example.test")
+    cohort = make_cohort(w.program_a, course, [a, b])
+    first = cohort.sessions.first()
+    client = w.client("coordinator")
+    response = client.post(
+        reverse("mentors:attendance", args=[first.pk]), {"present": [str(a.pk), "junk"]}
+    )
+    assert response.status_code == 302
+    assert ModuleCompletion.objects.filter(mentor=a).count() == 1
+    assert not ModuleCompletion.objects.filter(mentor=b).exists()
+    # Unmarking withdraws the completion it created.
+    client.post(reverse("mentors:attendance", args=[first.pk]), {"present": [str(b.pk)]})
+    assert not ModuleCompletion.objects.filter(mentor=a).exists()
+    session = SupervisionSession.objects.create(
+        program=w.program_a,
+        kind="group",
+        held_on=timezone.localdate(),
+        duration_minutes=90,
+        supervisor=w.supervisor,
+        recorded_by=w.supervisor,
+    )
+    session.mentors.set([a, b])
+    hours = hours_by_mentor(w.program_a)
+    assert hours[b.pk] == {
+        "training": Decimal("4"),
+        "supervision": Decimal("1.5"),
+        "total": Decimal("5.5"),
+    }
+    assert volunteer_hours(w.program_a) == {
+        "training": Decimal("4"),
+        "supervision": Decimal("3.0"),
+        "total": Decimal("7.0"),
+    }
+    page = client.get(reverse("mentors:hours")).content.decode()
+    assert "7.0" in page
+
+
+def test_it_refuses_attendance_for_another_program(mentor_world) -> None:
+    w = mentor_world
+    course = make_course(w.program_a)
+    a = make_active(w.program_a, w.coordinator)
+    cohort = make_cohort(w.program_a, course, [a])
+    response = w.client("outsider").post(
+        reverse("mentors:attendance", args=[cohort.sessions.first().pk]), {"present": [str(a.pk)]}
+    )
+    assert response.status_code == 404
+    assert not ModuleCompletion.objects.exists()
+
+
+def test_it_records_a_supervision_session_and_checks_individual_sessions(mentor_world) -> None:
+    w = mentor_world
+    a = make_active(w.program_a, w.coordinator, email="a@example.test")
+    b = make_active(w.program_a, w.coordinator, email="b@example.test")
+    client = w.client("supervisor")
+    data = {
+        "kind": "individual",
+        "held_on": timezone.localdate().isoformat(),
+        "duration_minutes": "45",
+        "mentors": [a.pk, b.pk],
+        "topics": "Boundaries",
+    }
+    response = client.post(reverse("mentors:session_new"), data)
+    assert response.status_code == 400 and "exactly one" in response.content.decode()
+    assert not SupervisionSession.objects.exists()
+    response = client.post(reverse("mentors:session_new"), {**data, "mentors": [a.pk]})
+    assert response.status_code == 302
+    assert SupervisionSession.objects.get().supervisor == w.supervisor
+
+
+def test_it_shows_escalations_to_supervisors_and_resolves_them_with_notes(mentor_world) -> None:
+    w = mentor_world
+    mentor = make_active(w.program_a, w.coordinator)
+    urgent = Escalation.objects.create(
+        program=w.program_a,
+        mentor=mentor,
+        raised_by=w.coordinator,
+        concern="Safety concern at home",
+        severity="urgent",
+    )
+    Escalation.objects.create(
+        program=w.program_a, mentor=mentor, raised_by=w.coordinator, concern="Low", severity="low"
+    )
+    client = w.client("supervisor")
+    queue = client.get(reverse("mentors:supervision")).content.decode()
+    assert queue.index("Urgent") < queue.index("Low")
+    assert (
+        w.client("outsider").get(reverse("mentors:escalation", args=[urgent.pk])).status_code == 404
+    )
+    assert w.client("mentor").get(reverse("mentors:escalation", args=[urgent.pk])).status_code in {
+        403,
+        404,
+    }
+    response = client.post(reverse("mentors:escalation_resolve", args=[urgent.pk]), {"notes": ""})
+    assert response.status_code == 400
+    urgent.refresh_from_db()
+    assert urgent.status == "open"
+    client.post(reverse("mentors:escalation_acknowledge", args=[urgent.pk]))
+    client.post(
+        reverse("mentors:escalation_resolve", args=[urgent.pk]),
+        {"notes": "Called the family with the SW."},
+    )
+    urgent.refresh_from_db()
+    assert urgent.status == "resolved" and urgent.resolved_by == w.supervisor
+    assert [c.to_status for c in urgent.changes.all()] == ["acknowledged", "resolved"]
+    with pytest.raises(TransitionError):
+        urgent.acknowledge(by=w.supervisor)
+
+
+def test_it_refuses_a_resolved_escalation_without_notes_in_the_database(mentor_world) -> None:
+    w = mentor_world
+    mentor = make_active(w.program_a, w.coordinator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.create(
+            program=w.program_a,
+            mentor=mentor,
+            raised_by=w.coordinator,
+            concern="x",
+            status="resolved",
+            resolved_at=timezone.now(),
+        )
+
+
+def test_it_takes_a_mentor_check_in_and_shows_a_struggling_one_to_supervisors(mentor_world) -> None:
+    w = mentor_world
+    make_active(w.program_a, w.coordinator, email="mentor@a.test", full_name="Tired Partner")
+    client = w.client("mentor")
+    assert (
+        client.post(reverse("mentors:checkin"), {"score": "9", "workload": "right"}).status_code
+        == 302
+    )
+    assert not WellbeingCheckIn.objects.exists()
+    client.post(
+        reverse("mentors:checkin"), {"score": "2", "workload": "too_much", "wants_to_talk": "on"}
+    )
+    checkin = WellbeingCheckIn.objects.get()
+    assert checkin.needs_attention
+    page = w.client("supervisor").get(reverse("mentors:supervision")).content.decode()
+    assert "Tired Partner" in page
+    w.client("supervisor").post(reverse("mentors:checkin_seen", args=[checkin.pk]))
+    checkin.refresh_from_db()
+    assert checkin.seen_by == w.supervisor
+    assert (
+        "Tired Partner"
+        not in w.client("supervisor").get(reverse("mentors:supervision")).content.decode()
+    )
+
+
+def test_it_creates_courses_modules_and_cohorts_with_clear_errors(mentor_world) -> None:
+    w = mentor_world
+    client = w.client("coordinator")
+    response = client.post(
+        reverse("mentors:training"),
+        {"course-title": "Initial", "course-required_for_activation": "on"},
+    )
+    assert response.status_code == 302
+    course_url = response["Location"]
+    bad = client.post(
+        course_url,
+        {
+            "module-title": "Too long",
+            "module-hours": "80",
+            "module-delivery": "online",
+            "module-position": "0",
+        },
+    )
+    assert bad.status_code == 400 and "between 0.5 and 40" in bad.content.decode()
+    ok = client.post(
+        course_url,
+        {
+            "module-title": "Shared experience",
+            "module-hours": "4",
+            "module-delivery": "online",
+            "module-position": "0",
+        },
+    )
+    assert ok.status_code == 302
+    assert (
+        w.client("supervisor")
+        .post(
+            course_url,
+            {
+                "module-title": "x",
+                "module-hours": "1",
+                "module-delivery": "online",
+                "module-position": "0",
+            },
+        )
+        .status_code
+        == 404
+    )
