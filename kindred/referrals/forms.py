@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.directory.models import Service
 from kindred.families.models import Condition, Language
 from kindred.programs.models import Program
 from kindred.referrals.models import (
@@ -286,12 +287,23 @@ class TransitionForm(forms.Form):
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
+    service = forms.ModelChoiceField(
+        label=_("Service from the directory"),
+        queryset=Service.objects.none(),
+        required=False,
+        help_text=_("Only for “Referred to another resource”."),
+    )
     referred_out_to = forms.CharField(
-        label=_("Referred to (resource)"),
+        label=_("Or the resource's name"),
         max_length=200,
         required=False,
-        help_text=_("Only for “Referred to another resource”: the service's name."),
+        help_text=_("When the service is not in the directory."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.listed().order_by("name")
+
     note = forms.CharField(
         label=_("Note (private to the program)"),
         required=False,

@@ -11,7 +11,7 @@ fulfils each request itself, so the two never diverge. Mapping, for the FHIR int
     Task.status / .statusReason   -> status / status_reason (FHIR codes stored as they are)
     Task.businessStatus           -> step (the program's own steps inside in-progress)
     Task.owner                    -> program;  .identifier -> fhir_task_id
-    Task.output                   -> referred_out_to (a directory service, by name)
+    Task.output                   -> referred_out_service (directory) or referred_out_to (name)
     Consent (IDSCL, to contact)   -> consent_* fields, and the family's Consent records
 """
 
@@ -164,6 +164,14 @@ class Referral(models.Model):
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, blank=True)
     status_reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
     referred_out_to = models.CharField(_("referred to (resource)"), max_length=200, blank=True)
+    referred_out_service = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_in",
+        verbose_name=_("directory service"),
+    )
 
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     due_at = models.DateTimeField(_("first contact due"))
@@ -265,6 +273,7 @@ class Referral(models.Model):
             "closed_at",
             "first_contact_at",
             "referred_out_to",
+            "referred_out_service_id",
         ):
             setattr(self, field, getattr(locked, field))
 
@@ -342,7 +351,13 @@ class Referral(models.Model):
         return transition
 
     def change_step(
-        self, *, step: str, by: Any, note: str = "", referred_out_to: str = ""
+        self,
+        *,
+        step: str,
+        by: Any,
+        note: str = "",
+        referred_out_to: str = "",
+        service: Any = None,
     ) -> "Transition":
         """The program's own steps, inside in-progress (an outcome step completes nothing by
         itself: the coordinator completes the referral when the support has started)."""
@@ -354,18 +369,27 @@ class Referral(models.Model):
                 raise TransitionError(_("Steps change only while a referral is in progress."))
             if locked.step == step:
                 raise TransitionError(_("The referral is already at this step."))
+            if service is not None:
+                referred_out_to = referred_out_to.strip() or service.name
             if step == Step.REFERRED_OUT and not referred_out_to.strip():
                 raise TransitionError(_("Name the resource the family was referred to."))
             now = timezone.now()
             from_step = locked.step
             locked.step = step
             if step == Step.REFERRED_OUT:
-                locked.referred_out_to = referred_out_to.strip()
+                locked.referred_out_to = referred_out_to.strip()[:200]
+                locked.referred_out_service = service
             if step in SUPPORTED and locked.supported_at is None:
                 locked.supported_at = now
             locked.status_changed_at = now
             locked.save(
-                update_fields=["step", "referred_out_to", "supported_at", "status_changed_at"]
+                update_fields=[
+                    "step",
+                    "referred_out_to",
+                    "referred_out_service",
+                    "supported_at",
+                    "status_changed_at",
+                ]
             )
             transition = Transition.objects.create(
                 referral=locked,

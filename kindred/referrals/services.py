@@ -356,11 +356,12 @@ def referral_change_step(
     by: Any,
     note: str = "",
     referred_out_to: str = "",
+    service: Any = None,
     request: HttpRequest | None = None,
 ) -> Transition:
     with transaction.atomic():
         transition = referral.change_step(
-            step=step, by=by, note=note, referred_out_to=referred_out_to
+            step=step, by=by, note=note, referred_out_to=referred_out_to, service=service
         )
         record(
             action="referrals.referral.step_changed",
@@ -368,8 +369,12 @@ def referral_change_step(
             actor=by,
             program=referral.program_id,
             obj=referral,
-            fields=["step"] + (["referred_out_to"] if referred_out_to else []),
-            detail={"from": transition.from_step, "to": transition.to_step},
+            fields=["step"] + (["referred_out_to"] if referral.referred_out_to else []),
+            detail={
+                "from": transition.from_step,
+                "to": transition.to_step,
+                "service": str(service.pk) if service is not None else None,
+            },
         )
     return transition
 

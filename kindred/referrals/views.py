@@ -357,6 +357,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 note=form.cleaned_data["note"],
                 referred_out_to=form.cleaned_data["referred_out_to"],
+                service=form.cleaned_data["service"],
                 request=request,
             )
         except TransitionError as exc:

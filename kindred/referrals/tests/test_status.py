@@ -112,3 +112,18 @@ def test_it_counts_the_target_in_business_hours_when_the_program_says_so():
     assert due_at(saturday, 2, hours) == datetime(2026, 3, 9, 11, 0, tzinfo=CHICAGO)
     night = datetime(2026, 3, 9, 22, 0, tzinfo=CHICAGO)  # Monday night
     assert due_at(night, 8, hours) == datetime(2026, 3, 10, 17, 0, tzinfo=CHICAGO)
+
+
+def test_it_refers_out_to_a_directory_service(world, referral):
+    from kindred.directory.models import Organization, Service
+
+    organization = Organization.objects.create(
+        steward=world.org_a, name="Heart Families Network", description="Parent network"
+    )
+    service = Service.objects.create(organization=organization, name="Heart Moms group")
+    referral.move(to=Status.ACCEPTED, by=world.coordinator)
+    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+    referral.change_step(step=Step.REFERRED_OUT, by=world.coordinator, service=service)
+    referral.refresh_from_db()
+    assert referral.referred_out_service == service
+    assert referral.referred_out_to == "Heart Moms group"
