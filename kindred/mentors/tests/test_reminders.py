@@ -53,7 +53,9 @@ def test_it_does_not_remind_about_a_renewed_qualification(
     w = mentor_world
     mentor = make_active(w.program_a, w.coordinator)  # qualifications obtained 10 days ago
     today = timezone.localdate()
-    for qtype in QualificationType.objects.filter(program=w.program_a, validity_months=12):
+    for qtype in QualificationType.objects.filter(
+        program=w.program_a, validity_months=12, required_for_matching=True
+    ):
         qualification_record(
             mentor=mentor, type=qtype, obtained_on=today - timedelta(days=340), by=w.coordinator
         )
