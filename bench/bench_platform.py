@@ -46,7 +46,7 @@ class Plan:
 
 
 FULL = Plan(
-    rounds=7, warmup_per_client=25, max_requests_per_client=4000, trivial_seconds=2, home_seconds=4
+    rounds=7, warmup_per_client=10, max_requests_per_client=4000, trivial_seconds=2, home_seconds=4
 )
 QUICK = Plan(
     rounds=3, warmup_per_client=5, max_requests_per_client=1000, trivial_seconds=1, home_seconds=2
