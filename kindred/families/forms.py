@@ -192,12 +192,18 @@ class ConsentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = family.caregivers.filter(is_active=True)
         self.fields["given_by"].required = True
+        self.fields["effective_at"].required = False
         self.fields["effective_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         self.fields["effective_at"].help_text = _("When the caregiver said so.")
 
     def clean_effective_at(self) -> Any:
         value = self.cleaned_data["effective_at"]
-        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+        now = timezone.now()
+        if value is None or abs((now - value).total_seconds()) < 120:
+            # "Now" (the form's default, to the minute): the exact moment, so this entry
+            # comes after anything recorded earlier in the same minute.
+            return now
+        if value > now:
             raise forms.ValidationError(_("A consent decision cannot be dated in the future."))
         return value
 

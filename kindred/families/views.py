@@ -325,6 +325,7 @@ def family_create_view(request: HttpRequest) -> HttpResponse:
             "problems": problems,
             "creating": True,
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
+            "no_optional_fields": [],
         },
     )
 
@@ -451,6 +452,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "creating": False,
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
+            "no_optional_fields": [],
         },
     )
 
