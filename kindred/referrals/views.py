@@ -276,9 +276,10 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         "can_manage": can_manage,
         "reason_labels": dict(Reason.choices),
         "reasons": [str(dict(ReferralReason.choices).get(c, c)) for c in referral.reasons],
-        "attempt_form": forms.get("attempt_form") or ContactAttemptForm(),
-        "transition_form": forms.get("transition_form") or TransitionForm(current=referral.status),
-        "step_form": forms.get("step_form") or StepForm(),
+        "attempt_form": forms.get("attempt_form") or ContactAttemptForm(prefix="attempt"),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(current=referral.status, prefix="status"),
+        "step_form": forms.get("step_form") or StepForm(prefix="step"),
         "badge": referral.urgency_badge(),
         "duplicates": list(referral.duplicates.only("id")),
     }
@@ -288,7 +289,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
-    form = ContactAttemptForm(request.POST)
+    form = ContactAttemptForm(request.POST, prefix="attempt")
     if form.is_valid():
         try:
             contact_attempt_log(
@@ -317,7 +318,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
-    form = TransitionForm(request.POST, current=referral.status)
+    form = TransitionForm(request.POST, current=referral.status, prefix="status")
     if form.is_valid():
         try:
             referral_move(
@@ -348,7 +349,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
             referral_change_step(

@@ -109,11 +109,11 @@ def test_it_validates_ownership_of_a_referral(world, referral):
         assert response.status_code == 404
     assert AuditEvent.objects.filter(action="referrals.referral.access_denied").count() == 3
     response = world.client("outsider").post(
-        reverse("referrals:transition", args=[referral.pk]), {"to": "accepted"}
+        reverse("referrals:transition", args=[referral.pk]), {"status-to": "accepted"}
     )
     assert response.status_code == 404
     response = world.client("supervisor").post(
-        reverse("referrals:transition", args=[referral.pk]), {"to": "accepted"}
+        reverse("referrals:transition", args=[referral.pk]), {"status-to": "accepted"}
     )
     assert response.status_code == 403
     referral.refresh_from_db()
@@ -175,7 +175,9 @@ def test_it_logs_contact_attempts_and_suggests_closing_after_the_program_limit(w
     url = reverse("referrals:contact_attempt", args=[referral.pk])
     for _ in range(2):
         when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        response = client.post(url, {"at": when, "method": "phone", "outcome": "no-answer"})
+        response = client.post(
+            url, {"attempt-at": when, "attempt-method": "phone", "attempt-outcome": "no-answer"}
+        )
         assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.first_contact_at is not None
@@ -189,7 +191,7 @@ def test_it_refuses_a_contact_attempt_in_the_future(world, referral):
     when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = world.client("coordinator").post(
         reverse("referrals:contact_attempt", args=[referral.pk]),
-        {"at": when, "method": "phone", "outcome": "reached"},
+        {"attempt-at": when, "attempt-method": "phone", "attempt-outcome": "reached"},
     )
     assert response.status_code == 400
     assert "cannot be in the future" in response.content.decode()
@@ -199,11 +201,11 @@ def test_it_refuses_a_contact_attempt_in_the_future(world, referral):
 def test_it_requires_a_reason_to_decline_through_the_page(world, referral):
     client = world.client("coordinator")
     url = reverse("referrals:transition", args=[referral.pk])
-    response = client.post(url, {"to": "rejected", "note": "keep me"})
+    response = client.post(url, {"status-to": "rejected", "status-note": "keep me"})
     assert response.status_code == 400
     assert "Choose a reason" in response.content.decode()
     assert "keep me" in response.content.decode()
-    response = client.post(url, {"to": "rejected", "reason": "not-eligible"})
+    response = client.post(url, {"status-to": "rejected", "status-reason": "not-eligible"})
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.status_reason) == ("rejected", "not-eligible")

@@ -60,21 +60,25 @@ ROUTES = [
         allowed=MANAGERS,
         method="POST",
         kwargs=_pk,
-        data=lambda w: {"at": "2026-01-05T10:00", "method": "phone", "outcome": "no-answer"},
+        data=lambda w: {
+            "attempt-at": "2026-01-05T10:00",
+            "attempt-method": "phone",
+            "attempt-outcome": "no-answer",
+        },
     ),
     Route(
         "referrals:transition",
         allowed=MANAGERS,
         method="POST",
         kwargs=_pk,
-        data=lambda w: {"to": "accepted"},
+        data=lambda w: {"status-to": "accepted"},
     ),
     Route(
         "referrals:step",
         allowed=MANAGERS,
         method="POST",
         kwargs=_pk,
-        data=lambda w: {"step": "intake-done"},
+        data=lambda w: {"step-step": "intake-done"},
     ),
     Route("referrals:intake", allowed=MANAGERS, kwargs=_pk),
     # The public self-referral page is open to all; program B's page is walked so that the
