@@ -352,7 +352,7 @@ class SupervisionSessionForm(forms.ModelForm):
             and mentors is not None
             and len(mentors) != 1
         ):
-            self.add_error("mentors", _("An individual session has exactly one mentor."))
+            self.add_error("mentors", _("An individual session is with exactly one person."))
         if data.get("held_on") and data["held_on"] > timezone.localdate():
             self.add_error("held_on", _("The date cannot be in the future."))
         return data
@@ -382,6 +382,7 @@ class EscalationForm(forms.ModelForm):
         self.fields["mentor"].queryset = Mentor.objects.filter(program=program).exclude(
             status__in=[Mentor.Status.APPLICANT, Mentor.Status.DECLINED]
         )
+        self.fields["mentor"].label = program.mentor_title_for(get_language() or "en")
 
 
 class ResolveForm(forms.Form):

@@ -165,7 +165,7 @@ class Mentor(models.Model):
     availability_days = models.JSONField(_("days available"), default=list, blank=True)
     availability_times = models.JSONField(_("times available"), default=list, blank=True)
     availability_notes = models.CharField(_("availability notes"), max_length=300, blank=True)
-    motivation = models.TextField(_("why you want to be a mentor"))
+    motivation = models.TextField(_("why you want to support other parents"))
     references = models.TextField(
         _("references"), help_text=_("Two people we may contact: name and phone or e-mail.")
     )
@@ -254,19 +254,17 @@ class Mentor(models.Model):
             locked = Mentor.objects.select_for_update().get(pk=self.pk)
             if to not in self.TRANSITIONS.get(locked.status, set()):
                 raise TransitionError(
-                    _("A mentor cannot move from “%(from)s” to “%(to)s”."),
+                    _("This person cannot move from “%(from)s” to “%(to)s”."),
                     params={
                         "from": locked.get_status_display(),
                         "to": dict(self.Status.choices).get(to, to),
                     },
                 )
             if to in self.REASON_REQUIRED and not reason:
-                raise TransitionError(
-                    _("Please give a reason to decline or end this mentor's service.")
-                )
+                raise TransitionError(_("Please give a reason to decline or to end their service."))
             if to == self.Status.PAUSED:
                 if paused_until is None:
-                    raise TransitionError(_("Please give the date this mentor plans to return."))
+                    raise TransitionError(_("Please give the date they plan to return."))
                 if paused_until <= timezone.localdate():
                     raise TransitionError(_("The return date must be in the future."))
             if to == self.Status.TRAINING:

@@ -30,7 +30,7 @@ class SupervisionSession(models.Model):
         verbose_name=_("supervisor"),
     )
     mentors = models.ManyToManyField(
-        Mentor, related_name="supervision_sessions", verbose_name=_("mentors present")
+        Mentor, related_name="supervision_sessions", verbose_name=_("who was present")
     )
     topics = models.TextField(_("topics"), blank=True)
     concerns = models.TextField(_("concerns"), blank=True)
@@ -181,7 +181,7 @@ class Escalation(models.Model):
 
     def clean(self) -> None:
         if self.mentor_id and self.program_id and self.mentor.program_id != self.program_id:
-            raise ValidationError(_("The mentor belongs to another program."))
+            raise ValidationError(_("This person belongs to another program."))
         if self.family_id and self.program_id and self.family.program_id != self.program_id:
             raise ValidationError(_("The family belongs to another program."))
 

@@ -18,9 +18,7 @@ class TrainingCourse(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    required_for_activation = models.BooleanField(
-        _("required before a mentor is activated"), default=False
-    )
+    required_for_activation = models.BooleanField(_("required before activation"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -76,4 +76,14 @@ def test_it_runs_from_the_daily_command(
             "send_qualification_reminders", "--on", (expiry + timedelta(days=1)).isoformat()
         )
     assert "Reminded about 2 qualification(s)." in capsys.readouterr().out
-    assert any("expired" in m.subject for m in mail.outbox)
+    # The applicant chose Spanish; the coordinator reads English.
+    assert any(
+        m.subject.startswith("Un requisito ha vencido")
+        for m in mail.outbox
+        if m.to == ["alma.reyes@example.test"]
+    )
+    assert any(
+        m.subject.startswith("Qualifications to renew")
+        for m in mail.outbox
+        if m.to == ["coordinator@a.test"]
+    )
