@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.signals import LOGIN_AT_KEY
 
+TOUCHED_KEY = "kindred_touched_at"
+
 
 class SessionLimitsMiddleware:
     """Absolute session lifetime (12 hours by default), whatever the activity.
 
-    The idle limit (30 minutes) is the session's own expiry, renewed on every request and
-    checked by the database session store, so a stolen, idle cookie is useless on the server.
+    The idle limit (30 minutes) is the session's own expiry, renewed by activity (at most once a
+    minute) and checked by the database session store, so a stolen, idle cookie is useless on
+    the server.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,6 +32,10 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect(settings.LOGIN_URL)
+            # Activity renews the idle limit: saving the session moves its expiry forward.
+            touched = float(request.session.get(TOUCHED_KEY, 0))
+            if now - touched >= settings.SESSION_RENEW_SECONDS:
+                request.session[TOUCHED_KEY] = now
         return self.get_response(request)
 
 
