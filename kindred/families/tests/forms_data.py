@@ -25,7 +25,11 @@ def family_post(
         "consent-method": "verbal",
     }
     for index in range(max(caregiver_total, len(caregivers))):
-        row = {"relationship": "mother", "preferred_language": "en", "preferred_contact_method": "phone"}
+        row = {
+            "relationship": "mother",
+            "preferred_language": "en",
+            "preferred_contact_method": "phone",
+        }
         if index < len(caregivers):
             row.update(caregivers[index])
         else:

@@ -27,7 +27,9 @@ BAD = GOOD + "Lee,Park,12,English,Joon,2099-01-01,X99.99,maybe,606\n"
 
 
 def upload(client, content: str, name: str = "families.csv") -> FamilyImport:
-    response = client.post(reverse("families:import"), {"file": SimpleUploadedFile(name, content.encode())})
+    response = client.post(
+        reverse("families:import"), {"file": SimpleUploadedFile(name, content.encode())}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return FamilyImport.objects.latest("id")
 
@@ -40,7 +42,9 @@ def test_it_imports_every_row_after_a_preview(world) -> None:
     page = client.get(review).content.decode()
     assert "Rosa" in page and "ready" in page
     assert job.mapping["caregiver_first_name"] == 0 and job.mapping["language"] == 3
-    response = client.post(review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"})
+    response = client.post(
+        review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
+    )
     assert response.status_code == 302
     assert Family.objects.filter(program=world.program_a).count() == 3
     rosa = Caregiver.objects.get(first_name="Rosa")
@@ -52,7 +56,12 @@ def test_it_imports_every_row_after_a_preview(world) -> None:
     assert "rosa martinez" in rosa.family.search_text
     job.refresh_from_db()
     assert job.status == "imported" and job.imported_count == 3 and bytes(job.content) == b""
-    assert AuditEvent.objects.filter(action="families.family.imported", program=world.program_a).get().detail["families"] == 3
+    assert (
+        AuditEvent.objects.filter(action="families.family.imported", program=world.program_a)
+        .get()
+        .detail["families"]
+        == 3
+    )
 
 
 @pytest.mark.django_db
@@ -62,11 +71,16 @@ def test_it_shows_row_errors_and_imports_nothing(world) -> None:
     review = reverse("families:import_review", args=[job.pk])
     page = client.get(review).content.decode()
     assert "Row 5" in page
-    assert "is not in the program&#x27;s list of conditions" in page or "is not in the program's list" in page
+    assert (
+        "is not in the program&#x27;s list of conditions" in page
+        or "is not in the program's list" in page
+    )
     assert "The date of birth cannot be in the future." in page
     assert "write yes or no" in page
     assert "Enter a ZIP code" in page
-    response = client.post(review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"})
+    response = client.post(
+        review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
+    )
     assert response.status_code == 200 and "Nothing was imported" in response.content.decode()
     assert not Family.objects.exists()
 
@@ -93,7 +107,9 @@ def test_it_reads_excel_and_warns_about_duplicates(world) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     client = world.client("coordinator")
-    response = client.post(reverse("families:import"), {"file": SimpleUploadedFile("f.xlsx", buffer.getvalue())})
+    response = client.post(
+        reverse("families:import"), {"file": SimpleUploadedFile("f.xlsx", buffer.getvalue())}
+    )
     job = FamilyImport.objects.latest("id")
     assert response.status_code == 302
     page = client.get(reverse("families:import_review", args=[job.pk])).content.decode()
@@ -103,9 +119,15 @@ def test_it_reads_excel_and_warns_about_duplicates(world) -> None:
 @pytest.mark.django_db
 def test_it_refuses_a_file_that_is_not_a_spreadsheet(world) -> None:
     client = world.client("coordinator")
-    response = client.post(reverse("families:import"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
-    assert response.status_code == 200 and "Choose a .csv or .xlsx file." in response.content.decode()
-    response = client.post(reverse("families:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
+    response = client.post(
+        reverse("families:import"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")}
+    )
+    assert (
+        response.status_code == 200 and "Choose a .csv or .xlsx file." in response.content.decode()
+    )
+    response = client.post(
+        reverse("families:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}
+    )
     assert "could not be read" in response.content.decode()
 
 
@@ -119,23 +141,33 @@ def test_it_keeps_imports_to_their_program(world) -> None:
 def _manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
     )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_leaves_no_partial_rows_when_the_import_is_killed(world, tmp_path) -> None:
     """All or nothing, for real: SIGKILL the importing process after it wrote the families."""
-    rows = "".join(f"Pat{n},Kill{n},773-555-{n:04d},English,Kid{n},2020-01-01,,yes,\n" for n in range(500))
+    rows = "".join(
+        f"Pat{n},Kill{n},773-555-{n:04d},English,Kid{n},2020-01-01,,yes,\n" for n in range(500)
+    )
     path = tmp_path / "big.csv"
     path.write_text(GOOD.splitlines()[0] + "\n" + rows)
     env = {**os.environ, "DEBUG": "true", "KINDRED_FAST_PASSWORD_HASHER": "1"}
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         # The test database itself: the world above is committed (transaction=True).
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
         if db.get("PASSWORD"):
-            env["DATABASE_URL"] = env["DATABASE_URL"].replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
+            env["DATABASE_URL"] = env["DATABASE_URL"].replace(
+                f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@"
+            )
         program, by = world.program_a.slug, world.coordinator.email
 
         def count() -> int:
@@ -158,7 +190,9 @@ def test_it_leaves_no_partial_rows_when_the_import_is_killed(world, tmp_path) ->
             code = "from kindred.families.models import Family; print(Family.objects.count())"
             return int(_manage(env, "shell", "-c", code).communicate(timeout=120)[0].split()[-1])
 
-    process = _manage(env, "import_families", str(path), "--program", program, "--by", by, "--pause-midway", "60")
+    process = _manage(
+        env, "import_families", str(path), "--program", program, "--by", by, "--pause-midway", "60"
+    )
     deadline = time.monotonic() + 120
     seen = ""
     while "paused" not in seen and time.monotonic() < deadline:
