@@ -197,8 +197,9 @@ def _phone(n: int) -> str:
 
 def load(ctx: Any) -> None:
     program = ctx.program
+    demo_tokens = "demo:"
     existing = set(
-        Family.objects.filter(program=program, form_token__startswith="demo:")  # noqa: S106.values_list(
+        Family.objects.filter(program=program, form_token__startswith=demo_tokens).values_list(
             "form_token", flat=True
         )
     )
