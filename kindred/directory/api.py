@@ -6,7 +6,7 @@ this page), first_page, last_page, empty, contents. `proximity` is in meters, fr
 of `postcode`, as HSDS says.
 """
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -88,7 +88,7 @@ def _modified_after(value: str) -> datetime:
             raise HttpError(400, "modified_after must be a date or date-time (ISO 8601)")
         parsed = datetime.combine(day, time.min)
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.UTC)
+        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 

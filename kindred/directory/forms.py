@@ -284,8 +284,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def clean(self, data: object, initial: object = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class ImportForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("HSDS files"),
         help_text=_("HSDS 3.0 JSON files, the CSV files of a datapackage, or a ZIP of them."),
         widget=MultipleFileInput(attrs={"accept": ".json,.csv,.zip"}),
@@ -294,7 +302,7 @@ class ImportForm(forms.Form):
     MAX_BYTES = 50 * 1024 * 1024
 
     def clean_files(self) -> list:
-        uploads = self.files.getlist("files") if self.files else []
+        uploads = [u for u in self.cleaned_data.get("files") or [] if u]
         if not uploads:
             raise forms.ValidationError(_("Choose at least one file."))
         if sum(u.size for u in uploads) > self.MAX_BYTES:

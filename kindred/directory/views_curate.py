@@ -263,7 +263,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                 "description_es": service.description_es,
             }
         )
-    form = PublishForm(request.POST or None, initial=initial)
+    form = PublishForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         details: PublishDetails = form.details()
         service = program_service_sync(
