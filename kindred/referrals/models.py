@@ -665,3 +665,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class ConferenceItemQuerySet(models.QuerySet["ConferenceItem"]):
+    def visible_to(self, user: Any) -> "ConferenceItemQuerySet":
+        from kindred.programs.access import program_ids_with
+        from kindred.programs.permissions import Cap
+
+        return self.filter(program_id__in=program_ids_with(user, Cap.CASE_CONFERENCE))
+
+
+class ConferenceItem(models.Model):
+    """A family on the weekly case conference agenda (medical-home practice, seed 002): the
+    care coordinator puts the family on the list, team members add suggestions."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="conference_items"
+    )
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.PROTECT, related_name="conference_items"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="conference_items"
+    )
+    meeting_on = models.DateField(_("conference date"))
+    topic = models.TextField(_("what to discuss"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConferenceItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting_on", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "family", "meeting_on"],
+                name="referrals_conferenceitem_family_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(topic=""), name="referrals_conferenceitem_topic_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_on}: family {self.family_id}"
+
+
+class ConferenceSuggestion(models.Model):
+    item = models.ForeignKey(ConferenceItem, on_delete=models.PROTECT, related_name="suggestions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("suggestion"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="referrals_conferencesuggestion_text_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"suggestion on {self.item_id}"

@@ -7,5 +7,6 @@ NAV_ITEMS = [
     NavItem(_("Referral queue"), "referrals:queue", Cap.REFERRALS_VIEW, order=20),
     NavItem(_("Refer a family"), "referrals:new", Cap.REFERRALS_CREATE, order=21),
     NavItem(_("My referrals"), "referrals:sent", Cap.REFERRALS_VIEW_OWN, order=22),
+    NavItem(_("Case conference"), "referrals:conference", Cap.CASE_CONFERENCE, order=23),
     NavItem(_("Referral numbers"), "referrals:dashboard", Cap.REFERRALS_DASHBOARD, order=70),
 ]

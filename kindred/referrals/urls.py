@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.referrals import public, views
+from kindred.referrals import conference, public, views
 
 app_name = "referrals"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/step/", views.step, name="step"),
     path("<int:pk>/intake/", views.intake, name="intake"),
+    path("<int:pk>/conference/", conference.agenda_add, name="conference_add"),
+    path("conference/", conference.agenda, name="conference"),
+    path("conference/<int:pk>/suggest/", conference.suggest, name="conference_suggest"),
     path("ask/<slug:slug>/", public.self_refer, name="self_refer"),
     path("ask/<slug:slug>/thanks/", public.self_thanks, name="self_thanks"),
 ]

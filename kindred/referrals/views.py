@@ -281,8 +281,17 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         or TransitionForm(current=referral.status, prefix="status"),
         "step_form": forms.get("step_form") or StepForm(prefix="step"),
         "badge": referral.urgency_badge(),
+        "conference_form": _conference_form(request, referral),
         "duplicates": list(referral.duplicates.only("id")),
     }
+
+
+def _conference_form(request: HttpRequest, referral: Referral) -> Any:
+    from kindred.referrals.conference import AgendaForm, next_meeting
+
+    if not has_capability(request.user, referral.program_id, Cap.CASE_CONFERENCE):
+        return None
+    return AgendaForm(prefix="conference", initial={"meeting_on": next_meeting()})
 
 
 @login_required

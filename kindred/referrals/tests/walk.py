@@ -35,8 +35,25 @@ def setup(world):
         looking_for="Walk canary: private wish",
     )
     world.objects["referral_a"] = referral
+    from kindred.referrals.conference import next_meeting
+    from kindred.referrals.models import ConferenceItem
+
+    world.objects["conference_item_a"] = ConferenceItem.objects.create(
+        program=world.program_a,
+        family=referral.family,
+        referral=referral,
+        meeting_on=next_meeting(),
+        topic="Walk canary: conference topic",
+        added_by=world.users["coordinator"],
+    )
     world.objects.setdefault("canaries", []).extend(
-        ["Walkerina", "Canarysdottir", "Walk canary: private wish", "Pipit"]
+        [
+            "Walkerina",
+            "Canarysdottir",
+            "Walk canary: private wish",
+            "Pipit",
+            "Walk canary: conference topic",
+        ]
     )
 
 
@@ -81,6 +98,21 @@ ROUTES = [
         data=lambda w: {"step-step": "intake-done"},
     ),
     Route("referrals:intake", allowed=MANAGERS, kwargs=_pk),
+    Route("referrals:conference", allowed=CURRENT_PROGRAM_STAFF),
+    Route(
+        "referrals:conference_add",
+        allowed=STAFF,
+        method="POST",
+        kwargs=_pk,
+        data=lambda w: {"conference-meeting_on": "2099-01-05", "conference-topic": "Dad"},
+    ),
+    Route(
+        "referrals:conference_suggest",
+        allowed=STAFF,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["conference_item_a"].pk},
+        data=lambda w: {f"s{w.objects['conference_item_a'].pk}-text": "Invite to the group"},
+    ),
     # The public self-referral page is open to all; program B's page is walked so that the
     # outsider's answer is about their own program.
     Route("referrals:self_refer", allowed=PUBLIC, kwargs=lambda w: {"slug": w.program_b.slug}),

@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.referrals.conference import next_meeting
+from kindred.referrals.models import ConferenceItem, ConferenceSuggestion
+
+
+def test_it_puts_a_family_on_the_case_conference_list_and_collects_suggestions(
+    world, referral, django_assert_max_num_queries
+):
+    on = next_meeting()
+    coordinator = world.client("coordinator")
+    response = coordinator.post(
+        reverse("referrals:conference_add", args=[referral.pk]),
+        {"conference-meeting_on": on.isoformat(), "conference-topic": "New diagnosis, dad worried"},
+    )
+    assert response.status_code == 302
+    item = ConferenceItem.objects.get()
+    assert item.family == referral.family and item.program == world.program_a
+    supervisor = world.client("supervisor")
+    supervisor.post(
+        reverse("referrals:conference_suggest", args=[item.pk]),
+        {f"s{item.pk}-text": "Invite to the dads' group"},
+    )
+    assert ConferenceSuggestion.objects.get().by == world.supervisor
+    with django_assert_max_num_queries(14):
+        page = coordinator.get(reverse("referrals:conference"), {"on": on.isoformat()})
+    body = page.content.decode()
+    assert "New diagnosis, dad worried" in body and "Invite to the dads&#x27; group" in body
+
+
+def test_it_refuses_a_past_date_and_a_second_entry_for_the_same_meeting(world, referral):
+    coordinator = world.client("coordinator")
+    url = reverse("referrals:conference_add", args=[referral.pk])
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    coordinator.post(url, {"conference-meeting_on": past, "conference-topic": "x"})
+    assert not ConferenceItem.objects.exists()
+    on = next_meeting().isoformat()
+    coordinator.post(url, {"conference-meeting_on": on, "conference-topic": "first"})
+    response = coordinator.post(
+        url, {"conference-meeting_on": on, "conference-topic": "again"}, follow=True
+    )
+    assert "already on that conference" in response.content.decode()
+    assert ConferenceItem.objects.count() == 1
+
+
+def test_it_validates_ownership_of_the_conference_list(world, referral):
+    item = ConferenceItem.objects.create(
+        program=world.program_a,
+        family=referral.family,
+        meeting_on=next_meeting(),
+        topic="Private topic",
+        added_by=world.coordinator,
+    )
+    outsider = world.client("outsider")
+    response = outsider.post(
+        reverse("referrals:conference_suggest", args=[item.pk]), {f"s{item.pk}-text": "Hi"}
+    )
+    assert response.status_code == 404
+    response = outsider.post(
+        reverse("referrals:conference_add", args=[referral.pk]),
+        {"conference-meeting_on": next_meeting().isoformat(), "conference-topic": "x"},
+    )
+    assert response.status_code == 404
+    assert "Private topic" not in outsider.get(reverse("referrals:conference")).content.decode()
+    assert not ConferenceSuggestion.objects.exists()
+    # A mentor of program A has no place at the conference either.
+    assert world.client("mentor").get(reverse("referrals:conference")).status_code == 403
