@@ -1,5 +1,7 @@
 """Directory test data, built through the real services (curator edits, program sync)."""
 
+import re
+import zlib
 from typing import Any
 
 from kindred.directory.models import Condition, Kind, Modality, Organization, Service, codes_to_text
@@ -48,3 +50,16 @@ def make_service(
         else PrimaryPlace(phone="800-555-0100", languages=languages)
     )
     return service_save(service=service, place=place, by=by, created=True)
+
+
+def pdf_language(pdf: bytes) -> str:
+    """The /Lang of the PDF catalogue (WeasyPrint keeps it in a compressed object stream)."""
+    for match in re.finditer(rb"stream\n(.*?)\nendstream", pdf, re.S):
+        try:
+            data = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        found = re.search(rb"/Type /Catalog[^>]*/Lang \((\w+)\)", data)
+        if found:
+            return found.group(1).decode()
+    return ""

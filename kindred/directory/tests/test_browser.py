@@ -1,0 +1,75 @@
+"""The directory in a real browser: search by ZIP and condition, share two resources as a PDF."""
+
+from pathlib import Path
+
+import pytest
+
+from kindred.core.testing.personas import PASSWORD, build_world
+from kindred.directory.models import Condition, Kind
+from kindred.directory.tests.factories import make_organization, make_service, pdf_language
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password (required)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_it_finds_resources_by_zip_and_condition_and_makes_a_pdf_folder(page, live_server) -> None:
+    world = build_world()
+    curator = world.users["curator"]
+    org = make_organization(world.org_a)
+    make_service(
+        org,
+        by=curator,
+        name="Heart Parents Coffee Group",
+        zip_code="60614",
+        conditions=(Condition.HEART,),
+    )
+    make_service(
+        org, by=curator, name="Heart Mentor Moms", zip_code="60201",
+        conditions=(Condition.HEART,), kind=Kind.ONE_TO_ONE,
+    )  # fmt: skip
+    make_service(
+        org,
+        by=curator,
+        name="Trisomy 21 Circle",
+        zip_code="60614",
+        conditions=(Condition.DOWN_SYNDROME,),
+    )
+    make_service(
+        org,
+        by=curator,
+        name="Heart Families of Denver",
+        zip_code="80202",
+        conditions=(Condition.HEART,),
+    )
+
+    sign_in(page, live_server, "referrer@a.test")
+    page.goto(live_server.url + "/directory/")
+    page.get_by_label("ZIP code").fill("60614")
+    page.get_by_label("Condition").select_option("heart")
+    page.get_by_label("Within (miles)").select_option("25")
+    page.get_by_role("button", name="Search").click()
+
+    assert page.get_by_role("heading", name="2 resources found").is_visible()
+    assert page.get_by_role("link", name="Heart Parents Coffee Group").is_visible()
+    assert page.get_by_role("link", name="Heart Mentor Moms").is_visible()
+    assert page.get_by_text("Trisomy 21 Circle").count() == 0
+    assert page.get_by_text("Heart Families of Denver").count() == 0
+
+    page.get_by_label("Select Heart Parents Coffee Group").check()
+    page.get_by_label("Select Heart Mentor Moms").check()
+    page.get_by_label("Folder language").select_option("es")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Make a PDF folder").click()
+    download = download_info.value
+    assert download.suggested_filename == "resource-folder.pdf"
+    assert "lang=es" in download.url and download.url.count("service=") == 2
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf_language(pdf) == "es"
+    # The search page is still there, with the two resources ticked.
+    assert page.get_by_label("Select Heart Parents Coffee Group").is_checked()
