@@ -303,6 +303,28 @@ class CohortForm(forms.ModelForm):
         self.fields["mentors"].required = False
 
 
+class CohortMembersForm(forms.Form):
+    mentors = forms.ModelMultipleChoiceField(
+        label=_("Add people to this cohort"),
+        queryset=Mentor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, cohort: TrainingCohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].queryset = (  # type: ignore[attr-defined]
+            Mentor.objects.filter(
+                program_id=cohort.program_id,
+                status__in=[
+                    Mentor.Status.SCREENING,
+                    Mentor.Status.TRAINING,
+                    Mentor.Status.ACTIVE,
+                    Mentor.Status.PAUSED,
+                ],
+            ).exclude(training_cohorts=cohort)
+        )
+
+
 class TrainingSessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession

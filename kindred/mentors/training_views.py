@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindred.audit.log import record
 from kindred.mentors.forms import (
     CohortForm,
+    CohortMembersForm,
     CourseForm,
     ModuleForm,
     QualificationTypeForm,
@@ -172,8 +173,31 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         "mentors.trainingcohort",
     )
     manage = has_capability(request.user, cohort.program_id, Cap.MENTORS_MANAGE)
-    form = TrainingSessionForm(request.POST or None, cohort=cohort, prefix="session")
-    if request.method == "POST":
+    adding = request.method == "POST" and "add_members" in request.POST
+    form = TrainingSessionForm(
+        request.POST if request.method == "POST" and not adding else None,
+        cohort=cohort,
+        prefix="session",
+    )
+    members_form = CohortMembersForm(
+        request.POST if adding else None, cohort=cohort, prefix="members"
+    )
+    if adding:
+        if not manage:
+            raise Http404
+        if members_form.is_valid():
+            with transaction.atomic():
+                cohort.mentors.add(*members_form.cleaned_data["mentors"])
+                record(
+                    action="mentors.trainingcohort.changed",
+                    request=request,
+                    program=cohort.program_id,
+                    obj=cohort,
+                    fields=["mentors"],
+                )
+            messages.success(request, _("Added to the cohort."))
+            return redirect("mentors:cohort", pk=cohort.pk)
+    elif request.method == "POST":
         if not manage:
             raise Http404
         if form.is_valid():
@@ -219,8 +243,9 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if manage else None,
             "manage": manage,
             "today": timezone.localdate(),
+            "members_form": members_form if manage else None,
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if (form.is_bound and not form.is_valid()) or members_form.is_bound else 200,
     )
 
 

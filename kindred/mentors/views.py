@@ -41,6 +41,7 @@ from kindred.mentors.models import (
     TrainingCourse,
     TransitionError,
 )
+from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
 from kindred.mentors.services import (
     mentor_apply,
     mentor_change_status,
@@ -140,6 +141,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {
                     "mentor": m,
+                    "languages": _language_labels(m.languages),
                     "matchable": m.pk in matchable,
                     "attention": [
                         s
@@ -221,6 +223,8 @@ def _render_detail(
         "manage": manage,
         "languages": _language_labels(mentor.languages),
         "care_settings": [str(dict(CARE_SETTINGS).get(c, c)) for c in mentor.care_settings],
+        "days": [str(dict(WEEKDAYS).get(d, d)) for d in mentor.availability_days],
+        "times": [str(dict(DAY_PARTS).get(t, t)) for t in mentor.availability_times],
         "conditions": [c.label_for(language) for c in mentor.child_conditions.all()],
         "experiences": [e.label_for(language) for e in mentor.child_experiences.all()],
         "reasons": not_matchable_reasons(mentor, today),

@@ -214,3 +214,24 @@ def test_it_creates_courses_modules_and_cohorts_with_clear_errors(mentor_world) 
         .status_code
         == 404
     )
+
+
+def test_it_adds_people_to_an_existing_cohort(mentor_world) -> None:
+    w = mentor_world
+    course = make_course(w.program_a)
+    a = make_active(w.program_a, w.coordinator, email="a@example.test", full_name="First Person")
+    b = make_active(w.program_a, w.coordinator, email="b@example.test", full_name="Late Joiner")
+    cohort = make_cohort(w.program_a, course, [a])
+    url = reverse("mentors:cohort", args=[cohort.pk])
+    page = w.client("coordinator").get(url).content.decode()
+    assert "Late Joiner" in page
+    bad = w.client("coordinator").post(url, {"add_members": "1", "members-mentors": ["999999"]})
+    assert bad.status_code == 400 and cohort.mentors.count() == 1
+    w.client("coordinator").post(url, {"add_members": "1", "members-mentors": [str(b.pk)]})
+    assert set(cohort.mentors.all()) == {a, b}
+    assert (
+        w.client("supervisor")
+        .post(url, {"add_members": "1", "members-mentors": [str(b.pk)]})
+        .status_code
+        == 404
+    )
