@@ -249,3 +249,22 @@ def test_it_edits_details_and_audits_changed_fields_only(mentor_world) -> None:
     assert bad.status_code == 200 and "30" in bad.content.decode()
     mentor.refresh_from_db()
     assert mentor.max_families == 3
+
+
+def test_it_adds_home_cards_for_coordinators_supervisors_and_mentors(mentor_world) -> None:
+    from kindred.mentors.models import Escalation
+
+    w = mentor_world
+    mine = make_active(w.program_a, w.coordinator, email="mentor@a.test")
+    make_applicant(w.program_a, email="waiting@example.test")
+    Escalation.objects.create(
+        program=w.program_a, mentor=mine, raised_by=w.coordinator, concern="x"
+    )
+    coordinator = w.client("coordinator").get(reverse("core:home")).content.decode()
+    assert "1 new applications" in coordinator and "?status=applicant" in coordinator
+    supervisor = w.client("supervisor").get(reverse("core:home")).content.decode()
+    assert "1 escalations are waiting" in supervisor
+    mentor = w.client("mentor").get(reverse("core:home")).content.decode()
+    assert "My work as a Family Partner" in mentor
+    outsider = w.client("outsider").get(reverse("core:home")).content.decode()
+    assert "0 new applications" in outsider and "escalations are waiting" not in outsider
