@@ -47,7 +47,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 "title": program.mentor_title_for(language),
                 "text": _(
-                    "%(applicants)s new applications; %(expiring)s people with qualifications to renew."
+                    "New applications: %(applicants)s. People with qualifications to renew: %(expiring)s."
                 )
                 % {"applicants": applicants, "expiring": expiring},
                 "links": [
@@ -68,7 +68,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
             cards.append(
                 {
                     "title": _("Supervision"),
-                    "text": _("%(n)s escalations are waiting for a supervisor.") % {"n": waiting},
+                    "text": _("Escalations waiting for a supervisor: %(n)s.") % {"n": waiting},
                     "links": [
                         {"label": _("Open the queue"), "url": reverse("mentors:supervision")}
                     ],

@@ -261,10 +261,10 @@ def test_it_adds_home_cards_for_coordinators_supervisors_and_mentors(mentor_worl
         program=w.program_a, mentor=mine, raised_by=w.coordinator, concern="x"
     )
     coordinator = w.client("coordinator").get(reverse("core:home")).content.decode()
-    assert "1 new applications" in coordinator and "?status=applicant" in coordinator
+    assert "New applications: 1." in coordinator and "?status=applicant" in coordinator
     supervisor = w.client("supervisor").get(reverse("core:home")).content.decode()
-    assert "1 escalations are waiting" in supervisor
+    assert "Escalations waiting for a supervisor: 1." in supervisor
     mentor = w.client("mentor").get(reverse("core:home")).content.decode()
     assert "My work as a Family Partner" in mentor
     outsider = w.client("outsider").get(reverse("core:home")).content.decode()
-    assert "0 new applications" in outsider and "escalations are waiting" not in outsider
+    assert "New applications: 0." in outsider and "Escalations waiting" not in outsider
