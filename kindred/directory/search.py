@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from kindred.directory.geo import bounding_box, miles_between, zip_centroid
-from kindred.directory.models import Language, Phone, Schedule, Service, ServiceAtLocation
+from kindred.directory.models import Phone, Schedule, Service, ServiceAtLocation
 
 PAGE_SIZE = 20
 FTS_QUERY = "(websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
@@ -154,7 +154,6 @@ def with_details(qs: QuerySet[Service]) -> QuerySet[Service]:
     """What a result card shows, in a fixed number of queries."""
     return qs.select_related("organization").prefetch_related(
         Prefetch("phones", queryset=Phone.objects.order_by("id")),
-        Prefetch("languages", queryset=Language.objects.order_by("code")),
         Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
         Prefetch(
             "service_at_locations",
@@ -218,18 +217,26 @@ def search_services(
 
     miles = float(query.miles)
     near = _near(qs, center, miles)
-    fields = ["pk", "serves_remotely", "name"] + (["rank"] if has_rank else [])
-    rows = list(near.values_list(*fields))
-    found = distances([r[0] for r in rows], center)
+    # One query: each service with the coordinates of each of its locations.
+    fields = ["pk", "serves_remotely", "name", "rank" if has_rank else "pk"]
+    fields += [
+        "service_at_locations__location__latitude",
+        "service_at_locations__location__longitude",
+    ]
+    best: dict[Any, list[Any]] = {}
+    for pk, remote, name, rank, lat, lon in near.values_list(*fields):
+        entry = best.setdefault(pk, [remote, name, rank if has_rank else 0.0, None])
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            continue
+        distance = miles_between(center, (lat, lon))
+        if entry[3] is None or distance < entry[3]:
+            entry[3] = distance
     eligible = []
-    for row in rows:
-        pk, remote, name = row[0], row[1], row[2]
-        rank = row[3] if has_rank else 0.0
-        distance = found.get(pk)
+    for pk, (remote, name, rank, distance) in best.items():
         if distance is not None and distance <= miles:
             eligible.append((0, distance, -rank, name, pk, distance))
         elif remote:
-            eligible.append((1, 0.0, -rank, name, pk, distance if distance is not None else None))
+            eligible.append((1, 0.0, -rank, name, pk, distance))
     eligible.sort(key=lambda t: t[:4])
     total = len(eligible)
     pages = max(1, -(-total // per_page))
