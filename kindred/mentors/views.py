@@ -252,16 +252,24 @@ def _render_detail(
     return render(request, "mentors/detail.html", context, status=status)
 
 
+def _snapshot(mentor: Mentor) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in MentorEditForm.Meta.fields:
+        value = getattr(mentor, name)
+        values[name] = sorted(value.values_list("pk", flat=True)) if name in MANY_FIELDS else value
+    return values
+
+
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk, manage=True)
-    before = {f: getattr(mentor, f) for f in MentorEditForm.Meta.fields}
+    before = _snapshot(mentor)
     form = MentorEditForm(request.POST or None, instance=mentor, program=mentor.program)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            after = {f: getattr(mentor, f) for f in MentorEditForm.Meta.fields}
+            after = _snapshot(mentor)
             record(
                 action="mentors.mentor.changed",
                 request=request,

@@ -245,6 +245,7 @@ def test_it_edits_details_and_audits_changed_fields_only(mentor_world) -> None:
     assert mentor.max_families == 3
     event = AuditEvent.objects.filter(action="mentors.mentor.changed").get()
     assert "max_families" in event.fields and "full_name" not in event.fields
+    assert "child_conditions" not in event.fields
     bad = client.post(reverse("mentors:edit", args=[mentor.pk]), {**data, "max_families": "99"})
     assert bad.status_code == 200 and "30" in bad.content.decode()
     mentor.refresh_from_db()
