@@ -133,3 +133,67 @@ def test_it_takes_a_parent_from_application_to_matchable_and_back(
         .is_visible()
     )
     parent.close()
+
+
+def test_it_lets_a_struggling_mentor_ask_for_help_and_a_supervisor_follow_up(
+    page, live_server, browser
+) -> None:  # noqa: ANN001
+    from kindred.mentors.models import Escalation
+    from kindred.mentors.tests.factories import make_active
+
+    world = build_world()
+    program_ensure_mentor_lists(program=world.program_a)
+    mentor = make_active(
+        world.program_a,
+        world.coordinator,
+        email="mentor@a.test",
+        full_name="Keisha Brown",
+        preferred_language="en",
+    )
+    Escalation.objects.create(
+        program=world.program_a,
+        mentor=mentor,
+        raised_by=world.coordinator,
+        concern="A family mentioned thoughts of self-harm.",
+        severity="urgent",
+    )
+
+    # The mentor, on a phone, opens their page and checks in.
+    phone = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    from kindred.core.testing.browser import install_axe, settle_axe
+
+    phone_axe = install_axe(phone.context)
+    sign_in(phone, live_server, "mentor@a.test")
+    phone.get_by_role("link", name="My volunteer work").first.click()
+    assert phone.get_by_role("heading", name="My work as a Family Partner").is_visible()
+    assert phone.get_by_text("No families are matched with you in Kindred yet").is_visible()
+    phone.get_by_role("button", name="Send my check-in").click()
+    assert phone.get_by_text("Please answer how you are doing").is_visible()
+    phone.get_by_role("group", name=re.compile("how are you doing", re.IGNORECASE)).get_by_label(
+        "2", exact=True
+    ).check()
+    phone.get_by_label("Too much right now").check()
+    phone.get_by_label("I would like a supervisor to contact me").check()
+    phone.get_by_role("button", name="Send my check-in").click()
+    assert phone.get_by_text("Thank you for checking in.").is_visible()
+    settle_axe(phone)
+    assert not phone_axe.blocking(), phone_axe.blocking()
+
+    # The supervisor sees the urgent escalation first and the check-in, and follows up.
+    sign_in(page, live_server, "supervisor@a.test")
+    page.get_by_role("link", name="Supervision").first.click()
+    assert page.get_by_text("Keisha Brown").first.is_visible()
+    page.get_by_role("link", name="Urgent: safety concern").click()
+    page.get_by_role("button", name="Acknowledge").click()
+    page.get_by_role("button", name="Resolve").click()
+    assert page.get_by_text("This field is required.").is_visible()
+    page.get_by_label("What was done").fill(
+        "Called the family with the social worker the same day."
+    )
+    page.get_by_role("button", name="Resolve").click()
+    assert page.get_by_text("No open escalations.").is_visible()
+    page.get_by_role("button", name="Followed up").click()
+    assert page.get_by_text("Marked as followed up.").is_visible()
+    escalation = Escalation.objects.get()
+    assert escalation.status == "resolved" and escalation.resolved_by == world.supervisor
+    phone.close()
