@@ -137,7 +137,7 @@ def test_it_takes_a_parent_from_application_to_matchable_and_back(
 
 def test_it_lets_a_struggling_mentor_ask_for_help_and_a_supervisor_follow_up(
     page, live_server, browser
-) -> None:  # noqa: ANN001
+) -> None:
     from kindred.mentors.models import Escalation
     from kindred.mentors.tests.factories import make_active
 
