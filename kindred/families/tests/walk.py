@@ -6,6 +6,7 @@ from typing import Any
 from kindred.core.testing.walk import Route
 from kindred.families.models import Consent, FamilyImport
 from kindred.families.services import family_create
+from kindred.families.tests.forms_data import family_post
 
 EDITORS = {"coordinator"}
 READERS = {"coordinator", "supervisor"}
@@ -104,5 +105,37 @@ ROUTES = [
         method="POST",
         data=lambda w: {"other": w.objects["other_family"].pk, "confirm": "on"},
         ok_status=frozenset({302}),
+    ),
+    Route(
+        "families:create",
+        allowed=EDITORS | {"outsider"},
+        method="POST",
+        data=lambda w: family_post(
+            caregivers=[{"first_name": "Walker", "last_name": "Newfam", "phone": "708-555-0123"}],
+            extra={"form_token": "walk-create"},
+        ),
+        ok_status=frozenset({302}),
+    ),
+    Route(
+        "families:edit",
+        allowed=EDITORS,
+        kwargs=family,
+        method="POST",
+        data=lambda w: {"name": "Changed"},  # an incomplete form: answered with its errors
+    ),
+    Route(
+        "families:vocabulary",
+        allowed=EDITORS | {"outsider"},
+        method="POST",
+        data=lambda w: {"add_experience": "1", "experience-name": "Walk experience"},
+        ok_status=frozenset({302}),
+    ),
+    Route("families:import", allowed=EDITORS | {"outsider"}, method="POST", data=lambda w: {}),
+    Route(
+        "families:import_review",
+        allowed=EDITORS,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["family_import"].pk},
+        data=lambda w: {"action": "check", "map_caregiver_first_name": "0"},
     ),
 ]
