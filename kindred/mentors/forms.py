@@ -24,6 +24,9 @@ from kindred.mentors.models import (
 )
 from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
 
+# Many-to-many fields of the mentor's details, saved after the mentor row.
+MANY_FIELDS = {"child_conditions", "child_experiences"}
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

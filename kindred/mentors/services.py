@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from kindred.audit.log import record
 from kindred.core.tasks import send_email_after_commit
@@ -215,7 +215,3 @@ def mentor_invite(*, mentor: Mentor, by: Any, request: HttpRequest | None = None
         program=mentor.program, email=mentor.email, role=Role.MENTOR, invited_by=by, request=request
     )
     record(action="mentors.mentor.invited", request=request, actor=by, obj=mentor, fields=["email"])
-
-
-def now_date() -> date:
-    return timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.mentors import supervision_views, training_views, views
+from kindred.mentors import application_views, supervision_views, training_views, views
 
 app_name = "mentors"
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("<int:pk>/certificate/<int:course_pk>/", views.certificate, name="certificate"),
     path("home/", views.home, name="home"),
     path("home/check-in/", views.checkin, name="checkin"),
-    path("apply/<slug:slug>/", views.apply, name="apply"),
-    path("apply/<slug:slug>/thanks/", views.apply_thanks, name="apply_thanks"),
+    path("apply/<slug:slug>/", application_views.apply, name="apply"),
+    path("apply/<slug:slug>/thanks/", application_views.apply_thanks, name="apply_thanks"),
     path("training/", training_views.training, name="training"),
     path("training/courses/<int:pk>/", training_views.course, name="course"),
     path("training/cohorts/new/", training_views.cohort_new, name="cohort_new"),

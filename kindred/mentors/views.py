@@ -3,7 +3,6 @@
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import changed_fields, record
-from kindred.audit.models import AuditEvent
-from kindred.lib.http import client_address
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
 from kindred.mentors.forms import (
-    ApplicationForm,
+    MANY_FIELDS,
     CheckInForm,
     MentorEditForm,
     QualificationForm,
@@ -43,7 +40,6 @@ from kindred.mentors.models import (
 )
 from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
 from kindred.mentors.services import (
-    mentor_apply,
     mentor_change_status,
     mentor_invite,
     program_ensure_mentor_lists,
@@ -55,7 +51,6 @@ from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
 EXPIRING_DAYS = 30
-APPLICATION_ACTION = "mentors.application.submitted"
 
 
 def title_for(program: Program) -> str:
@@ -465,67 +460,3 @@ def checkin(request: HttpRequest) -> HttpResponse:
         )
     messages.success(request, _("Thank you for checking in."))
     return redirect("mentors:home")
-
-
-def _application_throttled(request: HttpRequest) -> bool:
-    """Automated abuse guard: a few applications per client address per hour, counted from the
-    audit log (shared by every server process, like the login throttle)."""
-    ip = client_address(request)
-    if not ip:
-        return False
-    limit = getattr(settings, "MENTOR_APPLICATIONS_PER_HOUR", 5)
-    since = timezone.now() - timedelta(hours=1)
-    return (
-        AuditEvent.objects.filter(
-            ip=ip, action__in=[APPLICATION_ACTION, "mentors.application.refused"], at__gte=since
-        ).count()
-        >= limit
-    )
-
-
-def _public_program(slug: str) -> Program:
-    program = Program.objects.filter(slug=slug, is_active=True).first()
-    if program is None:
-        raise Http404
-    return program
-
-
-@require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _public_program(slug)
-    form = ApplicationForm(
-        request.POST or None, program=program, initial={"preferred_language": get_language()}
-    )
-    if request.method == "POST":
-        if _application_throttled(request):
-            return render(request, "mentors/apply_throttled.html", {"program": program}, status=429)
-        if form.is_bot:
-            record(
-                action="mentors.application.refused",
-                request=request,
-                program=program,
-                detail={"why": "honeypot"},
-            )
-            return redirect("mentors:apply_thanks", slug=program.slug)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
-            many = {k: data.pop(k) for k in list(data) if k in MANY_FIELDS}
-            mentor = mentor_apply(program=program, data=data, many=many, request=request)
-            record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
-            return redirect("mentors:apply_thanks", slug=program.slug)
-    return render(
-        request,
-        "mentors/apply.html",
-        {"program": program, "title": title_for(program), "form": form},
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
-
-
-MANY_FIELDS = {"child_conditions", "child_experiences"}
-
-
-def apply_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _public_program(slug)
-    return render(
-        request, "mentors/apply_thanks.html", {"program": program, "title": title_for(program)}
-    )

@@ -1,0 +1,81 @@
+"""The public application: a parent applies to become a mentor, without signing in."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from kindred.audit.log import record
+from kindred.audit.models import AuditEvent
+from kindred.lib.http import client_address
+from kindred.mentors.forms import MANY_FIELDS, ApplicationForm
+from kindred.mentors.services import mentor_apply
+from kindred.mentors.views import title_for
+from kindred.programs.models import Program
+
+APPLICATION_ACTION = "mentors.application.submitted"
+
+
+def _application_throttled(request: HttpRequest) -> bool:
+    """Automated abuse guard: a few applications per client address per hour, counted from the
+    audit log (shared by every server process, like the login throttle)."""
+    ip = client_address(request)
+    if not ip:
+        return False
+    limit = getattr(settings, "MENTOR_APPLICATIONS_PER_HOUR", 5)
+    since = timezone.now() - timedelta(hours=1)
+    return (
+        AuditEvent.objects.filter(
+            ip=ip, action__in=[APPLICATION_ACTION, "mentors.application.refused"], at__gte=since
+        ).count()
+        >= limit
+    )
+
+
+def _public_program(slug: str) -> Program:
+    program = Program.objects.filter(slug=slug, is_active=True).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _public_program(slug)
+    form = ApplicationForm(
+        request.POST or None, program=program, initial={"preferred_language": get_language()}
+    )
+    if request.method == "POST":
+        if _application_throttled(request):
+            return render(request, "mentors/apply_throttled.html", {"program": program}, status=429)
+        if form.is_bot:
+            record(
+                action="mentors.application.refused",
+                request=request,
+                program=program,
+                detail={"why": "honeypot"},
+            )
+            return redirect("mentors:apply_thanks", slug=program.slug)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+            many = {k: data.pop(k) for k in list(data) if k in MANY_FIELDS}
+            mentor = mentor_apply(program=program, data=data, many=many, request=request)
+            record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
+            return redirect("mentors:apply_thanks", slug=program.slug)
+    return render(
+        request,
+        "mentors/apply.html",
+        {"program": program, "title": title_for(program), "form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def apply_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _public_program(slug)
+    return render(
+        request, "mentors/apply_thanks.html", {"program": program, "title": title_for(program)}
+    )
