@@ -320,7 +320,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         )
 
         raw_sql = (
-            "SELECT id FROM directory_service "
+            "SELECT id FROM directory_service "  # noqa: S608 - constant SQL, words are parameters
             f"WHERE status = 'active' AND search_vector @@ {FTS_QUERY} "
             f"ORDER BY ts_rank(search_vector, {FTS_QUERY}) DESC, name LIMIT 20"
         )
