@@ -174,3 +174,17 @@ def test_it_notifies_only_active_coordinators(world):
     make_referral(world)
     assert not Notification.objects.filter(kind="new-referral").exists()
     assert Role.COORDINATOR  # the role exists; nobody active holds it in program A
+
+
+def test_it_moves_referrals_with_a_merged_family(world):
+    from kindred.families.services import family_merge
+
+    first = make_referral(world)
+    other = make_referral(
+        world,
+        family=ReferredFamily(caregiver_first_name="Ana", email="ana.other@example.test"),
+    )
+    family_merge(keep=first.family, merged=other.family, by=world.coordinator)
+    other.refresh_from_db()
+    assert other.family_id == first.family_id
+    assert referrer_may_see_status(other)  # the consent moved with the family
