@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.audit.log import record
@@ -56,6 +57,14 @@ from kindred.referrals.services import (
 from kindred.referrals.status import Reason, Status, TransitionError
 
 PAGE_SIZE = 50
+# The deadline badge of a queue row, in words (never colour alone).
+BADGES = {
+    "overdue": gettext_lazy("Overdue"),
+    "due-soon": gettext_lazy("Due soon"),
+    "contacted": gettext_lazy("Contacted"),
+    "closed": gettext_lazy("Closed"),
+    "on-time": gettext_lazy("On time"),
+}
 
 
 def _programs_to_refer_to(user: Any) -> Any:
@@ -220,7 +229,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         show = "open"
     page = Paginator(numbers.queue(program, show=show), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(r, r.urgency_badge(now)) for r in page.object_list]
+    labels = {
+        key: ("ok" if key == "contacted" else key, str(label)) for key, label in BADGES.items()
+    }
+    rows = [(r, labels[r.urgency_badge(now)]) for r in page.object_list]
     record(
         action="referrals.referral.listed",
         request=request,

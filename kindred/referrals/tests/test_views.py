@@ -164,7 +164,7 @@ def test_it_shows_the_queue_overdue_first_in_few_queries(world, django_assert_ma
     with django_assert_max_num_queries(12):
         response = client.get(reverse("referrals:queue"))
     rows = response.context["rows"]
-    assert rows[0][0].pk == late.pk and rows[0][1] == "overdue"
+    assert rows[0][0].pk == late.pk and rows[0][1][0] == "overdue"
     assert len(rows) == 12
     assert "Overdue" in response.content.decode()
 
