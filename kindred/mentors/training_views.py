@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -287,25 +288,22 @@ def mentor_settings(request: HttpRequest) -> HttpResponse:
     program: Program = request.program  # type: ignore[attr-defined]
     program_ensure_mentor_lists(program=program)
     item_form = ScreeningItemForm(
-        request.POST if "add_item" in request.POST else None, prefix="item"
+        request.POST if "add_item" in request.POST else None,
+        prefix="item",
+        instance=ScreeningItem(program=program),
     )
     type_form = QualificationTypeForm(
-        request.POST if "add_type" in request.POST else None, prefix="type"
+        request.POST if "add_type" in request.POST else None,
+        prefix="type",
+        instance=QualificationType(program=program),
     )
     for form, label in (
         (item_form, "mentors.screeningitem"),
         (type_form, "mentors.qualificationtype"),
     ):
-        if form.is_bound and form.is_valid():
+        if form.is_bound and form.is_valid() and _constraints_hold(form):
             with transaction.atomic():
-                obj = form.save(commit=False)
-                obj.program = program
-                try:
-                    obj.validate_constraints()
-                except Exception:  # noqa: BLE001 - shown to the person as a field error below
-                    form.add_error("name", _("This program already has an item with this name."))
-                    break
-                obj.save()
+                obj = form.save()
                 record(action=f"{label}.created", request=request, obj=obj, fields=form.Meta.fields)
             messages.success(request, _("Added."))
             return redirect("mentors:settings")
@@ -324,6 +322,16 @@ def mentor_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _constraints_hold(form: Any) -> bool:
+    """The form leaves out `program`, so Django skips the per-program unique name: check it."""
+    try:
+        form.instance.validate_constraints()
+    except ValidationError as error:
+        form.add_error("name", error.messages)
+        return False
+    return True
+
+
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -337,7 +345,7 @@ def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         request, model.objects.all(), pk, Cap.MENTORS_MANAGE, f"mentors.{model._meta.model_name}"
     )
     form = form_class(request.POST or None, instance=obj)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _constraints_hold(form):
         with transaction.atomic():
             form.save()
             record(

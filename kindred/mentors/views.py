@@ -278,6 +278,7 @@ def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "mentors/edit.html",
         {"form": form, "mentor": mentor, "title": title_for(mentor.program)},
+        status=400 if form.is_bound else 200,
     )
 
 

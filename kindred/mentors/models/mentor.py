@@ -372,7 +372,10 @@ class ScreeningItem(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
-                "program", Lower("name"), name="mentors_screeningitem_name_unique_in_program"
+                "program",
+                Lower("name"),
+                name="mentors_screeningitem_name_unique_in_program",
+                violation_error_message=_("This program already has an item with this name."),
             ),
         ]
 
@@ -442,11 +445,17 @@ class QualificationType(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                "program", Lower("name"), name="mentors_qualificationtype_name_unique_in_program"
+                "program",
+                Lower("name"),
+                name="mentors_qualificationtype_name_unique_in_program",
+                violation_error_message=_("This program already has an item with this name."),
             ),
             models.CheckConstraint(
                 condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
                 name="mentors_qualificationtype_validity_positive",
+                violation_error_message=_(
+                    "The validity must be at least one month, or empty if it never expires."
+                ),
             ),
         ]
 

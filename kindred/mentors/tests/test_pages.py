@@ -247,7 +247,7 @@ def test_it_edits_details_and_audits_changed_fields_only(mentor_world) -> None:
     assert "max_families" in event.fields and "full_name" not in event.fields
     assert "child_conditions" not in event.fields
     bad = client.post(reverse("mentors:edit", args=[mentor.pk]), {**data, "max_families": "99"})
-    assert bad.status_code == 200 and "30" in bad.content.decode()
+    assert bad.status_code == 400 and "30" in bad.content.decode()
     mentor.refresh_from_db()
     assert mentor.max_families == 3
 
@@ -269,3 +269,48 @@ def test_it_adds_home_cards_for_coordinators_supervisors_and_mentors(mentor_worl
     assert "My work as a Family Partner" in mentor
     outsider = w.client("outsider").get(reverse("core:home")).content.decode()
     assert "New applications: 0." in outsider and "Escalations waiting" not in outsider
+
+
+def test_it_configures_the_screening_checklist_and_refuses_a_duplicate_name(mentor_world) -> None:
+    w = mentor_world
+    client = w.client("coordinator")
+    url = reverse("mentors:settings")
+    data = {
+        "add_item": "1",
+        "item-name": "Home visit",
+        "item-name_es": "Visita al hogar",
+        "item-required": "on",
+        "item-position": "9",
+        "item-is_active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    assert ScreeningItem.objects.filter(program=w.program_a, name="Home visit").exists()
+    duplicate = client.post(url, {**data, "item-name": "home VISIT"})
+    assert duplicate.status_code == 400
+    assert "already has an item with this name" in duplicate.content.decode()
+    assert ScreeningItem.objects.filter(program=w.program_a, name__iexact="home visit").count() == 1
+    # Program B may use the same name.
+    assert w.client("outsider").post(url, data).status_code == 302
+    qdata = {
+        "add_type": "1",
+        "type-name": "CPR certificate",
+        "type-validity_months": "0",
+        "type-remind_days_before": "30",
+        "type-is_active": "on",
+    }
+    bad = client.post(url, qdata)
+    assert bad.status_code == 400 and "at least one month" in bad.content.decode()
+    assert not QualificationType.objects.filter(name="CPR certificate").exists()
+    assert client.post(url, {**qdata, "type-validity_months": "24"}).status_code == 302
+
+    item = ScreeningItem.objects.get(program=w.program_a, name="Interview")
+    rename = client.post(
+        reverse("mentors:settings_item", args=["screening", item.pk]),
+        {"name": "HOME visit", "position": "0", "required": "on", "is_active": "on"},
+    )
+    assert (
+        rename.status_code == 400
+        and "already has an item with this name" in rename.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.name == "Interview"
