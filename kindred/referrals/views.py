@@ -134,7 +134,31 @@ def new(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("referrals:sent")
-    return render(request, "referrals/new.html", {"form": form})
+    return render(
+        request,
+        "referrals/new.html",
+        {
+            "form": form,
+            "family_fields": [
+                "caregiver_first_name",
+                "caregiver_last_name",
+                "phone",
+                "email",
+                "language",
+                "child_first_name",
+                "child_birth_date",
+                "child_age_years",
+            ],
+            "request_fields": ["reasons", "looking_for", "urgency"],
+            "consent_fields": [
+                "consent_to_contact",
+                "consent_obtained_by",
+                "consent_method",
+                "share_status_with_referrer",
+                "notify_referrer",
+            ],
+        },
+    )
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
