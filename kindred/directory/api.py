@@ -28,7 +28,7 @@ from kindred.directory.models import (
     ServiceAtLocation,
     ServiceStatus,
 )
-from kindred.directory.search import SearchQuery, distances, filtered
+from kindred.directory.search import SearchQuery, filtered, nearby
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
@@ -143,15 +143,19 @@ def _within(qs: QuerySet[Service], postcode: str, proximity: str) -> list[Any]:
     center = zip_centroid(postcode)
     if center is None:
         raise HttpError(400, "unknown postcode")
-    ids = list(qs.values_list("pk", "serves_remotely"))
     if proximity:
         try:
             meters = float(proximity)
         except ValueError:
             raise HttpError(400, "proximity must be a number of meters") from None
         miles = meters / METERS_PER_MILE
-        found = distances([pk for pk, _ in ids], center)
-        return [pk for pk, remote in ids if remote or found.get(pk, miles + 1) <= miles]
+        found = nearby(qs, center, miles)
+        return [
+            pk
+            for pk, (remote, _n, _r, d) in found.items()
+            if remote or (d is not None and d <= miles)
+        ]
+    ids = list(qs.values_list("pk", "serves_remotely"))
     served = set(
         ServiceArea.objects.filter(service_id__in=[pk for pk, _ in ids])
         .filter(

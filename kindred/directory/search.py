@@ -178,21 +178,25 @@ def _near(qs: QuerySet[Service], center: tuple[float, float], miles: float) -> Q
     ).order_by()
 
 
-def distances(service_ids: list[Any], center: tuple[float, float]) -> dict[Any, float]:
-    """The nearest location of each service, in miles."""
-    found: dict[Any, float] = {}
-    rows = ServiceAtLocation.objects.filter(
-        service_id__in=service_ids,
-        location__latitude__isnull=False,
-        location__longitude__isnull=False,
-    ).values_list("service_id", "location__latitude", "location__longitude")
-    for service_id, lat, lon in rows:
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+def nearby(
+    qs: QuerySet[Service], center: tuple[float, float], miles: float, *, with_rank: bool = False
+) -> dict[Any, list[Any]]:
+    """{pk: [virtual?, name, rank, miles to the nearest location or None]} in one query, for the
+    services of `qs` with a location in the bounding box, or virtual/statewide."""
+    fields = ["pk", "serves_remotely", "name", "rank" if with_rank else "pk"]
+    fields += [
+        "service_at_locations__location__latitude",
+        "service_at_locations__location__longitude",
+    ]
+    best: dict[Any, list[Any]] = {}
+    for pk, remote, name, rank, lat, lon in _near(qs, center, miles).values_list(*fields):
+        entry = best.setdefault(pk, [remote, name, rank if with_rank else 0.0, None])
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             continue
-        miles = miles_between(center, (lat, lon))
-        if service_id not in found or miles < found[service_id]:
-            found[service_id] = miles
-    return found
+        distance = miles_between(center, (lat, lon))
+        if entry[3] is None or distance < entry[3]:
+            entry[3] = distance
+    return best
 
 
 def search_services(
@@ -220,23 +224,8 @@ def search_services(
         )
 
     miles = float(query.miles)
-    near = _near(qs, center, miles)
-    # One query: each service with the coordinates of each of its locations.
-    fields = ["pk", "serves_remotely", "name", "rank" if has_rank else "pk"]
-    fields += [
-        "service_at_locations__location__latitude",
-        "service_at_locations__location__longitude",
-    ]
-    best: dict[Any, list[Any]] = {}
-    for pk, remote, name, rank, lat, lon in near.values_list(*fields):
-        entry = best.setdefault(pk, [remote, name, rank if has_rank else 0.0, None])
-        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            continue
-        distance = miles_between(center, (lat, lon))
-        if entry[3] is None or distance < entry[3]:
-            entry[3] = distance
     eligible = []
-    for pk, (remote, name, rank, distance) in best.items():
+    for pk, (remote, name, rank, distance) in nearby(qs, center, miles, with_rank=has_rank).items():
         if distance is not None and distance <= miles:
             eligible.append((0, distance, -rank, name, pk, distance))
         elif remote:
