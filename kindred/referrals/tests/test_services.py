@@ -188,3 +188,22 @@ def test_it_moves_referrals_with_a_merged_family(world):
     other.refresh_from_db()
     assert other.family_id == first.family_id
     assert referrer_may_see_status(other)  # the consent moved with the family
+
+
+def test_it_stops_telling_the_referrer_once_the_family_withdraws_consent(
+    world, referral, django_capture_on_commit_callbacks
+):
+    from kindred.families.consent import consent_record
+
+    consent_record(
+        family=referral.family,
+        scope=Consent.Scope.SHARE_STATUS_WITH_REFERRER,
+        decision=Consent.Decision.WITHDRAWN,
+        method=Consent.Method.VERBAL,
+        by=world.coordinator,
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_move(referral=referral, to=Status.ACCEPTED, by=world.coordinator)
+    assert not Notification.objects.filter(recipient=world.referrer).exists()
+    assert not mail.outbox
