@@ -46,7 +46,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-migrations: $(VENV)/.dev
+check-migrations: $(VENV)/.dev | var
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: $(VENV)/.dev

@@ -166,6 +166,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "kindred_session"
 CSRF_COOKIE_HTTPONLY = True
+# Public forms (self-referral, mentor application): submissions per client address per hour.
+MENTOR_APPLICATIONS_PER_HOUR = int(os.environ.get("MENTOR_APPLICATIONS_PER_HOUR", "5"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
