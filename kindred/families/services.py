@@ -285,7 +285,7 @@ def snapshot(family: Family) -> dict[str, Any]:
         children[str(child.pk)] = row
     return {
         "version": family.version,
-        "family": {name: value(getattr(family, name)) for name in FAMILY_FIELDS},
+        "family": {name: value(getattr(family, name)) for name in [*FAMILY_FIELDS, "status"]},
         "caregivers": caregivers,
         "children": children,
     }

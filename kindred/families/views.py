@@ -369,6 +369,11 @@ def _describe_changes(
         if field == "__added__":
             rows.append({"who": who, "field": _("added"), "old": "", "new": ""})
             continue
+        if field == "status":
+            old, new = (
+                Family.Status(old).label if old else "",
+                Family.Status(new).label if new else "",
+            )
         if field == "is_active":
             old, new = (_("yes") if old else _("no")), (_("yes") if new else _("no"))
         rows.append(

@@ -351,3 +351,16 @@ def test_it_exports_with_formulas_neutralised(world) -> None:
     values = [c.value for c in sheet[2]]
     assert values[1] == "'@Sum" and values[3].startswith("'=")
     assert AuditEvent.objects.filter(action="families.family.exported").count() == 2
+
+
+def test_it_tells_an_editor_the_family_was_closed_meanwhile(world, family) -> None:
+    client = world.client("coordinator")
+    url = reverse("families:edit", args=[family.pk])
+    data = _edit_data(family, client.get(url), notes="Call on Friday.")
+    family.change_status(to=Family.Status.CLOSED, reason="Moved away", by=world.supervisor)
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Someone else saved this family" in page
+    assert "<td>Active</td><td>Closed</td>" in page
+    family.refresh_from_db()
+    assert family.notes == ""
