@@ -36,7 +36,7 @@ class SearchForm(forms.Form):
         label=_("Condition"), required=False, choices=_blank(_("Any")) + Condition.choices[1:]
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=_blank(_("Any")) + LANGUAGE_CHOICES
+        label=_("Language spoken"), required=False, choices=_blank(_("Any")) + LANGUAGE_CHOICES
     )
     modality = forms.ChoiceField(
         label=_("How"), required=False, choices=_blank(_("Any")) + Modality.choices

@@ -73,3 +73,36 @@ def test_it_finds_resources_by_zip_and_condition_and_makes_a_pdf_folder(page, li
     assert pdf.startswith(b"%PDF") and pdf_language(pdf) == "es"
     # The search page is still there, with the two resources ticked.
     assert page.get_by_label("Select Heart Parents Coffee Group").is_checked()
+
+
+def test_it_keeps_the_curation_and_public_pages_accessible(page, live_server) -> None:
+    from kindred.core.testing.browser import settle_axe
+
+    world = build_world()
+    org = make_organization(world.org_a)
+    service = make_service(
+        org,
+        by=world.users["curator"],
+        name="Heart Parents Coffee Group",
+        name_es="Café del Corazón",
+    )
+    sign_in(page, live_server, "curator@a.test")
+    for path in (
+        "/directory/curate/",
+        f"/directory/curate/services/{service.pk}/",
+        "/directory/curate/import/",
+        f"/directory/services/{service.pk}/",
+    ):
+        page.goto(live_server.url + path)
+        settle_axe(page)
+    page.get_by_role("button", name="Verified today").click()
+    assert page.get_by_text("Marked as verified today.").is_visible()
+    settle_axe(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(live_server.url + f"/directory/public/{world.program_a.slug}/?zip=60614")
+    page.get_by_label("Language", exact=True).select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    assert page.get_by_role("link", name="Café del Corazón").is_visible()
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.get_by_role("link", name="Café del Corazón").click()
+    assert page.get_by_role("heading", name="Café del Corazón").is_visible()
