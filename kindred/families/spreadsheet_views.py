@@ -15,6 +15,7 @@ from kindred.families import importer
 from kindred.families.forms import ImportUploadForm, SearchForm
 from kindred.families.models import Caregiver, Child, FamilyImport
 from kindred.families.views import search_families
+from kindred.lib.search import remembered_criteria
 from kindred.lib.spreadsheets import csv_response, neutralise
 from kindred.programs.access import program_required
 from kindred.programs.permissions import Cap
@@ -195,7 +196,9 @@ def export(request: HttpRequest) -> HttpResponse:
     from django.db.models import Prefetch
 
     program = request.program  # type: ignore[attr-defined]
-    form = SearchForm(request.GET or None, program=program)
+    # The search of the families list, kept in the session (never in the URL).
+    criteria = remembered_criteria(request, "families")
+    form = SearchForm(criteria or None, program=program)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     families = search_families(program, data).prefetch_related(
         Prefetch("caregivers", queryset=Caregiver.objects.filter(is_active=True)),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -58,6 +58,7 @@ from kindred.families.services import (
     snapshot,
 )
 from kindred.families.timeline import collect
+from kindred.lib.search import remembered_criteria
 from kindred.programs.access import has_capability, program_required
 from kindred.programs.permissions import Cap
 
@@ -116,10 +117,14 @@ def families_page(program: Any, data: dict[str, Any], page_number: Any) -> Any:
 
 
 @program_required(Cap.FAMILIES_VIEW)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def family_list(request: HttpRequest) -> HttpResponse:
     program = request.program  # type: ignore[attr-defined]
-    form = SearchForm(request.GET or None, program=program, language=get_language() or "en")
+    # Names and phone numbers searched for stay out of the URL (logs, history): lib.search.
+    criteria = remembered_criteria(request, "families")
+    if not isinstance(criteria, QueryDict):
+        return criteria
+    form = SearchForm(criteria or None, program=program, language=get_language() or "en")
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = families_page(program, data, request.GET.get("page"))
     record(
@@ -133,15 +138,13 @@ def family_list(request: HttpRequest) -> HttpResponse:
             "searched": bool(data.get("q")),
         },
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "families/family_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "searching": bool(criteria),
             "program": program,
             "can_edit": has_capability(request.user, program, Cap.FAMILIES_EDIT),
             "can_import": has_capability(request.user, program, Cap.FAMILIES_IMPORT_EXPORT),
