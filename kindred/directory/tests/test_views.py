@@ -462,3 +462,30 @@ def test_it_keeps_other_programs_and_unmatched_mentors_away_from_a_familys_share
 @pytest.mark.parametrize("token", ["nope", "x" * 43])
 def test_it_answers_404_to_unknown_share_links(db, client, token) -> None:
     assert client.get(reverse("directory:shared_page", args=[token])).status_code == 404
+
+
+def test_it_lists_curated_entries_lists_and_the_public_page_in_bounded_queries(
+    world, directory, client, django_assert_max_num_queries
+) -> None:
+    from kindred.directory.tests.factories import make_service
+
+    for number in range(6):
+        make_service(directory["org"], by=world.users["curator"], name=f"Extra group {number}")
+    shared_list = SharedList.objects.create(
+        program=world.program_a, name="All", created_by=world.users["coordinator"]
+    )
+    for service in Service.objects.all():
+        shared_list.items.create(service=service, added_by=world.users["coordinator"])
+    curator = world.client("curator")
+    with django_assert_max_num_queries(14):
+        assert curator.get(reverse("directory:curate")).status_code == 200
+    coordinator = world.client("coordinator")
+    with django_assert_max_num_queries(12):
+        assert (
+            coordinator.get(reverse("directory:list_detail", args=[shared_list.pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(10):
+        assert (
+            client.get(reverse("directory:public", args=[world.program_a.slug])).status_code == 200
+        )
