@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import changed_fields, record
+from kindred.lib.search import remembered_criteria
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
 from kindred.mentors.forms import (
@@ -90,12 +91,18 @@ def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[
 
 
 @program_required(Cap.MENTORS_VIEW)
+@require_http_methods(["GET", "POST"])
 def mentor_list(request: HttpRequest) -> HttpResponse:
     program: Program = request.program  # type: ignore[attr-defined]
+    # A name searched for stays out of the URL (logs, history): the filter form posts and the
+    # criteria live in the session (lib.search). Status links (?status=...) still work.
+    criteria = remembered_criteria(request, "mentors")
+    if not isinstance(criteria, QueryDict):
+        return criteria
     program_ensure_mentor_lists(program=program)
-    status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()
-    attention = request.GET.get("attention", "")
+    status = request.GET.get("status", criteria.get("status", ""))
+    query = criteria.get("q", "").strip()
+    attention = request.GET.get("attention", criteria.get("attention", ""))
     mentors = Mentor.objects.filter(program=program)
     if status in Mentor.Status.values:
         mentors = mentors.filter(status=status)

@@ -314,3 +314,14 @@ def test_it_configures_the_screening_checklist_and_refuses_a_duplicate_name(ment
     )
     item.refresh_from_db()
     assert item.name == "Interview"
+
+
+def test_it_keeps_a_name_search_out_of_the_url(world) -> None:
+    client = world.client("coordinator")
+    response = client.post(reverse("mentors:list"), {"q": "Quintero", "status": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mentors:list")
+    assert "Quintero" not in response["Location"]
+    page = client.get(reverse("mentors:list"))
+    assert page.status_code == 200
+    assert 'value="Quintero"' in page.content.decode()
