@@ -168,6 +168,11 @@ SESSION_COOKIE_NAME = "kindred_session"
 CSRF_COOKIE_HTTPONLY = True
 # Public forms (self-referral, mentor application): submissions per client address per hour.
 MENTOR_APPLICATIONS_PER_HOUR = int(os.environ.get("MENTOR_APPLICATIONS_PER_HOUR", "5"))
+REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR", "5")
+)
+# Directory entries not verified within this many days are flagged as stale.
+DIRECTORY_STALE_DAYS = int(os.environ.get("DIRECTORY_STALE_DAYS", "365"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
