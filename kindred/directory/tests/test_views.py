@@ -489,3 +489,18 @@ def test_it_lists_curated_entries_lists_and_the_public_page_in_bounded_queries(
         assert (
             client.get(reverse("directory:public", args=[world.program_a.slug])).status_code == 200
         )
+
+
+def test_it_moves_shares_to_the_kept_record_when_families_merge(world, directory) -> None:
+    from kindred.families.services import family_merge
+
+    keep, merged = make_family(world), make_family(world, email="other@example.test")
+    share_create(
+        family=merged,
+        services=[directory["heart"]],
+        language="es",
+        email="",
+        by=world.users["coordinator"],
+    )
+    family_merge(keep=keep, merged=merged, by=world.users["coordinator"], reason="same family")
+    assert ResourceShare.objects.get().family_id == keep.pk
