@@ -36,6 +36,10 @@ from kindred.programs.models import Program
 
 MAX_ROWS = 20000
 
+# Fields full_clean() must not check on a row being read: the import sets them itself.
+FAMILY_SET_BY_IMPORT = ["program", "merged_into", "form_token", "created_by"]
+SET_WITH_FAMILY = ["family"]
+
 
 @dataclass(frozen=True)
 class Target:
@@ -383,7 +387,7 @@ def validate(
         )
         try:
             family.full_clean(
-                exclude=["program", "merged_into", "form_token", "created_by"],
+                exclude=FAMILY_SET_BY_IMPORT,
                 validate_constraints=False,
                 validate_unique=False,
             )
@@ -391,7 +395,7 @@ def validate(
             problems += _messages(exc, field_labels)
         try:
             caregiver.full_clean(
-                exclude=["family"], validate_constraints=False, validate_unique=False
+                exclude=SET_WITH_FAMILY, validate_constraints=False, validate_unique=False
             )
         except ValidationError as exc:
             problems += _messages(exc, field_labels)
@@ -416,7 +420,7 @@ def validate(
             )
             try:
                 child.full_clean(
-                    exclude=["family"], validate_constraints=False, validate_unique=False
+                    exclude=SET_WITH_FAMILY, validate_constraints=False, validate_unique=False
                 )
             except ValidationError as exc:
                 problems += _messages(exc, child_labels)

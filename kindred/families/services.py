@@ -56,6 +56,9 @@ CHILD_FIELDS = [
 ]
 CHILD_M2M = ["conditions", "experiences"]
 
+# Fields an edit never changes, so full_clean() leaves them alone.
+FAMILY_FIELDS_NOT_EDITED = ["program", "form_token", "merged_into", "created_by"]
+
 
 class ConcurrentEdit(Exception):
     """Someone else saved the family since this edit began."""
@@ -352,7 +355,7 @@ def family_update(
                 )
         try:
             locked.full_clean(
-                exclude=["program", "form_token", "merged_into", "created_by"],
+                exclude=FAMILY_FIELDS_NOT_EDITED,
                 validate_constraints=False,
             )
         except ValidationError as exc:
