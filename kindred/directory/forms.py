@@ -258,6 +258,28 @@ class PublishForm(forms.Form):
     description_es = forms.CharField(
         label=_("Description in Spanish"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    logo = forms.ImageField(
+        label=_("Logo for the resource folder"),
+        required=False,
+        help_text=_(
+            "PNG or JPEG, at most 200 KB. Printed at the top of every folder you give families."
+        ),
+    )
+
+    MAX_LOGO_BYTES = 200 * 1024
+
+    def clean_logo(self) -> object:
+        logo = self.cleaned_data.get("logo")
+        if not logo:
+            return None
+        if logo.size > self.MAX_LOGO_BYTES:
+            raise forms.ValidationError(
+                _("The logo is larger than 200 KB: choose a smaller image.")
+            )
+        image_format = getattr(getattr(logo, "image", None), "format", "")
+        if image_format not in {"PNG", "JPEG"}:
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
 
     def clean_zip_code(self) -> str:
         value = self.cleaned_data.get("zip_code", "").strip()

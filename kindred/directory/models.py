@@ -108,6 +108,10 @@ class Organization(models.Model):
     logo = models.CharField(_("logo address"), max_length=500, blank=True)
     uri = models.CharField(max_length=500, blank=True)
     parent_organization_id = models.UUIDField(null=True, blank=True)
+    # The logo printed on resource folders (a Kindred organization's own entry), kept in the
+    # database: small, and no media server to configure.
+    logo_image = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
@@ -119,10 +123,21 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="directory_organization_name_required"
             ),
+            models.CheckConstraint(
+                condition=models.Q(logo_type__in=["", "image/png", "image/jpeg"]),
+                name="directory_organization_logo_type_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def logo_data_uri(self) -> str:
+        if not self.logo_image or not self.logo_type:
+            return ""
+        import base64
+
+        return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo_image)).decode()}"
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):

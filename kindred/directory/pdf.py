@@ -11,7 +11,12 @@ from kindred.programs.models import Program
 
 
 def folder_context(*, program: Program, services: list[Any], language: str) -> dict[str, Any]:
+    from kindred.directory.models import Organization
+    from kindred.directory.services import directory_organization_id
+
+    entry = Organization.objects.filter(pk=directory_organization_id(program.organization)).first()
     return {
+        "logo": entry.logo_data_uri() if entry else "",
         "program": program,
         "services": services,
         "language": language,

@@ -41,9 +41,13 @@ LANGUAGE_NAMES = {
 }
 
 
+def directory_organization_id(organization: KindredOrganization) -> uuid.UUID:
+    return uuid.uuid5(KINDRED_NAMESPACE, f"kindred-organization:{organization.pk}")
+
+
 def directory_organization_for(organization: KindredOrganization) -> Organization:
     """The HSDS organization standing for a Kindred organization (one, with a stable id)."""
-    pk = uuid.uuid5(KINDRED_NAMESPACE, f"kindred-organization:{organization.pk}")
+    pk = directory_organization_id(organization)
     entry, created = Organization.objects.get_or_create(
         pk=pk,
         defaults={

@@ -31,6 +31,8 @@ from kindred.directory.hsds_import import run_import
 from kindred.directory.models import Organization, Service, stale_days
 from kindred.directory.services import (
     PublishDetails,
+    directory_organization_for,
+    directory_organization_id,
     primary_place_of,
     program_service_sync,
     service_save,
@@ -263,8 +265,24 @@ def publish(request: HttpRequest) -> HttpResponse:
                 "description_es": service.description_es,
             }
         )
-    form = PublishForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PublishForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
+    entry = Organization.objects.filter(pk=directory_organization_id(program.organization)).first()
     if request.method == "POST" and form.is_valid():
+        logo = form.cleaned_data.get("logo")
+        if logo:
+            entry = directory_organization_for(program.organization)
+            logo.seek(0)
+            entry.logo_image = logo.read()
+            entry.logo_type = "image/png" if logo.image.format == "PNG" else "image/jpeg"
+            entry.modified_at = timezone.now()
+            entry.save(update_fields=["logo_image", "logo_type", "modified_at"])
+            record(
+                action="directory.organization.changed", request=request, obj=entry, fields=["logo"]
+            )
         details: PublishDetails = form.details()
         service = program_service_sync(
             program=program,
@@ -286,5 +304,6 @@ def publish(request: HttpRequest) -> HttpResponse:
             "program": program,
             "service": service,
             "public_url": request.build_absolute_uri(f"/directory/public/{program.slug}/"),
+            "logo": entry.logo_data_uri() if entry else "",
         },
     )

@@ -504,3 +504,31 @@ def test_it_moves_shares_to_the_kept_record_when_families_merge(world, directory
     )
     family_merge(keep=keep, merged=merged, by=world.users["coordinator"], reason="same family")
     assert ResourceShare.objects.get().family_id == keep.pk
+
+
+def _png(size: tuple[int, int] = (40, 20)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (31, 95, 139)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_it_prints_the_programs_logo_on_the_folder(world, directory) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.client("coordinator")
+    bad = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+    response = client.post(reverse("directory:publish"), {"publish": "on", "logo": bad})
+    assert response.status_code == 200 and "logo" in response.content.decode().lower()
+    assert not Organization.objects.exclude(logo_type="").exists()
+    logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
+    assert (
+        client.post(reverse("directory:publish"), {"publish": "on", "logo": logo}).status_code
+        == 302
+    )
+    html = folder_html(program=world.program_a, service_ids=[directory["heart"].pk], language="en")
+    assert 'src="data:image/png;base64,' in html
+    assert "data:image/png;base64," in client.get(reverse("directory:publish")).content.decode()
