@@ -108,11 +108,8 @@ def _term_filter(term_id: str) -> Q:
         if field:
             return Q(**{f"{field}__contains": f",{value},"})
         return Q(pk__in=[])
-    try:
-        attrs = Attribute.objects.filter(link_id=OuterRef("pk"), taxonomy_term_id=term_id)
-        return Q(Exists(attrs))
-    except Exception:  # noqa: BLE001 - a malformed id matches nothing
-        return Q(pk__in=[])
+    # The caller checked that term_id is a UUID.
+    return Q(Exists(Attribute.objects.filter(link_id=OuterRef("pk"), taxonomy_term_id=term_id)))
 
 
 def _services(

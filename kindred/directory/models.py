@@ -341,13 +341,6 @@ class Service(models.Model):
         self.status = status
         return event
 
-    def refresh_language_codes(self) -> None:
-        codes = sorted({code for code in self.languages.values_list("code", flat=True) if code})
-        text = codes_to_text(codes)
-        if text != self.language_codes:
-            self.language_codes = text
-            Service.objects.filter(pk=self.pk).update(language_codes=text)
-
 
 class ServiceEvent(models.Model):
     """One state change of a service: verified, status changed, published or unpublished."""

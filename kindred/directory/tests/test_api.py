@@ -104,3 +104,19 @@ def test_it_answers_the_api_in_a_bounded_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(8):
         api.get("/api/hsds/services", {"per_page": 50})
+
+
+def test_it_filters_by_an_imported_taxonomy_term(api, world, hsds_dir) -> None:
+    from kindred.directory.hsds_import import run_import
+
+    raw = (hsds_dir / "examples/service_full.json").read_bytes()
+    assert run_import([("service_full.json", raw)], steward_id=world.org_a.pk).ok
+    found = api.get(
+        "/api/hsds/services", {"taxonomy_term_id": "3f7b145d-84af-42d7-8fae-eaca714b02b2"}
+    ).json()
+    assert [item["name"] for item in found["contents"]] == ["Community Counselling"]
+    other = api.get(
+        "/api/hsds/services", {"taxonomy_term_id": "0bc248fa-dc27-4650-9ba4-8f1a24ef16a2"}
+    ).json()
+    assert other["empty"] and other["total_items"] == 0
+    assert api.get("/api/hsds/services", {"taxonomy_term_id": "nope"}).json()["empty"]
