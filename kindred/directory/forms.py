@@ -115,6 +115,7 @@ class ServiceForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
+    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=500)
     location_name = forms.CharField(label=_("Place name"), required=False, max_length=250)
     address_1 = forms.CharField(label=_("Street address"), required=False, max_length=250)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
