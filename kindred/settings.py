@@ -124,6 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE columns) serve PostgreSQL; SQLite keeps the key columns only.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -250,6 +252,8 @@ LOGGING = {
         # and the access log of the production server is the place for request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # One line per task run is useful to an operator, noise on a developer's console.
+        "django_tasks": {"level": "WARNING" if DEBUG else "INFO"},
     },
 }
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from kindred.core import demo
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         ):
             self.stdout.write("The database has its own programs: the demo is not loaded.")
             return
-        ctx = demo.load(stdout=self.stdout)
+        # Demo people are fictional: the notifications their demo data triggers go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            ctx = demo.load(stdout=self.stdout)
         if options["quiet_logins"]:
             return
         self.stdout.write("")
