@@ -82,7 +82,9 @@ def test_it_refuses_a_weak_secret_key_in_production() -> None:
 
 def test_it_shows_the_home_page_by_role(world, django_assert_max_num_queries) -> None:
     client = world.client("coordinator")
-    with django_assert_max_num_queries(15):
+    # The home page gathers a card from every app (families, referrals, directory, mentors):
+    # a fixed number of queries each, whatever the program's size.
+    with django_assert_max_num_queries(20):
         text = client.get("/").content.decode()
     assert "Program A" in text and "Members" in text and "Audit trail" in text
     mentor_text = world.client("mentor").get("/").content.decode()
