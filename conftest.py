@@ -13,6 +13,21 @@ def world(db: None) -> World:
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def _starter_vocabularies(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (the browser tests) empty every table when they end, the rows of data
+    migrations too: put the shipped starter lists (conditions, experiences) back before each."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("kindred.families.migrations.0003_starter_vocabularies").load(apps, None)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
