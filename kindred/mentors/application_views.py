@@ -1,17 +1,13 @@
 """The public application: a parent applies to become a mentor, without signing in."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from kindred.audit.log import record
-from kindred.audit.models import AuditEvent
-from kindred.lib.http import client_address
+from kindred.audit.throttle import address_over_limit
 from kindred.mentors.forms import MANY_FIELDS, ApplicationForm
 from kindred.mentors.services import mentor_apply
 from kindred.mentors.views import title_for
@@ -23,16 +19,10 @@ APPLICATION_ACTION = "mentors.application.submitted"
 def _application_throttled(request: HttpRequest) -> bool:
     """Automated abuse guard: a few applications per client address per hour, counted from the
     audit log (shared by every server process, like the login throttle)."""
-    ip = client_address(request)
-    if not ip:
-        return False
-    limit = getattr(settings, "MENTOR_APPLICATIONS_PER_HOUR", 5)
-    since = timezone.now() - timedelta(hours=1)
-    return (
-        AuditEvent.objects.filter(
-            ip=ip, action__in=[APPLICATION_ACTION, "mentors.application.refused"], at__gte=since
-        ).count()
-        >= limit
+    return address_over_limit(
+        request,
+        actions=[APPLICATION_ACTION, "mentors.application.refused"],
+        limit=settings.MENTOR_APPLICATIONS_PER_HOUR,
     )
 
 

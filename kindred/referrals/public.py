@@ -4,25 +4,20 @@ Protected against automated abuse without a captcha service: a honeypot field (a
 that fills it is answered like a success and saves nothing) and a rate limit per client address,
 counted from the audit log (like sign-in throttling), so it holds across server processes."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kindred.audit.log import record
-from kindred.audit.models import AuditEvent
-from kindred.lib.http import client_address
+from kindred.audit.throttle import address_over_limit
 from kindred.programs.models import Program
 from kindred.referrals.forms import SelfReferralForm
 from kindred.referrals.models import ConsentMethod, ReferralSettings, Source
 from kindred.referrals.services import referral_create
 
-SELF_REFERRALS_PER_HOUR = getattr(settings, "REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR", 5)
 ACTIONS = ("referrals.referral.self_submitted", "referrals.referral.self_refused")
 
 
@@ -34,13 +29,8 @@ def _program(slug: str) -> Program:
 
 
 def too_many(request: HttpRequest) -> bool:
-    address = client_address(request)
-    if address is None:
-        return False
-    since = timezone.now() - timedelta(hours=1)
-    return (
-        AuditEvent.objects.filter(ip=address, action__in=ACTIONS, at__gte=since).count()
-        >= SELF_REFERRALS_PER_HOUR
+    return address_over_limit(
+        request, actions=ACTIONS, limit=settings.REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR
     )
 
 
