@@ -1,27 +1,18 @@
 from functools import cache
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from kindred.core.nav import NavItem
+from kindred.lib.extensions import app_modules
 from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities
 from kindred.programs.models import Program
 
 
 @cache
 def all_nav_items() -> list[NavItem]:
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kindred."):
-            continue
-        try:
-            module = import_module(f"{config.name}.nav")
-        except ModuleNotFoundError:
-            continue
-        items.extend(getattr(module, "NAV_ITEMS", []))
+    items = [item for module in app_modules("nav") for item in getattr(module, "NAV_ITEMS", [])]
     return sorted(items, key=lambda item: item.order)
 
 

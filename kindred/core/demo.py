@@ -6,14 +6,13 @@ idempotent: running the command again must not duplicate anything.
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any, TextIO
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
 from kindred.accounts.models import User
+from kindred.lib.extensions import app_modules
 from kindred.programs.models import (
     Membership,
     Organization,
@@ -129,13 +128,7 @@ def build_base(*, password: str, stdout: TextIO | None = None) -> DemoContext:
 
 def load(*, stdout: TextIO | None = None) -> DemoContext:
     ctx = build_base(password=settings.KINDRED_DEMO_PASSWORD, stdout=stdout)
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kindred.") or config.name == "kindred.core":
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("demo", exclude=("kindred.core",)):
         with transaction.atomic():
             module.load(ctx)
     return ctx

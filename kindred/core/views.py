@@ -1,7 +1,5 @@
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -11,6 +9,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from kindred.lib.extensions import app_modules
 from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
 from kindred.programs.models import Membership, OrganizationMembership
@@ -18,16 +17,7 @@ from kindred.programs.models import Membership, OrganizationMembership
 
 def _home_cards(request: HttpRequest) -> list[Any]:
     """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`."""
-    cards: list[Any] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kindred."):
-            continue
-        try:
-            module = import_module(f"{config.name}.home")
-        except ModuleNotFoundError:
-            continue
-        cards.extend(module.home_cards(request))
-    return cards
+    return [card for module in app_modules("home") for card in module.home_cards(request)]
 
 
 @login_required

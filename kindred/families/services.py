@@ -19,6 +19,7 @@ from kindred.families.models import (
     Family,
     FamilyMerge,
 )
+from kindred.lib.extensions import app_modules
 from kindred.programs.models import Program
 
 FAMILY_FIELDS = [
@@ -481,9 +482,6 @@ def family_merge(
     pointing at `keep` (kept, never deleted). Other apps move their rows through an optional
     `family_merge.py: reassign(*, keep, merged)` in each app.
     """
-    from importlib import import_module
-
-    from django.apps import apps
 
     if keep.pk == merged.pk:
         raise ValidationError(_("A family cannot be merged into itself."))
@@ -509,13 +507,8 @@ def family_merge(
         merged_l.caregivers.update(family=keep_l)
         merged_l.children.update(family=keep_l)
         merged_l.consents.update(family=keep_l)
-        for config in apps.get_app_configs():
-            if config.name.startswith("kindred.") and config.name != "kindred.families":
-                try:
-                    module = import_module(f"{config.name}.family_merge")
-                except ModuleNotFoundError:
-                    continue
-                module.reassign(keep=keep_l, merged=merged_l)
+        for module in app_modules("family_merge", exclude=("kindred.families",)):
+            module.reassign(keep=keep_l, merged=merged_l)
         if merged_l.notes.strip():
             heading = _("From merged record #%(id)s:") % {"id": merged_l.pk}
             keep_l.notes = f"{keep_l.notes.rstrip()}\n\n{heading}\n{merged_l.notes}".strip()

@@ -10,14 +10,13 @@ time. Entries carry no more than the viewer may see: each app filters by its own
 
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Family
+from kindred.lib.extensions import app_modules
 
 
 @dataclass(frozen=True)
@@ -79,13 +78,7 @@ def timeline_entries(family: Family, request: Any) -> list[TimelineEntry]:
 
 def collect(family: Family, request: Any) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kindred."):
-            continue
-        try:
-            module = import_module(f"{config.name}.timeline")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("timeline"):
         if hasattr(module, "timeline_entries"):
             entries.extend(module.timeline_entries(family, request))
     return sorted(entries, key=lambda e: e.at, reverse=True)

@@ -1,29 +1,21 @@
 """Every URL as every persona: the permission matrix of docs/permissions.md, asserted."""
 
-from importlib import import_module
 from types import ModuleType
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kindred.core.testing.personas import PERSONAS, build_world
 from kindred.core.testing.walk import Route
+from kindred.lib.extensions import app_modules
 
 REFUSED_SIGNED_IN = {403, 404}
 REFUSED_ANONYMOUS = {401, 403, 404}
 
 
-def walk_modules() -> list[ModuleType]:
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("kindred."):
-            try:
-                modules.append(import_module(f"{config.name}.tests.walk"))
-            except ModuleNotFoundError:
-                continue
-    return modules
+def walk_modules() -> tuple[ModuleType, ...]:
+    return app_modules("tests.walk")
 
 
 def all_routes() -> list[Route]:
