@@ -56,12 +56,17 @@ class UserLanguageMiddleware:
             and user.language
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
         ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.language,
-                max_age=365 * 24 * 3600,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            remember_language(response, user.language)
         return response
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """The language cookie, so the sign-in page speaks the person's language next time too."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

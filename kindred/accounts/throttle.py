@@ -8,16 +8,19 @@ behind several workers, unlike a per-process cache.
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
+from kindred.audit.throttle import address_over_limit
 
 FAILED = "accounts.login.failed"
 SUCCEEDED = "accounts.login.succeeded"
 
 
-def is_throttled(*, email: str, ip: str | None) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_THROTTLE_MINUTES)
+def is_throttled(request: HttpRequest, *, email: str) -> bool:
+    window = timedelta(minutes=settings.LOGIN_THROTTLE_MINUTES)
+    since = timezone.now() - window
     email = (email or "").strip().lower()
     if email:
         last_success = (
@@ -32,8 +35,6 @@ def is_throttled(*, email: str, ip: str | None) -> bool:
         ).count()
         if account_failures >= settings.LOGIN_FAILURES_PER_ACCOUNT:
             return True
-    if ip:
-        address_failures = AuditEvent.objects.filter(ip=ip, action=FAILED, at__gte=since).count()
-        if address_failures >= settings.LOGIN_FAILURES_PER_ADDRESS:
-            return True
-    return False
+    return address_over_limit(
+        request, actions=[FAILED], limit=settings.LOGIN_FAILURES_PER_ADDRESS, within=window
+    )

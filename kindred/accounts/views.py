@@ -22,7 +22,6 @@ from kindred.accounts.forms import (
 from kindred.accounts.models import Invitation, SessionRecord, User
 from kindred.accounts.throttle import is_throttled
 from kindred.audit.log import record
-from kindred.lib.http import client_address
 from kindred.programs.services import invitation_accept
 
 
@@ -33,7 +32,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("username", "")
-        if is_throttled(email=email, ip=client_address(request)):
+        if is_throttled(request, email=email):
             record(action="accounts.login.throttled", request=request, actor_label=email.strip())
             response = render(
                 request,

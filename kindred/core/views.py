@@ -9,6 +9,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from kindred.accounts.middleware import remember_language
 from kindred.lib.extensions import app_modules
 from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
@@ -77,12 +78,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    remember_language(response, language)
     return response
