@@ -43,7 +43,7 @@ def family_email(family: Family) -> str:
 
 
 def _family_for_share(request: HttpRequest, pk: Any) -> Family:
-    family = get_family_for(request.user, pk, request=request)
+    family = get_family_for(request, pk)
     if not has_capability(request.user, family.program_id, Cap.DIRECTORY_SHARE):
         raise PermissionDenied
     if not family.is_open:
@@ -191,7 +191,7 @@ def _share_for(request: HttpRequest, pk: int) -> ResourceShare:
         )
         raise Http404
     # The family itself must be within reach (a mentor sees only their matched families).
-    get_family_for(request.user, share.family_id, request=request)
+    get_family_for(request, share.family_id)
     return share
 
 

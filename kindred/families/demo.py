@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kindred.families.consent import consent_record
 from kindred.families.models import Condition, Consent, Experience, Family
-from kindred.families.services import family_change_status, family_create
+from kindred.families.services import family_create
 
 COUNT = 90
 
@@ -320,8 +320,7 @@ def load(ctx: Any) -> None:
                 note="Asked for no more calls for now.",
             )
         if closed:
-            family_change_status(
-                family=family,
+            family.transition(
                 to=Family.Status.CLOSED,
                 reason="Family moved out of state.",
                 by=ctx.users["coordinator"],

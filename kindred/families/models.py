@@ -11,11 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.programs.access import ScopedQuerySet, program_ids_with
 from kindred.programs.models import Program
+from kindred.programs.permissions import Cap
 
 
 def normalize_text(value: str) -> str:
@@ -193,22 +196,17 @@ class Experience(models.Model):
 ZIP_FORMAT = _("Enter a ZIP code of 5 digits, or ZIP+4 (12345-6789).")
 
 
-class FamilyQuerySet(models.QuerySet["Family"]):
-    def visible_to(self, user: Any) -> "FamilyQuerySet":
-        """Families the user may see: all of their programs' families for coordinators and
-        supervisors (FAMILIES_VIEW); only the families matched to them for mentors."""
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
+class FamilyQuerySet(ScopedQuerySet["Family"]):
+    """Families the user may see: all of their programs' families for coordinators and
+    supervisors (FAMILIES_VIEW); only the families matched to them for mentors."""
 
-        q = models.Q(program_id__in=program_ids_with(user, Cap.FAMILIES_VIEW))
+    VIEW_CAPABILITY = Cap.FAMILIES_VIEW
+
+    def extra_scope(self, user: Any) -> models.Q | None:
         matched_programs = program_ids_with(user, Cap.FAMILIES_VIEW_MATCHED)
-        if matched_programs:
-            q |= models.Q(pk__in=matched_family_ids(user, matched_programs))
-        return self.filter(q)
-
-    def in_program(self, program: Program | int) -> "FamilyQuerySet":
-        program_id = program.pk if isinstance(program, Program) else program
-        return self.filter(program_id=program_id)
+        if not matched_programs:
+            return None
+        return models.Q(pk__in=matched_family_ids(user, matched_programs))
 
     def open(self) -> "FamilyQuerySet":
         return self.filter(status=Family.Status.ACTIVE)
@@ -224,7 +222,7 @@ def matched_family_ids(user: Any, program_ids: list[int]) -> models.QuerySet[Any
     return []
 
 
-class Family(models.Model):
+class Family(Stateful):
     """A family the program supports: caregivers and the child or children with special
     health care needs."""
 
@@ -363,88 +361,50 @@ class Family(models.Model):
                 languages=self.languages,
             )
 
-    def change_status(
-        self, *, to: str, reason: str, by: Any, merged_into: "Family | None" = None
-    ) -> "FamilyTransition":
-        """Close, reopen, merge or mark entered-in-error, writing a transition row."""
-        allowed = {
-            self.Status.ACTIVE: {
-                self.Status.CLOSED,
-                self.Status.ENTERED_IN_ERROR,
-                self.Status.MERGED,
-            },
-            self.Status.CLOSED: {
-                self.Status.ACTIVE,
-                self.Status.ENTERED_IN_ERROR,
-                self.Status.MERGED,
-            },
-            self.Status.MERGED: set(),
-            self.Status.ENTERED_IN_ERROR: set(),
-        }
-        reason = (reason or "").strip()
-        if to != self.Status.ACTIVE and not reason:
-            raise ValueError("A reason is required.")
-        with transaction.atomic():
-            locked = Family.objects.select_for_update().get(pk=self.pk)
-            if to not in allowed[locked.status]:
-                raise InvalidTransition(locked.status, to)
-            transition = FamilyTransition.objects.create(
-                family=locked, from_status=locked.status, to_status=to, reason=reason, by=by
-            )
-            now = timezone.now()
-            locked.status = to
-            locked.status_reason = reason if to != self.Status.ACTIVE else ""
-            locked.status_changed_at = now
-            locked.merged_into = merged_into if to == self.Status.MERGED else None
-            locked.version += 1
-            locked.updated_at = now
-            locked.save(
-                update_fields=[
-                    "status",
-                    "status_reason",
-                    "status_changed_at",
-                    "merged_into",
-                    "version",
-                    "updated_at",
-                ]
-            )
-        for name in (
-            "status",
-            "status_reason",
-            "status_changed_at",
-            "merged_into",
-            "version",
-            "updated_at",
-        ):
-            setattr(self, name, getattr(locked, name))
-        return transition
+    # The life of a family record (one state-change pattern: kindred.audit.states).
+    TRANSITIONS = {
+        "active": {"closed", "entered_in_error", "merged"},
+        "closed": {"active", "entered_in_error", "merged"},
+        "merged": set(),
+        "entered_in_error": set(),
+    }
+    REASON_REQUIRED = frozenset({"closed", "entered_in_error", "merged"})
+    AUDIT_VERBS = {
+        "active": "reopened",
+        "closed": "closed",
+        "entered_in_error": "entered_in_error",
+        "merged": "merged_away",
+    }
+
+    def check_transition(self, to: str, *, reason: str, **extra: Any) -> None:
+        if to == self.Status.MERGED and extra.get("merged_into") is None:
+            raise TransitionError(_("Choose the record this one is merged into."))
+
+    def apply_transition(
+        self, from_status: str, to: str, *, now: Any, reason: str, **extra: Any
+    ) -> list[str]:
+        self.status_reason = reason if to != self.Status.ACTIVE else ""
+        self.status_changed_at = now
+        self.merged_into = extra.get("merged_into") if to == self.Status.MERGED else None
+        self.version += 1
+        self.updated_at = now
+        return ["status_reason", "status_changed_at", "merged_into", "version", "updated_at"]
 
 
-class InvalidTransition(Exception):
-    def __init__(self, current: str, to: str) -> None:
-        super().__init__(f"A {current} family cannot become {to}.")
-        self.current = current
-        self.to = to
-
-
-class FamilyTransition(models.Model):
+class FamilyTransition(TransitionRow):
     """One status change of a family: who, when, from, to, why."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Family.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Family.Status.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRow.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(from_status=models.F("to_status")),
                 name="families_familytransition_changes_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(to_status="active") | ~models.Q(reason=""),
+                name="families_familytransition_reason_required",
             ),
         ]
 

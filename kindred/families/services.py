@@ -522,43 +522,25 @@ def family_merge(
         merge = FamilyMerge.objects.create(
             keep=keep_l, merged=merged_l, by=by if getattr(by, "pk", None) else None, moved=moved
         )
-        merged_l.change_status(
+        detail = {"keep": keep_l.pk, "merged": merged_l.pk}
+        merged_l.transition(
             to=Family.Status.MERGED,
             reason=reason or _("Merged into family #%(id)s") % {"id": keep_l.pk},
-            by=by if getattr(by, "pk", None) else None,
+            by=by,
+            request=request,
+            detail=detail,
             merged_into=keep_l,
         )
         merged_l.refresh_search()
-        for obj, verb in ((keep_l, "merged_in"), (merged_l, "merged_away")):
-            record(
-                action=f"families.family.{verb}",
-                request=request,
-                actor=by,
-                program=obj.program_id,
-                obj=obj,
-                fields=["caregivers", "children", "consents", "notes"],
-                detail={"keep": keep_l.pk, "merged": merged_l.pk},
-            )
+        record(
+            action="families.family.merged_in",
+            request=request,
+            actor=by,
+            program=keep_l.program_id,
+            obj=keep_l,
+            fields=["caregivers", "children", "consents", "notes"],
+            detail=detail,
+        )
     keep.refresh_from_db()
     merged.refresh_from_db()
     return merge
-
-
-def family_change_status(
-    *, family: Family, to: str, reason: str, by: Any, request: HttpRequest | None = None
-) -> None:
-    old = family.status
-    family.change_status(to=to, reason=reason, by=by)
-    record(
-        action={
-            Family.Status.CLOSED: "families.family.closed",
-            Family.Status.ACTIVE: "families.family.reopened",
-            Family.Status.ENTERED_IN_ERROR: "families.family.entered_in_error",
-        }.get(to, "families.family.changed"),
-        request=request,
-        actor=by,
-        program=family.program_id,
-        obj=family,
-        fields=["status", "status_reason"],
-        detail={"from": old, "to": to},
-    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kindred.audit.log import record
+from kindred.audit.states import TransitionError
 from kindred.families import consent as consent_api
 from kindred.families.access import can_edit, get_family_for
 from kindred.families.duplicates import find_likely_duplicates
@@ -51,7 +52,6 @@ from kindred.families.services import (
     ConcurrentEdit,
     DuplicateSubmission,
     diff_snapshots,
-    family_change_status,
     family_create,
     family_merge,
     family_update,
@@ -158,7 +158,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    family = get_family_for(request.user, pk, request=request)
+    family = get_family_for(request, pk)
     caregivers = list(family.caregivers.all())
     children = list(family.children.prefetch_related("conditions", "experiences"))
     record(
@@ -391,7 +391,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    family = get_family_for(request.user, pk, capability=Cap.FAMILIES_EDIT, request=request)
+    family = get_family_for(request, pk, capability=Cap.FAMILIES_EDIT)
     if family.status not in (Family.Status.ACTIVE, Family.Status.CLOSED):
         messages.error(request, _("This family record can no longer change."))
         return redirect(family)
@@ -494,7 +494,7 @@ def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    family = get_family_for(request.user, pk, capability=Cap.FAMILIES_EDIT, request=request)
+    family = get_family_for(request, pk, capability=Cap.FAMILIES_EDIT)
     form = ConsentForm(
         request.POST or None,
         family=family,
@@ -532,7 +532,7 @@ def family_status(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    family = get_family_for(request.user, pk, capability=Cap.FAMILIES_EDIT, request=request)
+    family = get_family_for(request, pk, capability=Cap.FAMILIES_EDIT)
     form = StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         to = {
@@ -540,22 +540,12 @@ def family_status(request: HttpRequest, pk: int) -> HttpResponse:
             "reopen": Family.Status.ACTIVE,
             "entered_in_error": Family.Status.ENTERED_IN_ERROR,
         }[form.cleaned_data["action"]]
-        from kindred.families.models import InvalidTransition
-
         try:
-            family_change_status(
-                family=family,
-                to=to,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                request=request,
+            family.transition(
+                to=to, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
-        except InvalidTransition:
-            form.add_error(
-                "action",
-                _("This change is not possible for a record that is %(status)s.")
-                % {"status": family.get_status_display().lower()},
-            )
+        except TransitionError as error:
+            form.add_error("action", error)
         else:
             messages.success(request, _("Status changed."))
             return redirect(family)
@@ -568,13 +558,11 @@ def family_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    family = get_family_for(request.user, pk, capability=Cap.FAMILIES_EDIT, request=request)
+    family = get_family_for(request, pk, capability=Cap.FAMILIES_EDIT)
     form = MergeForm(request.POST or request.GET or None)
     other = None
     if form.is_bound and form.is_valid():
-        other = get_family_for(
-            request.user, form.cleaned_data["other"], capability=Cap.FAMILIES_EDIT, request=request
-        )
+        other = get_family_for(request, form.cleaned_data["other"], capability=Cap.FAMILIES_EDIT)
         if other.program_id != family.program_id or other.pk == family.pk:
             form.add_error("other", _("Choose another record of the same program."))
             other = None

@@ -8,15 +8,28 @@ organization roles) and cached on the user object. Objects outside the user's pr
 from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
+from kindred.audit.log import record
 from kindred.programs.models import Membership, OrganizationMembership, Program
 from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES
 
 SESSION_PROGRAM_KEY = "kindred_program_id"
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import User
+
+
+class ProgramRequest(HttpRequest):
+    """The request of a view under `@program_required`: a signed-in person working in one of
+    their programs (`request.program`)."""
+
+    program: Program
+    user: "User"  # type: ignore[assignment]
 
 
 def capabilities(user: Any) -> dict[int, frozenset[str]]:
@@ -94,19 +107,133 @@ def current_program(request: HttpRequest, capability: str) -> Program:
     return Program.objects.select_related("organization").get(pk=program_id)
 
 
-def program_required(capability: str) -> Callable[..., Any]:
+P = ParamSpec("P")
+
+
+def program_required(
+    capability: str,
+) -> Callable[
+    [Callable[Concatenate[ProgramRequest, P], HttpResponse]],
+    Callable[Concatenate[HttpRequest, P], HttpResponse],
+]:
     """View decorator: sign-in required, sets request.program to the current program."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[ProgramRequest, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
             request.program = current_program(request, capability)  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
         return wrapper
 
     return decorator
+
+
+# The access kit: one scoped queryset base, one fetch ------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _is_signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """Rows that belong to a program. `visible_to(user)` keeps those of the programs where the
+    user holds `VIEW_CAPABILITY`; a model whose readers are wider (a mentor's own record, the
+    families matched to a mentor) adds them in `extra_scope`.
+
+    `PROGRAM_FIELD` is the lookup from the row to its program (`program`, `mentor__program`).
+    """
+
+    VIEW_CAPABILITY: ClassVar[str] = ""
+    PROGRAM_FIELD: ClassVar[str] = "program"
+
+    def extra_scope(self, user: Any) -> models.Q | None:
+        """Rows readable beyond the view capability (None: none)."""
+        return None
+
+    def visible_to(self, user: Any) -> Self:
+        if not _is_signed_in(user):
+            return self.none()
+        scope = models.Q(
+            **{f"{self.PROGRAM_FIELD}__in": program_ids_with(user, self.VIEW_CAPABILITY)}
+        )
+        extra = self.extra_scope(user)
+        return self.filter(scope | extra if extra is not None else scope)
+
+    def in_program(self, program: Program | int) -> Self:
+        program_id = program if isinstance(program, int) else program.pk
+        return self.filter(**{self.PROGRAM_FIELD: program_id})
+
+    @classmethod
+    def program_id_of(cls, obj: models.Model) -> int | None:
+        """The program id of one row, following PROGRAM_FIELD (no query when it is a field)."""
+        *path, last = cls.PROGRAM_FIELD.split("__")
+        target: Any = obj
+        for name in path:
+            target = getattr(target, name)
+        return getattr(target, f"{last}_id", None)
+
+
+def deny(
+    request: HttpRequest | None,
+    *,
+    object_type: str,
+    object_id: Any,
+    program: int | None = None,
+    capability: str = "",
+) -> None:
+    """Audit one refused access (`<app>.<model>.access_denied`)."""
+    user = getattr(request, "user", None)
+    record(
+        action=f"{object_type}.access_denied",
+        request=request,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        program=program,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"capability": capability} if capability else None,
+    )
+
+
+def get_scoped_or_404(
+    request: HttpRequest,
+    queryset: "ScopedQuerySet[M]",
+    pk: Any,
+    *,
+    capability: str | None = None,
+) -> M:
+    """The row `pk` of `queryset` if the signed-in person may reach it.
+
+    Outside the person's programs (or no such row): 404, so that its existence is not
+    revealed. Inside them without `capability`: 403. Either refusal is audited, once.
+    """
+    model = queryset.model
+    label = model._meta.label_lower
+    try:
+        key = model._meta.pk.to_python(pk) if pk is not None else None  # type: ignore[union-attr]
+    except ValidationError:
+        key = None
+    obj = queryset.visible_to(request.user).filter(pk=key).first() if key is not None else None
+    if obj is None:
+        deny(request, object_type=label, object_id=str(pk)[:64])
+        raise Http404
+    if capability:
+        program_id = type(queryset).program_id_of(obj)
+        if program_id is None or not has_capability(request.user, program_id, capability):
+            deny(
+                request,
+                object_type=label,
+                object_id=obj.pk,
+                program=program_id,
+                capability=capability,
+            )
+            raise PermissionDenied
+    return obj

@@ -142,7 +142,7 @@ def _create_or_link_family(
     if likely:
         existing = likely[0]
         if existing.status == Family.Status.CLOSED:
-            existing.change_status(to=Family.Status.ACTIVE, reason="", by=by)
+            existing.transition(to=Family.Status.ACTIVE, by=by, request=request)
         for entry in consents:
             consent_record(
                 family=existing,

@@ -88,3 +88,17 @@ def build_world() -> World:
     Membership.objects.create(user=outsider, program=program_b, role=Role.COORDINATOR)
     users["outsider"] = outsider
     return World(org_a=org_a, program_a=program_a, org_b=org_b, program_b=program_b, users=users)
+
+
+def request_as(user: Any, path: str = "/", *, program: Program | None = None) -> Any:
+    """A GET request made by `user` (for calling access helpers and services directly), with
+    `request.program` when given."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = SessionStore()
+    if program is not None:
+        request.program = program
+    return request

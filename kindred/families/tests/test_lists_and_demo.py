@@ -62,7 +62,7 @@ def test_it_lets_a_program_add_its_own_conditions_and_experiences(world) -> None
 def test_it_tells_the_story_in_time_order(world, family) -> None:
     from kindred.families import timeline as families_timeline
 
-    family.change_status(to=Family.Status.CLOSED, reason="Moved", by=world.coordinator)
+    family.transition(to=Family.Status.CLOSED, reason="Moved", by=world.coordinator)
     from django.test import RequestFactory
 
     request = RequestFactory().get(family.get_absolute_url())

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
+from kindred.core.testing.personas import request_as
 from kindred.families.access import get_family_for
 from kindred.families.consent import consent_record, may, with_consent
 from kindred.families.duplicates import find_likely_duplicates
@@ -89,9 +90,7 @@ def test_it_lets_the_latest_consent_entry_decide(world, family) -> None:
 
 
 def test_it_answers_no_for_a_record_entered_in_error(world, family) -> None:
-    family.change_status(
-        to=Family.Status.ENTERED_IN_ERROR, reason="Test record", by=world.coordinator
-    )
+    family.transition(to=Family.Status.ENTERED_IN_ERROR, reason="Test record", by=world.coordinator)
     assert not may(family, Consent.Scope.CONTACT)
 
 
@@ -105,14 +104,14 @@ def test_it_scopes_families_to_programs_and_roles(world, family) -> None:
 
 
 def test_it_validates_ownership(world, family) -> None:
-    assert get_family_for(world.coordinator, family.pk) == family
+    assert get_family_for(request_as(world.coordinator), family.pk) == family
     with pytest.raises(Http404):
-        get_family_for(world.outsider, family.pk)
+        get_family_for(request_as(world.outsider), family.pk)
     assert AuditEvent.objects.filter(
         action="families.family.access_denied", actor=world.outsider, object_id=str(family.pk)
     ).exists()
     with pytest.raises(PermissionDenied):
-        get_family_for(world.supervisor, family.pk, capability=Cap.FAMILIES_EDIT)
+        get_family_for(request_as(world.supervisor), family.pk, capability=Cap.FAMILIES_EDIT)
 
 
 def test_it_finds_likely_duplicates(world, family) -> None:

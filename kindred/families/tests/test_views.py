@@ -363,7 +363,7 @@ def test_it_tells_an_editor_the_family_was_closed_meanwhile(world, family) -> No
     client = world.client("coordinator")
     url = reverse("families:edit", args=[family.pk])
     data = _edit_data(family, client.get(url), notes="Call on Friday.")
-    family.change_status(to=Family.Status.CLOSED, reason="Moved away", by=world.supervisor)
+    family.transition(to=Family.Status.CLOSED, reason="Moved away", by=world.supervisor)
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 200 and "Someone else saved this family" in page

@@ -86,6 +86,20 @@ def test_it_links_a_likely_duplicate_family_and_flags_the_open_referral(world):
     assert Family.objects.count() == 1
 
 
+def test_it_reopens_a_closed_family_it_links_with_a_transition_and_an_audit_event(world):
+    first = make_referral(world)
+    family = first.family
+    family.transition(to=Family.Status.CLOSED, reason="Moved away", by=world.coordinator)
+    again = make_referral(
+        world, family=ReferredFamily(caregiver_first_name="Marisol", phone="(555) 201-3344")
+    )
+    family.refresh_from_db()
+    assert again.family_id == family.pk and family.status == Family.Status.ACTIVE
+    assert family.transitions.last().to_status == Family.Status.ACTIVE
+    event = AuditEvent.objects.get(action="families.family.reopened")
+    assert event.object_id == str(family.pk)
+
+
 def test_it_shows_the_referrer_the_status_only_while_the_family_consents(world, referral):
     assert referrer_may_see_status(referral)
     from kindred.families.consent import consent_record
