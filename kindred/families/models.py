@@ -750,11 +750,14 @@ class Consent(models.Model):
         return self.decision == self.Decision.GRANTED
 
 
-class FamilyImport(models.Model):
+class FamilyImport(Stateful):
     """A spreadsheet being imported: uploaded, mapped, previewed, then imported all at once.
 
     The file's content is kept only until the import ends (imported or abandoned), then cleared.
     """
+
+    TRANSITIONS = {"uploaded": {"imported", "abandoned"}, "imported": set(), "abandoned": set()}
+    AUDIT_VERBS = {"imported": "imported", "abandoned": "abandoned"}
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -785,3 +788,27 @@ class FamilyImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def apply_transition(
+        self, from_status: str, to: str, *, now: Any, reason: str, **extra: Any
+    ) -> list[str]:
+        self.content = b""
+        self.finished_at = now
+        self.imported_count = extra.get("imported_count", 0)
+        return ["content", "finished_at", "imported_count"]
+
+
+class FamilyImportTransition(TransitionRow):
+    """An import's end: imported or abandoned, by whom, when."""
+
+    family_import = models.ForeignKey(
+        FamilyImport, on_delete=models.PROTECT, related_name="transitions"
+    )
+
+    class Meta(TransitionRow.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")),
+                name="families_familyimporttransition_changes_status",
+            ),
+        ]

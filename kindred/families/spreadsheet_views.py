@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kindred.audit.log import record
+from kindred.audit.states import TransitionError
 from kindred.families import importer
 from kindred.families.forms import ImportUploadForm, SearchForm
 from kindred.families.models import Caregiver, Child, FamilyImport
@@ -107,23 +109,37 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         job.mapping = mapping
         job.save(update_fields=["mapping"])
         if request.POST.get("action") == "abandon":
-            job.status = FamilyImport.Status.ABANDONED
-            job.content = b""
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "content", "finished_at"])
+            try:
+                job.transition(to=FamilyImport.Status.ABANDONED, by=request.user, request=request)
+            except TransitionError:
+                messages.info(request, _("This import is finished."))
+                return redirect("families:import")
             messages.info(request, _("Import abandoned. Nothing was imported."))
             return redirect("families:import")
     preview = importer.validate(program=program, headers=headers, rows=rows, mapping=job.mapping)
     if request.method == "POST" and request.POST.get("action") == "import":
         if preview.ok:
-            count = importer.import_rows(
-                program=program, preview=preview, by=request.user, request=request, import_id=job.pk
-            )
-            job.status = FamilyImport.Status.IMPORTED
-            job.imported_count = count
-            job.content = b""
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "imported_count", "content", "finished_at"])
+            try:
+                # The rows and the job's end in one transaction: a second click (or a second
+                # tab) finds the job imported and its rows are rolled back with it.
+                with transaction.atomic():
+                    count = importer.import_rows(
+                        program=program,
+                        preview=preview,
+                        by=request.user,
+                        request=request,
+                        import_id=job.pk,
+                    )
+                    job.transition(
+                        to=FamilyImport.Status.IMPORTED,
+                        by=request.user,
+                        request=request,
+                        detail={"count": count},
+                        imported_count=count,
+                    )
+            except TransitionError:
+                messages.info(request, _("This import is finished."))
+                return redirect("families:import")
             messages.success(request, _("%(count)s families imported.") % {"count": count})
             return redirect("families:list")
         messages.error(

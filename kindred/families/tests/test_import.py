@@ -56,12 +56,41 @@ def test_it_imports_every_row_after_a_preview(world) -> None:
     assert "rosa martinez" in rosa.family.search_text
     job.refresh_from_db()
     assert job.status == "imported" and job.imported_count == 3 and bytes(job.content) == b""
+    assert job.transitions.get().by == world.coordinator
+    assert AuditEvent.objects.filter(action="families.familyimport.imported").count() == 1
     assert (
         AuditEvent.objects.filter(action="families.family.imported", program=world.program_a)
         .get()
         .detail["families"]
         == 3
     )
+
+
+@pytest.mark.django_db
+def test_it_imports_once_when_two_requests_race_for_the_same_job(world) -> None:
+    """The rows and the job's end are one transaction: the slower of two clicks adds nothing."""
+    from unittest import mock
+
+    from kindred.families import importer
+
+    client = world.client("coordinator")
+    job = upload(client, GOOD)
+    review = reverse("families:import_review", args=[job.pk])
+    real_validate = importer.validate
+
+    def other_tab_finishes_first(**kwargs):
+        # The other request ends the job after this one has read it as "uploaded".
+        FamilyImport.objects.get(pk=job.pk).transition(to="abandoned", by=world.coordinator)
+        return real_validate(**kwargs)
+
+    with mock.patch.object(importer, "validate", side_effect=other_tab_finishes_first):
+        response = client.post(
+            review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
+        )
+    assert response.status_code == 302
+    assert Family.objects.filter(program=world.program_a).count() == 0
+    job.refresh_from_db()
+    assert job.status == "abandoned" and job.transitions.get().to_status == "abandoned"
 
 
 @pytest.mark.django_db
