@@ -98,6 +98,9 @@ class Stateful(models.Model):
 
     # Hooks for the model ----------------------------------------------------------------
 
+    # Every hook also receives the move's `by` (the acting user, or None for the system),
+    # its `note` and the extra keyword arguments given to `transition()`.
+
     def check_transition(self, to: str, *, reason: str, **extra: Any) -> None:
         """The model's own rules for a move, run on the locked row; raise TransitionError."""
 
@@ -135,6 +138,7 @@ class Stateful(models.Model):
     ) -> TransitionRow:
         """Move to `to`, or raise TransitionError and change nothing."""
         reason = (reason or "").strip()
+        extra = {**extra, "by": _person(by), "note": note}
         with self.locked():
             from_status = self.current_status
             if not self.can_become(to):

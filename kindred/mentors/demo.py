@@ -13,7 +13,6 @@ from kindred.families.models import Condition, Experience
 from kindred.mentors.models import (
     Escalation,
     Mentor,
-    MentorStatusChange,
     QualificationType,
     ScreeningItem,
     SupervisionSession,
@@ -24,6 +23,7 @@ from kindred.mentors.models import (
     WellbeingCheckIn,
 )
 from kindred.mentors.services import (
+    mentor_change_status,
     program_ensure_mentor_lists,
     qualification_record,
     screening_record,
@@ -200,7 +200,7 @@ def _mentor(ctx: DemoContext, person: dict[str, Any]) -> tuple[Mentor, bool]:
         max_families=person["max"],
         applied_at=timezone.now() - timedelta(days=200),
     )
-    MentorStatusChange.objects.create(mentor=mentor, from_status="", to_status="applicant")
+    mentor.write_transition_row(from_status="", to_status="applicant", by=None)
     mentor.child_conditions.set(
         Condition.objects.filter(program__isnull=True, code__in=person["conditions"])
     )
@@ -268,9 +268,9 @@ def load(ctx: DemoContext) -> None:
         spring.mentors.set(veterans)
         for m in veterans:
             if m.status == "applicant":
-                m.change_status(to="screening", by=coordinator)
+                mentor_change_status(mentor=m, to="screening", by=coordinator)
                 screen(m, 190)
-                m.change_status(to="training", by=coordinator)
+                mentor_change_status(mentor=m, to="training", by=coordinator)
         for i, module in enumerate(course.modules.all()):
             session = TrainingSession.objects.create(
                 cohort=spring,
@@ -281,7 +281,7 @@ def load(ctx: DemoContext) -> None:
             session.record_attendance(present_ids={m.pk for m in veterans}, by=coordinator)
         for m in veterans:
             if m.status == "training":
-                m.change_status(to="active", by=coordinator, reason="")
+                mentor_change_status(mentor=m, to="active", by=coordinator, reason="")
         types = {t.name: t for t in QualificationType.objects.filter(program=program)}
         for m in veterans:
             for name in ("Background check", "Confidentiality agreement", "Inpatient clearance"):
@@ -304,7 +304,8 @@ def load(ctx: DemoContext) -> None:
                 by=coordinator,
             )
         grace = mentors["grace"]
-        grace.change_status(
+        mentor_change_status(
+            mentor=grace,
             to="paused",
             by=coordinator,
             reason="Family move; back after the school year.",
@@ -324,9 +325,9 @@ def load(ctx: DemoContext) -> None:
     if fall_new:
         for m in trainees:
             if m.status == "applicant":
-                m.change_status(to="screening", by=coordinator)
+                mentor_change_status(mentor=m, to="screening", by=coordinator)
                 screen(m, 30)
-                m.change_status(to="training", by=coordinator)
+                mentor_change_status(mentor=m, to="training", by=coordinator)
         fall.mentors.set(trainees)
         for i, module in enumerate(course.modules.all()):
             session = TrainingSession.objects.create(
@@ -339,7 +340,7 @@ def load(ctx: DemoContext) -> None:
                 session.record_attendance(present_ids={m.pk for m in trainees}, by=coordinator)
     if "tyler" in created:
         tyler = mentors["tyler"]
-        tyler.change_status(to="screening", by=coordinator)
+        mentor_change_status(mentor=tyler, to="screening", by=coordinator)
         interview = ScreeningItem.objects.filter(program=program).order_by("position").first()
         if interview:
             screening_record(

@@ -172,6 +172,7 @@ class StatusForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to decline or end service."),
     )

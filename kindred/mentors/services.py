@@ -1,7 +1,7 @@
 """Workflows of the mentor lifecycle that span several models or reach the outside world."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -87,9 +87,7 @@ def mentor_apply(
         mentor.save()
         for name, values in (many or {}).items():
             getattr(mentor, name).set(values)
-        MentorStatusChange.objects.create(
-            mentor=mentor, from_status="", to_status=Mentor.Status.APPLICANT
-        )
+        mentor.write_transition_row(from_status="", to_status=Mentor.Status.APPLICANT, by=None)
         record(
             action="mentors.mentor.created",
             request=request,
@@ -133,18 +131,27 @@ def mentor_change_status(
     paused_until: date | None = None,
     request: HttpRequest | None = None,
 ) -> MentorStatusChange:
+    """Move a mentor through the lifecycle (`Mentor.transition`: table, gates, row and audit
+    event), then what the move changes outside the mentor's record, in the same transaction."""
     with transaction.atomic():
-        old = mentor.status
-        change = mentor.change_status(to=to, by=by, reason=reason, paused_until=paused_until)
-        record(
-            action="mentors.mentor.status_changed",
-            request=request,
-            actor=by,
-            obj=mentor,
-            fields=["status"],
-            detail={"from": old, "to": to},
+        change = mentor.transition(
+            to=to, by=by, reason=reason, paused_until=paused_until, request=request
         )
-    return change
+        if change.from_status == Mentor.Status.ACTIVE and change.to_status != Mentor.Status.ACTIVE:
+            mentor_stop_matching(mentor=mentor, change=change, request=request)
+    return cast(MentorStatusChange, change)
+
+
+def mentor_stop_matching(
+    *, mentor: Mentor, change: MentorStatusChange, request: HttpRequest | None = None
+) -> None:
+    """A mentor leaves the matchable set (paused, alumni), inside the status change's transaction.
+
+    Nothing else changes yet: families already matched stay with the mentor, and
+    `Mentor.objects.matchable` leaves them out of new matches by their status.
+    EXTEND HERE when the matching app lands: withdraw the mentor's open offers (and notify the
+    coordinators after commit), so a paused mentor never receives a new family.
+    """
 
 
 def screening_record(
@@ -211,7 +218,14 @@ def mentor_invite(*, mentor: Mentor, by: Any, request: HttpRequest | None = None
     """Invite an activated mentor to sign in; their account links to this record by e-mail."""
     from kindred.programs.services import member_invite
 
-    member_invite(
-        program=mentor.program, email=mentor.email, role=Role.MENTOR, invited_by=by, request=request
-    )
-    record(action="mentors.mentor.invited", request=request, actor=by, obj=mentor, fields=["email"])
+    with transaction.atomic():
+        member_invite(
+            program=mentor.program,
+            email=mentor.email,
+            role=Role.MENTOR,
+            invited_by=by,
+            request=request,
+        )
+        record(
+            action="mentors.mentor.invited", request=request, actor=by, obj=mentor, fields=["email"]
+        )

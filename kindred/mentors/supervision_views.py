@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import record
+from kindred.audit.states import TransitionError
 from kindred.mentors.access import get_escalation_for
 from kindred.mentors.forms import EscalationForm, ResolveForm, SupervisionSessionForm
-from kindred.mentors.models import Escalation, SupervisionSession, TransitionError, WellbeingCheckIn
+from kindred.mentors.models import Escalation, SupervisionSession, WellbeingCheckIn
 from kindred.mentors.views import title_for
 from kindred.programs.access import program_ids_with, program_required
 from kindred.programs.models import Program
@@ -136,7 +137,11 @@ def escalation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_escalation(
-    request: HttpRequest, escalation: Escalation, form: Any, status: int = 200
+    request: HttpRequest,
+    escalation: Escalation,
+    form: Any,
+    status: int = 200,
+    refused: TransitionError | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -144,8 +149,17 @@ def _render_escalation(
         {
             "escalation": escalation,
             "form": form,
+            "refused": refused.messages if refused else [],
             "title": title_for(escalation.program),
-            "changes": escalation.changes.select_related("by"),
+            "changes": [
+                {
+                    "at": change.at,
+                    "from": escalation.status_label(change.from_status),
+                    "to": escalation.status_label(change.to_status),
+                    "by": change.by,
+                }
+                for change in escalation.transitions.select_related("by")
+            ],
         },
         status=status,
     )
@@ -156,13 +170,11 @@ def _render_escalation(
 def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = get_escalation_for(request, pk)
     try:
-        escalation.acknowledge(by=request.user)
+        escalation.acknowledge(by=request.user, request=request)
     except TransitionError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("mentors:escalation", pk=escalation.pk)
-    record(
-        action="mentors.escalation.acknowledged", request=request, obj=escalation, fields=["status"]
-    )
+        # Already acknowledged or resolved (maybe by someone else a moment ago): the page again,
+        # as the database has it now, with the reason.
+        return _render_escalation(request, escalation, ResolveForm(), status=400, refused=error)
     messages.success(request, _("Acknowledged."))
     return redirect("mentors:escalation", pk=escalation.pk)
 
@@ -175,16 +187,12 @@ def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_escalation(request, escalation, form, status=400)
     try:
-        escalation.resolve(by=request.user, notes=form.cleaned_data["notes"])
+        escalation.resolve(by=request.user, notes=form.cleaned_data["notes"], request=request)
     except TransitionError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("mentors:escalation", pk=escalation.pk)
-    record(
-        action="mentors.escalation.resolved",
-        request=request,
-        obj=escalation,
-        fields=["status", "resolution_notes"],
-    )
+        if error.code != "response_required":
+            return _render_escalation(request, escalation, form, status=400, refused=error)
+        form.add_error("notes", error)
+        return _render_escalation(request, escalation, form, status=400)
     messages.success(request, _("Resolved."))
     return redirect("mentors:supervision")
 
@@ -207,16 +215,18 @@ def checkin_seen(request: HttpRequest, pk: int) -> HttpResponse:
             object_id=pk,
         )
         raise Http404
-    if entry.seen_at is None:
-        WellbeingCheckIn.objects.filter(pk=entry.pk, seen_at__isnull=True).update(
+    with transaction.atomic():
+        # The conditional update is its own guard: of two supervisors, one marks it and is audited.
+        marked = WellbeingCheckIn.objects.filter(pk=entry.pk, seen_at__isnull=True).update(
             seen_at=timezone.now(), seen_by=request.user
         )
-        record(
-            action="mentors.wellbeingcheckin.seen",
-            request=request,
-            program=entry.mentor.program_id,
-            obj=entry,
-            fields=["seen_at"],
-        )
+        if marked:
+            record(
+                action="mentors.wellbeingcheckin.seen",
+                request=request,
+                program=entry.mentor.program_id,
+                obj=entry,
+                fields=["seen_at", "seen_by"],
+            )
     messages.success(request, _("Marked as followed up."))
     return redirect("mentors:supervision")

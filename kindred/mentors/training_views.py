@@ -269,15 +269,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     for value in request.POST.getlist("present"):
         if value.isdigit():
             present.add(int(value))
-    count = session.record_attendance(present_ids=present, by=request.user)
-    record(
-        action="mentors.attendance.changed",
-        request=request,
-        program=session.cohort.program_id,
-        obj=session,
-        fields=["present"],
-        detail={"present": count},
-    )
+    count = session.record_attendance(present_ids=present, by=request.user, request=request)
     messages.success(request, _("Attendance saved: %(n)s present.") % {"n": count})
     return redirect("mentors:cohort", pk=session.cohort_id)
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import changed_fields, record
+from kindred.audit.states import TransitionError
 from kindred.lib.search import remembered_criteria
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
@@ -37,7 +37,6 @@ from kindred.mentors.models import (
     QualificationType,
     ScreeningItem,
     TrainingCourse,
-    TransitionError,
 )
 from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
 from kindred.mentors.services import (
@@ -52,14 +51,18 @@ from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
 EXPIRING_DAYS = 30
+# The status form's field a refused move is shown next to (kindred.audit.states codes and
+# Mentor.check_transition's); the others (screening, training gates) go above the form.
+TRANSITION_ERROR_FIELDS = {
+    "not_allowed": "to",
+    "reason_required": "reason",
+    "return_date_required": "paused_until",
+    "return_date_past": "paused_until",
+}
 
 
 def title_for(program: Program) -> str:
     return program.mentor_title_for(get_language() or "en")
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[str, Any]]]:
@@ -230,7 +233,7 @@ def _render_detail(
         "conditions": [c.label_for(language) for c in mentor.child_conditions.all()],
         "experiences": [e.label_for(language) for e in mentor.child_experiences.all()],
         "reasons": not_matchable_reasons(mentor, today),
-        "history": mentor.status_changes.select_related("by")[:20],
+        "history": _history(mentor) if staff else [],
         "screening": screening,
         "qualifications": qualification_states([mentor], today).get(mentor.pk, []),
         "courses": courses,
@@ -252,6 +255,20 @@ def _render_detail(
         **forms,
     }
     return render(request, "mentors/detail.html", context, status=status)
+
+
+def _history(mentor: Mentor) -> list[dict[str, Any]]:
+    """The latest status changes, newest first, with the statuses' labels."""
+    return [
+        {
+            "at": change.at,
+            "from": mentor.status_label(change.from_status) if change.from_status else "",
+            "to": mentor.status_label(change.to_status),
+            "by": change.by,
+            "reason": change.reason,
+        }
+        for change in mentor.transitions.select_related("by").order_by("-at", "-id")[:20]
+    ]
 
 
 def _snapshot(mentor: Mentor) -> dict[str, Any]:
@@ -307,8 +324,8 @@ def mentor_status(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except TransitionError as error:
-        messages.error(request, _error_text(error))
-        return redirect("mentors:detail", pk=mentor.pk)
+        form.add_error(TRANSITION_ERROR_FIELDS.get(error.code or ""), error)
+        return _invalid(request, mentor, form, "status_form")
     messages.success(
         request, _("Status changed to “%(status)s”.") % {"status": mentor.get_status_display()}
     )

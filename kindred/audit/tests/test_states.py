@@ -87,3 +87,22 @@ def test_it_spanish_messages(world, family) -> None:
         family.transition(to="active", by=world.coordinator)
     with translation.override("es"):
         assert "no es posible" in refused.value.messages[0]
+
+
+def test_it_gives_the_hooks_who_moved_and_the_note(world, family) -> None:
+    """A model's rules and field changes may depend on the person and the note (an escalation's
+    "resolved by" and "what was done"); the system moves with by=None."""
+    from django.contrib.auth.models import AnonymousUser
+
+    with mock.patch.object(Family, "check_transition", autospec=True) as check:
+        family.transition(
+            to="closed", reason="Moved away", note="Said goodbye", by=world.coordinator
+        )
+        family.transition(to="active", by=AnonymousUser())
+    first, second = (c.kwargs for c in check.call_args_list)
+    assert (first["by"], first["note"], first["reason"]) == (
+        world.coordinator,
+        "Said goodbye",
+        "Moved away",
+    )
+    assert second["by"] is None and second["note"] == ""

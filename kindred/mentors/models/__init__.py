@@ -10,7 +10,6 @@ from kindred.mentors.models.mentor import (
     QualificationType,
     ScreeningItem,
     ScreeningRecord,
-    TransitionError,
 )
 from kindred.mentors.models.supervision import (
     Escalation,
@@ -45,6 +44,5 @@ __all__ = [
     "TrainingCourse",
     "TrainingModule",
     "TrainingSession",
-    "TransitionError",
     "WellbeingCheckIn",
 ]

@@ -3,12 +3,13 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kindred.audit.states import Stateful, TransitionError, TransitionRow
 
 # Languages a mentor may speak with a family (matching on language: P2P USA practice).
 LANGUAGE_CHOICES = [
@@ -52,10 +53,6 @@ WEEKDAYS = [
 DAY_PARTS = [("morning", _("Mornings")), ("afternoon", _("Afternoons")), ("evening", _("Evenings"))]
 
 
-class TransitionError(ValidationError):
-    """A status change the lifecycle does not allow; the message is shown to the person."""
-
-
 def add_months(start: date, months: int) -> date:
     month = start.month - 1 + months
     year = start.year + month // 12
@@ -95,7 +92,7 @@ class MentorQuerySet(models.QuerySet["Mentor"]):
         ).exclude(Exists(missing))
 
 
-class Mentor(models.Model):
+class Mentor(Stateful):
     """A veteran parent in a program's mentor pipeline, from application to alumni.
 
     Personal information is protected like a family's: read through visible_to / access helpers,
@@ -230,9 +227,9 @@ class Mentor(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    # Allowed moves of the lifecycle (volunteer-management practice): a reason is required to
-    # decline or end; a pause needs a return date.
-    TRANSITIONS: dict[str, set[str]] = {
+    # The lifecycle (volunteer-management practice; one state-change pattern:
+    # kindred.audit.states). A reason is required to decline or end; a pause needs a return date.
+    TRANSITIONS = {
         "applicant": {"screening", "declined"},
         "screening": {"training", "declined", "applicant"},
         "training": {"active", "declined", "alumni", "screening"},
@@ -241,61 +238,59 @@ class Mentor(models.Model):
         "alumni": {"active", "screening"},
         "declined": {"screening"},
     }
-    REASON_REQUIRED = {"declined", "alumni"}
+    REASON_REQUIRED = frozenset({"declined", "alumni"})
+    # Every move is audited as mentors.mentor.status_changed (the code reports already count).
+    AUDIT_VERBS = dict.fromkeys(TRANSITIONS, "status_changed")
 
-    def allowed_statuses(self) -> list[str]:
-        return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]
-
-    def change_status(
-        self, *, to: str, by: Any, reason: str = "", paused_until: date | None = None
-    ) -> "MentorStatusChange":
-        reason = reason.strip()
-        with transaction.atomic():
-            locked = Mentor.objects.select_for_update().get(pk=self.pk)
-            if to not in self.TRANSITIONS.get(locked.status, set()):
+    def check_transition(
+        self, to: str, *, reason: str, paused_until: date | None = None, **extra: Any
+    ) -> None:
+        if to == self.Status.PAUSED:
+            if paused_until is None:
                 raise TransitionError(
-                    _("This person cannot move from “%(from)s” to “%(to)s”."),
-                    params={
-                        "from": locked.get_status_display(),
-                        "to": dict(self.Status.choices).get(to, to),
-                    },
+                    _("Please give the date they plan to return."), code="return_date_required"
                 )
-            if to in self.REASON_REQUIRED and not reason:
-                raise TransitionError(_("Please give a reason to decline or to end their service."))
-            if to == self.Status.PAUSED:
-                if paused_until is None:
-                    raise TransitionError(_("Please give the date they plan to return."))
-                if paused_until <= timezone.localdate():
-                    raise TransitionError(_("The return date must be in the future."))
-            if to == self.Status.TRAINING:
-                missing = locked.screening_missing()
-                if missing:
-                    raise TransitionError(
-                        _("Screening is not complete: %(items)s."),
-                        params={"items": ", ".join(str(i) for i in missing)},
-                    )
-            if to == self.Status.ACTIVE and locked.status == self.Status.TRAINING:
-                missing_courses = locked.required_courses_missing()
-                if missing_courses:
-                    raise TransitionError(
-                        _("Required training is not complete: %(courses)s."),
-                        params={"courses": ", ".join(c.title for c in missing_courses)},
-                    )
-            change = MentorStatusChange.objects.create(
-                mentor=locked,
-                from_status=locked.status,
-                to_status=to,
-                reason=reason,
-                paused_until=paused_until if to == self.Status.PAUSED else None,
-                by=by if getattr(by, "pk", None) else None,
-            )
-            locked.status = to
-            locked.paused_until = paused_until if to == self.Status.PAUSED else None
-            locked.status_changed_at = change.at
-            locked.save(update_fields=["status", "paused_until", "status_changed_at"])
-        self.status, self.paused_until = locked.status, locked.paused_until
-        self.status_changed_at = locked.status_changed_at
-        return change
+            if paused_until <= timezone.localdate():
+                raise TransitionError(
+                    _("The return date must be in the future."), code="return_date_past"
+                )
+        if to == self.Status.TRAINING:
+            missing = self.screening_missing()
+            if missing:
+                raise TransitionError(
+                    _("Screening is not complete: %(items)s."),
+                    code="screening_incomplete",
+                    params={"items": ", ".join(str(i) for i in missing)},
+                )
+        if to == self.Status.ACTIVE and self.status == self.Status.TRAINING:
+            missing_courses = self.required_courses_missing()
+            if missing_courses:
+                raise TransitionError(
+                    _("Required training is not complete: %(courses)s."),
+                    code="training_incomplete",
+                    params={"courses": ", ".join(c.title for c in missing_courses)},
+                )
+
+    def apply_transition(
+        self,
+        from_status: str,
+        to: str,
+        *,
+        now: Any,
+        reason: str,
+        paused_until: date | None = None,
+        **extra: Any,
+    ) -> list[str]:
+        # Only this record's own fields: what a move changes elsewhere (a later matching app
+        # withdrawing offers) is services.mentor_change_status's, after the transition.
+        self.paused_until = paused_until if to == self.Status.PAUSED else None
+        self.status_changed_at = now
+        return ["paused_until", "status_changed_at"]
+
+    def transition_row_fields(
+        self, from_status: str, to: str, *, paused_until: date | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        return {"paused_until": paused_until if to == self.Status.PAUSED else None}
 
     def screening_missing(self) -> list["ScreeningItem"]:
         """Required screening items of the program without a passed result (latest one counts)."""
@@ -330,30 +325,30 @@ class Mentor(models.Model):
         return self.active_family_count < self.max_families
 
 
-class MentorStatusChange(models.Model):
-    """One move of a mentor's lifecycle: who, when, from, to, why."""
+class MentorStatusChange(TransitionRow):
+    """One move of a mentor's lifecycle: who, when, from, to, why, and a pause's return date."""
 
-    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=12, choices=Mentor.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Mentor.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    paused_until = models.DateField(null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="transitions")
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(TransitionRow.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(to_status__in=["declined", "alumni"]) | ~Q(reason=""),
                 name="mentors_mentorstatuschange_reason_to_end",
             ),
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="mentors_mentorstatuschange_changes_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_status="paused") | Q(paused_until__isnull=False),
+                name="mentors_mentorstatuschange_pause_has_return_date",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.mentor_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class ScreeningItem(models.Model):

@@ -1,13 +1,15 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import models
+from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindred.mentors.models.mentor import Mentor, TransitionError
+from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.mentors.models.mentor import Mentor
 
 
 class SupervisionSession(models.Model):
@@ -109,7 +111,7 @@ class EscalationQuerySet(models.QuerySet["Escalation"]):
         return self.exclude(status=Escalation.Status.RESOLVED)
 
 
-class Escalation(models.Model):
+class Escalation(Stateful):
     """A concern raised from a mentor's work (safety, a family in crisis, the mentor's own
     distress) for a supervisor. The encounters issue creates these from an encounter."""
 
@@ -185,61 +187,78 @@ class Escalation(models.Model):
         if self.family_id and self.program_id and self.family.program_id != self.program_id:
             raise ValidationError(_("The family belongs to another program."))
 
-    def acknowledge(self, *, by: Any, note: str = "") -> "EscalationChange":
-        return self._move(to=self.Status.ACKNOWLEDGED, by=by, note=note)
+    # A supervisor acknowledges a concern, then resolves it writing what was done (the
+    # response); an open one may be resolved at once, which acknowledges it too. Resolved is final.
+    TRANSITIONS = {
+        "open": {"acknowledged", "resolved"},
+        "acknowledged": {"resolved"},
+        "resolved": set(),
+    }
+    AUDIT_VERBS = {"acknowledged": "acknowledged", "resolved": "resolved"}
 
-    def resolve(self, *, by: Any, notes: str) -> "EscalationChange":
-        if not notes.strip():
-            raise TransitionError(_("Please write what was done before resolving."))
-        return self._move(to=self.Status.RESOLVED, by=by, note=notes.strip())
+    def acknowledge(
+        self, *, by: Any, note: str = "", request: HttpRequest | None = None
+    ) -> "EscalationChange":
+        row = self.transition(to=self.Status.ACKNOWLEDGED, by=by, note=note, request=request)
+        return cast(EscalationChange, row)
 
-    def _move(self, *, to: str, by: Any, note: str) -> "EscalationChange":
-        with transaction.atomic():
-            locked = Escalation.objects.select_for_update().get(pk=self.pk)
-            allowed = {
-                "open": {"acknowledged", "resolved"},
-                "acknowledged": {"resolved"},
-                "resolved": set(),
-            }
-            if to not in allowed[locked.status]:
-                raise TransitionError(
-                    _("This escalation is already %(status)s."),
-                    params={"status": locked.get_status_display()},
-                )
-            now = timezone.now()
-            change = EscalationChange.objects.create(
-                escalation=locked, from_status=locked.status, to_status=to, by=by, at=now, note=note
+    def resolve(
+        self, *, by: Any, notes: str, request: HttpRequest | None = None
+    ) -> "EscalationChange":
+        row = self.transition(
+            to=self.Status.RESOLVED, by=by, note=(notes or "").strip(), request=request
+        )
+        return cast(EscalationChange, row)
+
+    def check_transition(self, to: str, *, reason: str, note: str = "", **extra: Any) -> None:
+        if to == self.Status.RESOLVED and not note.strip():
+            raise TransitionError(
+                _("Please write what was done before resolving."), code="response_required"
             )
-            if to == self.Status.RESOLVED:
-                if locked.acknowledged_at is None:
-                    locked.acknowledged_by, locked.acknowledged_at = by, now
-                locked.resolved_by, locked.resolved_at, locked.resolution_notes = by, now, note
-            else:
-                locked.acknowledged_by, locked.acknowledged_at = by, now
-            locked.status = to
-            locked.save()
-        for name in (
-            "status",
-            "acknowledged_by",
-            "acknowledged_at",
-            "resolved_by",
-            "resolved_at",
-            "resolution_notes",
-        ):
-            setattr(self, name, getattr(locked, name))
-        return change
+
+    def apply_transition(
+        self,
+        from_status: str,
+        to: str,
+        *,
+        now: Any,
+        reason: str,
+        by: Any = None,
+        note: str = "",
+        **extra: Any,
+    ) -> list[str]:
+        changed = []
+        if self.acknowledged_at is None:
+            # Resolving an open concern acknowledges it too: the queue shows who took it.
+            self.acknowledged_by, self.acknowledged_at = by, now
+            changed += ["acknowledged_by", "acknowledged_at"]
+        if to == self.Status.RESOLVED:
+            self.resolved_by, self.resolved_at, self.resolution_notes = by, now, note.strip()
+            changed += ["resolved_by", "resolved_at", "resolution_notes"]
+        return changed
 
 
-class EscalationChange(models.Model):
-    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="changes")
-    from_status = models.CharField(max_length=12, choices=Escalation.Status.choices)
-    to_status = models.CharField(max_length=12, choices=Escalation.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+class EscalationChange(TransitionRow):
+    """One move of an escalation: who, when, from, to, and the note (for a resolution, what
+    was done)."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="transitions")
+
+    class Meta(TransitionRow.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="mentors_escalationchange_changes_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_status="resolved") | ~Q(note=""),
+                name="mentors_escalationchange_resolved_has_response",
+            ),
+            # A supervisor moves an escalation, never the system.
+            models.CheckConstraint(
+                condition=Q(by__isnull=False), name="mentors_escalationchange_has_actor"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.escalation_id}: {self.from_status} → {self.to_status}"

@@ -1,11 +1,14 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.audit.log import record
 from kindred.mentors.models.mentor import Mentor
 
 
@@ -91,10 +94,13 @@ class TrainingSession(models.Model):
     def __str__(self) -> str:
         return f"{self.module} ({self.held_on})"
 
-    def record_attendance(self, *, present_ids: set[int], by: object) -> int:
+    def record_attendance(
+        self, *, present_ids: set[int], by: Any, request: HttpRequest | None = None
+    ) -> int:
         """Mark who attended; attending completes the module (with its hours) for that mentor.
-        Returns how many mentors were marked present."""
+        Returns how many mentors were marked present. Audited inside the same transaction."""
         with transaction.atomic():
+            # A plain row lock (no status here): two people saving one register take turns.
             TrainingSession.objects.select_for_update().get(pk=self.pk)
             members = list(self.cohort.mentors.values_list("pk", flat=True))
             for mentor_id in members:
@@ -118,7 +124,17 @@ class TrainingSession(models.Model):
                     ModuleCompletion.objects.filter(
                         mentor_id=mentor_id, module_id=self.module_id, session=self
                     ).delete()
-        return len(present_ids & set(members))
+            count = len(present_ids & set(members))
+            record(
+                action="mentors.attendance.changed",
+                request=request,
+                actor=by,
+                program=self.cohort.program_id,
+                obj=self,
+                fields=["present"],
+                detail={"present": count},
+            )
+        return count
 
 
 class Attendance(models.Model):

@@ -50,7 +50,7 @@ def test_it_takes_an_application_and_tells_the_applicant_and_coordinators(
     assert mentor.status == "applicant" and mentor.email == "alma.reyes@example.test"
     assert list(mentor.child_conditions.all()) == [heart]
     assert list(mentor.child_experiences.all()) == [surgery]
-    assert mentor.status_changes.get().to_status == "applicant"
+    assert mentor.transitions.get().to_status == "applicant"
     audit = AuditEvent.objects.filter(action="mentors.mentor.created").get()
     assert "Alma" not in str(audit.detail) and "corazón" not in str(audit.fields)
     to = {tuple(m.to) for m in mail.outbox}

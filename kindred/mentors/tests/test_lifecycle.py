@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kindred.audit.states import TransitionError
 from kindred.mentors.eligibility import is_matchable, not_matchable_reasons
-from kindred.mentors.models import Mentor, MentorStatusChange, QualificationType, TransitionError
+from kindred.mentors.models import Mentor, MentorStatusChange, QualificationType
 from kindred.mentors.services import mentor_change_status, qualification_record
 from kindred.mentors.tests.factories import (
     make_active,
@@ -41,28 +42,28 @@ def test_it_moves_an_applicant_to_active_writing_each_transition(mentor_world) -
 def test_it_refuses_training_before_screening_is_complete(mentor_world) -> None:
     w = mentor_world
     mentor = make_applicant(w.program_a)
-    mentor.change_status(to="screening", by=w.coordinator)
+    mentor.transition(to="screening", by=w.coordinator)
     with pytest.raises(TransitionError) as error:
-        mentor.change_status(to="training", by=w.coordinator)
+        mentor.transition(to="training", by=w.coordinator)
     assert "Background check" in " ".join(error.value.messages)
     mentor.refresh_from_db()
     assert mentor.status == "screening"
-    assert mentor.status_changes.count() == 2
+    assert mentor.transitions.count() == 2
 
 
 def test_it_refuses_activation_before_required_training(mentor_world) -> None:
     w = mentor_world
     course = make_course(w.program_a, required=True)
     mentor = make_applicant(w.program_a)
-    mentor.change_status(to="screening", by=w.coordinator)
+    mentor.transition(to="screening", by=w.coordinator)
     screen_fully(mentor, w.coordinator)
-    mentor.change_status(to="training", by=w.coordinator)
+    mentor.transition(to="training", by=w.coordinator)
     with pytest.raises(TransitionError):
-        mentor.change_status(to="active", by=w.coordinator)
+        mentor.transition(to="active", by=w.coordinator)
     cohort = make_cohort(w.program_a, course, [mentor])
     for session in cohort.sessions.all():
         session.record_attendance(present_ids={mentor.pk}, by=w.coordinator)
-    mentor.change_status(to="active", by=w.coordinator)
+    mentor.transition(to="active", by=w.coordinator)
     assert mentor.status == "active"
 
 
@@ -70,16 +71,14 @@ def test_it_requires_a_reason_to_decline_and_a_return_date_to_pause(mentor_world
     w = mentor_world
     mentor = make_applicant(w.program_a)
     with pytest.raises(TransitionError):
-        mentor.change_status(to="declined", by=w.coordinator, reason="  ")
-    mentor.change_status(
-        to="declined", by=w.coordinator, reason="Not the right time for her family."
-    )
+        mentor.transition(to="declined", by=w.coordinator, reason="  ")
+    mentor.transition(to="declined", by=w.coordinator, reason="Not the right time for her family.")
     active = make_active(w.program_a, w.coordinator, email="other@example.test")
     with pytest.raises(TransitionError):
-        active.change_status(to="paused", by=w.coordinator)
+        active.transition(to="paused", by=w.coordinator)
     with pytest.raises(TransitionError):
-        active.change_status(to="paused", by=w.coordinator, paused_until=timezone.localdate())
-    active.change_status(
+        active.transition(to="paused", by=w.coordinator, paused_until=timezone.localdate())
+    active.transition(
         to="paused", by=w.coordinator, paused_until=timezone.localdate() + timedelta(days=30)
     )
     assert active.paused_until is not None
@@ -88,7 +87,7 @@ def test_it_requires_a_reason_to_decline_and_a_return_date_to_pause(mentor_world
 def test_it_refuses_a_move_the_lifecycle_does_not_allow(mentor_world) -> None:
     mentor = make_applicant(mentor_world.program_a)
     with pytest.raises(TransitionError):
-        mentor.change_status(to="active", by=mentor_world.coordinator)
+        mentor.transition(to="active", by=mentor_world.coordinator)
 
 
 def test_it_enforces_the_pause_return_date_in_the_database(mentor_world) -> None:
@@ -148,10 +147,10 @@ def test_it_does_not_match_paused_full_or_unqualified_mentors(mentor_world) -> N
     Mentor.objects.filter(pk=full.pk).update(active_family_count=5, max_families=5)
     full.refresh_from_db()
     unqualified = make_applicant(w.program_a, email="u@example.test")
-    unqualified.change_status(to="screening", by=w.coordinator)
+    unqualified.transition(to="screening", by=w.coordinator)
     screen_fully(unqualified, w.coordinator)
-    unqualified.change_status(to="training", by=w.coordinator)
-    unqualified.change_status(to="active", by=w.coordinator)
+    unqualified.transition(to="training", by=w.coordinator)
+    unqualified.transition(to="active", by=w.coordinator)
     ok = make_active(w.program_a, w.coordinator, email="ok@example.test")
     for mentor, fragment in (
         (paused, "Paused until"),

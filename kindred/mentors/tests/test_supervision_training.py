@@ -7,12 +7,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.audit.states import TransitionError
 from kindred.mentors.hours import hours_by_mentor, volunteer_hours
 from kindred.mentors.models import (
     Escalation,
     ModuleCompletion,
     SupervisionSession,
-    TransitionError,
     WellbeingCheckIn,
 )
 from kindred.mentors.tests.factories import make_active, make_cohort, make_course
@@ -127,7 +127,7 @@ def test_it_shows_escalations_to_supervisors_and_resolves_them_with_notes(mentor
     )
     urgent.refresh_from_db()
     assert urgent.status == "resolved" and urgent.resolved_by == w.supervisor
-    assert [c.to_status for c in urgent.changes.all()] == ["acknowledged", "resolved"]
+    assert [c.to_status for c in urgent.transitions.all()] == ["acknowledged", "resolved"]
     with pytest.raises(TransitionError):
         urgent.acknowledge(by=w.supervisor)
 
