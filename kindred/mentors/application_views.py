@@ -1,6 +1,7 @@
 """The public application: a parent applies to become a mentor, without signing in."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -53,8 +54,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
             many = {k: data.pop(k) for k in list(data) if k in MANY_FIELDS}
-            mentor = mentor_apply(program=program, data=data, many=many, request=request)
-            record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
+            with transaction.atomic():
+                mentor = mentor_apply(program=program, data=data, many=many, request=request)
+                record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
             return redirect("mentors:apply_thanks", slug=program.slug)
     return render(
         request,

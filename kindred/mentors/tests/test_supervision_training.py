@@ -1,15 +1,18 @@
 """Training attendance and hours, supervision sessions, check-ins and the escalation queue."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.audit.models import AuditEvent
 from kindred.audit.states import TransitionError
 from kindred.mentors.hours import hours_by_mentor, volunteer_hours
 from kindred.mentors.models import (
+    Attendance,
     Escalation,
     ModuleCompletion,
     SupervisionSession,
@@ -235,3 +238,42 @@ def test_it_adds_people_to_an_existing_cohort(mentor_world) -> None:
         .status_code
         == 404
     )
+
+
+def test_it_audits_attendance_in_its_transaction(mentor_world) -> None:
+    w = mentor_world
+    course = make_course(w.program_a)
+    mentor = make_active(w.program_a, w.coordinator)
+    session = make_cohort(w.program_a, course, [mentor]).sessions.first()
+    url = reverse("mentors:attendance", args=[session.pk])
+    with (
+        mock.patch("kindred.mentors.models.training.record", side_effect=RuntimeError("down")),
+        pytest.raises(RuntimeError),
+    ):
+        w.client("coordinator").post(url, {"present": [str(mentor.pk)]})
+    assert not Attendance.objects.exists() and not ModuleCompletion.objects.exists()
+    w.client("coordinator").post(url, {"present": [str(mentor.pk)]})
+    event = AuditEvent.objects.get(action="mentors.attendance.changed")
+    assert (event.actor, event.program_id, event.detail) == (
+        w.coordinator,
+        w.program_a.pk,
+        {"present": 1},
+    )
+
+
+def test_it_marks_a_check_in_followed_up_once_and_audited_with_it(mentor_world) -> None:
+    w = mentor_world
+    mentor = make_active(w.program_a, w.coordinator)
+    checkin = WellbeingCheckIn.objects.create(mentor=mentor, score=1, workload="heavy", by=w.mentor)
+    url = reverse("mentors:checkin_seen", args=[checkin.pk])
+    client = w.client("supervisor")
+    with (
+        mock.patch("kindred.mentors.supervision_views.record", side_effect=RuntimeError("down")),
+        pytest.raises(RuntimeError),
+    ):
+        client.post(url)
+    assert WellbeingCheckIn.objects.get(pk=checkin.pk).seen_at is None
+    client.post(url)
+    client.post(url)
+    assert WellbeingCheckIn.objects.get(pk=checkin.pk).seen_by == w.supervisor
+    assert AuditEvent.objects.filter(action="mentors.wellbeingcheckin.seen").count() == 1
