@@ -1,7 +1,8 @@
 """`make bench`: build a fresh PostgreSQL database, then run every `bench/bench_*.py`.
 
-Each benchmark module exposes `run(ctx: BenchContext) -> list[BenchResult]`; every result is
-printed on one line as a ratio against a baseline measured in the same run (bench/common.py).
+Each benchmark module exposes `run(ctx: BenchContext) -> list[BenchResult]` (the Protocol
+`kindred.lib.extensions.BenchModule`); every result is printed on one line as a ratio against a
+baseline measured in the same run (bench/common.py).
 A module that raises is reported as `<module>: FAILED <error>`, the others still run, and the
 runner then exits non-zero.
 
@@ -13,7 +14,6 @@ Environment:
   BENCH_ONLY=a,b      only the modules whose name contains one of these words.
 """
 
-import importlib
 import os
 import platform
 import secrets
@@ -36,6 +36,8 @@ for _path in (str(ROOT), str(BENCH_DIR)):
         sys.path.insert(0, _path)
 
 from common import BenchContext  # noqa: E402
+
+from kindred.lib.extensions import bench_module  # noqa: E402
 
 
 class BenchSetupError(Exception):
@@ -169,7 +171,7 @@ def run_module(name: str, ctx: BenchContext) -> bool:
     """Run one benchmark module and print its lines; False when it failed."""
     start = time.perf_counter()
     try:
-        module = importlib.import_module(name)
+        module = bench_module(name)
         results = list(module.run(ctx))
         lines = [result.line() for result in results]
     except Exception as error:  # noqa: BLE001 - one failing benchmark must not stop the others

@@ -7,7 +7,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
-from kindred.core.tasks import send_email_after_commit
+from kindred.lib.mail import send_email_after_commit
 
 
 class LoginForm(AuthenticationForm):

@@ -4,15 +4,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from kindred.core.nav import NavItem
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
+from kindred.lib.nav import NavItem
 from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities
 from kindred.programs.models import Program
 
 
 @cache
 def all_nav_items() -> list[NavItem]:
-    items = [item for module in app_modules("nav") for item in getattr(module, "NAV_ITEMS", [])]
+    items = [item for module in extensions.nav_modules() for item in module.NAV_ITEMS]
     return sorted(items, key=lambda item: item.order)
 
 

@@ -1,18 +1,19 @@
 """The demo program: a living, clearly fictional program a newcomer can explore.
 
 `manage.py load_demo` builds the organization, program and one person per role here, then calls
-`load(ctx)` in every Kindred app's `demo.py` (in INSTALLED_APPS order). Each app's loader must be
-idempotent: running the command again must not duplicate anything.
+`load(ctx)` (`kindred.lib.demo.DemoContext`) in every Kindred app's `demo.py`, in INSTALLED_APPS
+order. Each app's loader must be idempotent: running the command again must not duplicate
+anything.
 """
 
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.conf import settings
 from django.db import transaction
 
 from kindred.accounts.models import User
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
+from kindred.lib.demo import DEMO_DOMAIN, DemoContext
 from kindred.programs.models import (
     Membership,
     Organization,
@@ -21,25 +22,6 @@ from kindred.programs.models import (
     Program,
     Role,
 )
-
-DEMO_DOMAIN = "demo.kindred.test"
-
-
-@dataclass
-class DemoContext:
-    organization: Organization
-    program: Program
-    users: dict[str, User]
-    password: str
-    stdout: TextIO | None = None
-    other_organization: Organization | None = None
-    other_program: Program | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def say(self, text: str) -> None:
-        if self.stdout is not None:
-            self.stdout.write(text + "\n")
-
 
 # (key, full name, language, program role or None, organization role or None)
 DEMO_PEOPLE = [
@@ -128,7 +110,8 @@ def build_base(*, password: str, stdout: TextIO | None = None) -> DemoContext:
 
 def load(*, stdout: TextIO | None = None) -> DemoContext:
     ctx = build_base(password=settings.KINDRED_DEMO_PASSWORD, stdout=stdout)
-    for module in app_modules("demo", exclude=("kindred.core",)):
+    # This module is the core app's own `demo`: it builds the base, the apps add to it.
+    for module in extensions.demo_modules(exclude=("kindred.core",)):
         with transaction.atomic():
             module.load(ctx)
     return ctx

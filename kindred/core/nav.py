@@ -1,19 +1,6 @@
-"""Navigation entries. Each Kindred app may define `nav.py` with NAV_ITEMS; the base layout
-shows the entries whose capability the signed-in person holds in at least one program."""
-
-from dataclasses import dataclass
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str | Promise
-    url_name: str
-    capability: str | None  # None: every signed-in person
-    order: int = 50
-
+from kindred.lib.nav import NavItem
 
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home", None, order=0),

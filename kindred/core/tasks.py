@@ -1,16 +1,10 @@
-"""Background work shared by every app: e-mail goes out through the Tasks API, after commit."""
+"""The e-mail task's former dotted path (it lives in kindred.lib.mail now).
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django_tasks import task
+The database task backend stores each queued task by its dotted path, and its worker imports
+that path when it runs the task: an e-mail queued under this path before an upgrade, and not yet
+sent, must still go out. New code imports kindred.lib.mail. Nothing else belongs here.
+"""
 
+from kindred.lib.mail import send_email
 
-@task()
-def send_email(*, subject: str, body: str, to: list[str]) -> int:
-    # Subject and body are rendered by the caller in the recipient's language and must never
-    # carry health information: only a link back into Kindred.
-    return send_mail(subject, body, None, to, fail_silently=False)
-
-
-def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> None:
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to))
+__all__ = ["send_email"]

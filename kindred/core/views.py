@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from kindred.accounts.middleware import remember_language
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
 from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
 from kindred.programs.models import Membership, OrganizationMembership
@@ -18,7 +18,7 @@ from kindred.programs.models import Membership, OrganizationMembership
 
 def _home_cards(request: HttpRequest) -> list[Any]:
     """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`."""
-    return [card for module in app_modules("home") for card in module.home_cards(request)]
+    return [card for module in extensions.home_modules() for card in module.home_cards(request)]
 
 
 @login_required

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kindred.audit.log import record
-from kindred.core.tasks import send_email_after_commit
 from kindred.directory.models import ResourceShare, Service
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import with_details
@@ -25,6 +24,7 @@ from kindred.directory.views import MAX_FOLDER_SERVICES, pdf_response, selected_
 from kindred.families.access import get_family_for
 from kindred.families.consent import may
 from kindred.families.models import Family
+from kindred.lib.mail import send_email_after_commit
 from kindred.programs.access import has_capability, program_required
 from kindred.programs.permissions import Cap
 

@@ -19,7 +19,7 @@ from kindred.families.models import (
     Family,
     FamilyMerge,
 )
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
 from kindred.programs.models import Program
 
 FAMILY_FIELDS = [
@@ -507,7 +507,7 @@ def family_merge(
         merged_l.caregivers.update(family=keep_l)
         merged_l.children.update(family=keep_l)
         merged_l.consents.update(family=keep_l)
-        for module in app_modules("family_merge", exclude=("kindred.families",)):
+        for module in extensions.family_merge_modules(exclude=("kindred.families",)):
             module.reassign(keep=keep_l, merged=merged_l)
         if merged_l.notes.strip():
             heading = _("From merged record #%(id)s:") % {"id": merged_l.pk}

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Family
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,6 @@ def timeline_entries(family: Family, request: Any) -> list[TimelineEntry]:
 
 def collect(family: Family, request: Any) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for module in app_modules("timeline"):
-        if hasattr(module, "timeline_entries"):
-            entries.extend(module.timeline_entries(family, request))
+    for module in extensions.timeline_modules():
+        entries.extend(module.timeline_entries(family, request))
     return sorted(entries, key=lambda e: e.at, reverse=True)

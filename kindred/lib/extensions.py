@@ -1,32 +1,154 @@
-"""Extension points: each Kindred app may add a module of a known name (`nav`, `home`, `demo`,
-`timeline`, `family_merge`, `tests.walk`) and the app that reads it collects them here.
+"""Extension points: each Kindred app may add a module of a known name, and the app that reads
+those modules collects them here, typed by the `Protocol` the module must satisfy.
 
-Found once per process: a failed import is not cached by Python, so looking for a missing module
-on every request would search the file system each time.
+| module in an app   | Protocol               | read by                                   |
+|--------------------|------------------------|-------------------------------------------|
+| `nav`              | `NavModule`            | the base layout's menu (core)             |
+| `home`             | `HomeModule`           | the home page (core)                      |
+| `timeline`         | `TimelineModule`       | the family page's story (families)        |
+| `family_merge`     | `FamilyMergeModule`    | merging two family records (families)     |
+| `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
+| `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
+| `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
+| `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
+
+A module is found with Django's `module_has_submodule` (the way Django finds `admin` modules and
+Wagtail its `wagtail_hooks`): an app without the module is skipped, while an import error
+*inside* a module that exists is raised, never hidden. A module that lacks what its Protocol
+names fails at once with ImproperlyConfigured. Modules are found once per process: looking for
+a missing module searches the file system, which must not happen on every request.
 """
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import import_module
 from types import ModuleType
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
-from django.apps import apps
+from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.utils.module_loading import module_has_submodule
+
+from kindred.lib.demo import DemoContext
+from kindred.lib.nav import NavItem
+
+
+@runtime_checkable
+class NavModule(Protocol):
+    NAV_ITEMS: Sequence[NavItem]
+
+
+@runtime_checkable
+class HomeModule(Protocol):
+    def home_cards(self, request: HttpRequest) -> list[dict[str, Any]]:
+        """Cards for the signed-in person's home page: dicts of title, text and links."""
+        ...
+
+
+@runtime_checkable
+class TimelineModule(Protocol):
+    def timeline_entries(self, family: Any, request: Any) -> Iterable[Any]:
+        """This app's `families.timeline.TimelineEntry` items for one family's story."""
+        ...
+
+
+@runtime_checkable
+class FamilyMergeModule(Protocol):
+    def reassign(self, *, keep: Any, merged: Any) -> None:
+        """Move this app's rows of the `merged` family to `keep` (inside the merge's transaction)."""
+        ...
+
+
+@runtime_checkable
+class DemoModule(Protocol):
+    def load(self, ctx: DemoContext) -> None:
+        """Add this app's demo data to the demo program; idempotent."""
+        ...
+
+
+@runtime_checkable
+class ProgramChangedModule(Protocol):
+    def program_changed(self, program: Any, *, by: Any, request: HttpRequest | None) -> None:
+        """A program's settings were saved (inside the save's transaction)."""
+        ...
+
+
+@runtime_checkable
+class WalkModule(Protocol):
+    """`ROUTES` (core.testing.walk.Route), and optionally `setup(world)`, which puts the objects
+    the routes need into `world.objects` (a Protocol cannot name an optional member)."""
+
+    ROUTES: Sequence[Any]
+
+
+@runtime_checkable
+class BenchModule(Protocol):
+    def run(self, ctx: Any) -> Iterable[Any]:
+        """`bench.common.BenchResult` items measured in `ctx` (`bench.common.BenchContext`)."""
+        ...
+
+
+P = TypeVar("P")
+
+
+def _kindred_apps() -> list[AppConfig]:
+    return [config for config in apps.get_app_configs() if config.name.startswith("kindred.")]
 
 
 @cache
 def app_modules(name: str, *, exclude: tuple[str, ...] = ()) -> tuple[ModuleType, ...]:
     """The `<app>.<name>` module of every Kindred app that has one, in INSTALLED_APPS order."""
     found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kindred.") or config.name in exclude:
+    for config in _kindred_apps():
+        if config.name in exclude or not module_has_submodule(config.module, name):
             continue
-        dotted = f"{config.name}.{name}"
-        try:
-            found.append(import_module(dotted))
-        except ModuleNotFoundError as error:
-            # Only "this app has no such module" is expected; a missing import inside an
-            # existing module is a real error and must not be silently skipped.
-            if error.name is None or not (
-                dotted == error.name or dotted.startswith(error.name + ".")
-            ):
-                raise
+        found.append(import_module(f"{config.name}.{name}"))
     return tuple(found)
+
+
+def _typed(name: str, protocol: type[P], exclude: tuple[str, ...]) -> tuple[P, ...]:
+    modules = app_modules(name, exclude=exclude)
+    for module in modules:
+        if not isinstance(module, protocol):
+            raise ImproperlyConfigured(
+                f"{module.__name__} is a `{name}` extension but does not provide what "
+                f"{protocol.__name__} names (kindred.lib.extensions)."
+            )
+    return cast(tuple[P, ...], modules)
+
+
+def nav_modules(*, exclude: tuple[str, ...] = ()) -> tuple[NavModule, ...]:
+    return _typed("nav", NavModule, exclude)
+
+
+def home_modules(*, exclude: tuple[str, ...] = ()) -> tuple[HomeModule, ...]:
+    return _typed("home", HomeModule, exclude)
+
+
+def timeline_modules(*, exclude: tuple[str, ...] = ()) -> tuple[TimelineModule, ...]:
+    return _typed("timeline", TimelineModule, exclude)
+
+
+def family_merge_modules(*, exclude: tuple[str, ...] = ()) -> tuple[FamilyMergeModule, ...]:
+    return _typed("family_merge", FamilyMergeModule, exclude)
+
+
+def demo_modules(*, exclude: tuple[str, ...] = ()) -> tuple[DemoModule, ...]:
+    return _typed("demo", DemoModule, exclude)
+
+
+def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramChangedModule, ...]:
+    return _typed("program_changed", ProgramChangedModule, exclude)
+
+
+def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:
+    return _typed("tests.walk", WalkModule, exclude)
+
+
+def bench_module(dotted: str) -> BenchModule:
+    """One benchmark module of bench/ (found by file name there, not per app)."""
+    module = import_module(dotted)
+    if not isinstance(module, BenchModule):
+        raise ImproperlyConfigured(f"{dotted} must define run(ctx) (kindred.lib.extensions).")
+    return module

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from kindred.core.demo import DEMO_DOMAIN, DemoContext
 from kindred.families.models import Condition, Experience
+from kindred.lib.demo import DEMO_DOMAIN, DemoContext
 from kindred.mentors.models import (
     Escalation,
     Mentor,

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kindred.core.nav import NavItem
+from kindred.lib.nav import NavItem
 from kindred.programs.permissions import Cap
 
 # The menu has no program at hand, so it names the work, not the program's title for mentors.

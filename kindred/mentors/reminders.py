@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kindred.core.tasks import send_email_after_commit
+from kindred.lib.mail import send_email_after_commit
 from kindred.mentors.models import Mentor, Qualification
 from kindred.mentors.services import coordinators_of
 from kindred.programs.models import Program

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kindred.audit.log import record
-from kindred.core.tasks import send_email_after_commit
+from kindred.lib.mail import send_email_after_commit
 from kindred.mentors.models import (
     Mentor,
     MentorStatusChange,

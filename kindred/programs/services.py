@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from kindred.accounts.models import Invitation, User
 from kindred.audit.log import record
-from kindred.core.tasks import send_email_after_commit
+from kindred.lib.mail import send_email_after_commit
 from kindred.programs.models import Membership, OrganizationMembership, Program, Role
 
 

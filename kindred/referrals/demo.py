@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kindred.core.demo import DemoContext
+from kindred.lib.demo import DemoContext
 from kindred.referrals.models import ConsentMethod, Intake, Referral, Source
 from kindred.referrals.notifications import escalate_overdue
 from kindred.referrals.services import ReferredFamily, referral_create

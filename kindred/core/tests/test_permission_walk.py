@@ -1,21 +1,19 @@
 """Every URL as every persona: the permission matrix of docs/permissions.md, asserted."""
 
-from types import ModuleType
-
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kindred.core.testing.personas import PERSONAS, build_world
 from kindred.core.testing.walk import Route
-from kindred.lib.extensions import app_modules
+from kindred.lib import extensions
 
 REFUSED_SIGNED_IN = {403, 404}
 REFUSED_ANONYMOUS = {401, 403, 404}
 
 
-def walk_modules() -> tuple[ModuleType, ...]:
-    return app_modules("tests.walk")
+def walk_modules() -> tuple[extensions.WalkModule, ...]:
+    return extensions.walk_modules()
 
 
 def all_routes() -> list[Route]:
