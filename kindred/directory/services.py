@@ -222,13 +222,6 @@ def _replace_contact_points(service: Service, *, phone: str, zip_code: str, name
         ServiceAtLocation.objects.create(service=service, location=location)
 
 
-def program_settings_changed(
-    program: Program, *, by: Any = None, request: HttpRequest | None = None
-) -> None:
-    """Called by the program settings page after a save: refresh the program's entry, if any."""
-    program_service_sync(program=program, by=by, publish=None, request=request)
-
-
 @dataclass
 class PrimaryPlace:
     """What a curator types for a service's main place, phone and hours."""

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.accounts.models import Invitation
 from kindred.audit.log import record
-from kindred.directory.services import program_settings_changed
+from kindred.lib import extensions
 from kindred.lib.http import safe_next
 from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities, program_required
 from kindred.programs.forms import ChangeRoleForm, InviteMemberForm, ProgramSettingsForm
@@ -55,7 +55,10 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            program_settings_changed(program, by=request.user, request=request)
+            # Apps that keep something in step with a program's settings (the directory entry
+            # the program publishes) do it in the same transaction.
+            for module in extensions.program_changed_modules():
+                module.program_changed(program, by=request.user, request=request)
             record(
                 action="programs.program.changed",
                 request=request,

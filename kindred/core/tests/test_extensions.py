@@ -28,7 +28,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     ]
     demo = names(extensions.demo_modules(exclude=("kindred.core",)))
     assert demo[0] == "kindred.families.demo" and "kindred.mentors.demo" in demo
-    assert extensions.program_changed_modules() == ()
+    assert names(extensions.program_changed_modules()) == ["kindred.directory.program_changed"]
     walks = names(extensions.walk_modules())
     assert "kindred.programs.tests.walk" in walks and "kindred.audit.tests.walk" in walks
 
