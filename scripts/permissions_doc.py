@@ -19,12 +19,12 @@ import django  # noqa: E402
 django.setup()
 
 from kindred.core.tests.test_permission_walk import all_routes  # noqa: E402
-from kindred.programs.models import OrganizationRole, Role  # noqa: E402
 from kindred.programs.permissions import (  # noqa: E402
     ORGANIZATION_ROLE_CAPABILITIES,
     ROLE_CAPABILITIES,
     Cap,
 )
+from kindred.programs.roles import OrganizationRole, Role  # noqa: E402
 
 DOC = ROOT / "docs" / "permissions.md"
 PERSONA_COLUMNS = [

@@ -64,7 +64,7 @@ def get_curated_service_for(request: HttpRequest, pk: Any) -> Service:
     """A service the signed-in curator may edit; 404 (audited) for anyone else."""
     pk = _uuid_or_404(pk)
     service = (
-        Service.objects.curated_by(request.user)
+        Service.objects.stewarded_by(curated_organization_ids(request.user))
         .select_related("organization")
         .filter(pk=pk)
         .first()

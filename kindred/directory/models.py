@@ -145,10 +145,10 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         """What families and providers may find: active, not withdrawn."""
         return self.filter(status=ServiceStatus.ACTIVE)
 
-    def curated_by(self, user: object) -> "ServiceQuerySet":
-        from kindred.directory.access import curated_organization_ids
-
-        return self.filter(organization__steward_id__in=curated_organization_ids(user))
+    def stewarded_by(self, organization_ids: list[int]) -> "ServiceQuerySet":
+        """Services of the entries these Kindred organizations steward (a curator's ids come
+        from `directory.access.curated_organization_ids`)."""
+        return self.filter(organization__steward_id__in=organization_ids)
 
     def stale(self) -> "ServiceQuerySet":
         cutoff = timezone.now() - timedelta(days=stale_days())

@@ -59,14 +59,14 @@ def curate(request: HttpRequest) -> HttpResponse:
         service_count=Count("services")
     )
     services = (
-        Service.objects.curated_by(request.user)
+        Service.objects.stewarded_by(ids)
         .select_related("organization")
         .order_by("last_verified_at", "name")
     )
     show = request.GET.get("show", "")
     if show == "stale":
         services = services.stale()
-    stale_count = Service.objects.curated_by(request.user).stale().count()
+    stale_count = Service.objects.stewarded_by(ids).stale().count()
     return render(
         request,
         "directory/curate.html",
@@ -207,7 +207,7 @@ def import_hsds(request: HttpRequest) -> HttpResponse:
 def _export_queryset(request: HttpRequest) -> QuerySet[Service]:
     qs = Service.objects.listed()
     if request.GET.get("scope") == "mine":
-        qs = Service.objects.curated_by(request.user)
+        qs = Service.objects.stewarded_by(curated_organization_ids(request.user))
     return qs.order_by("name")
 
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.programs.models import Program, Role
+from kindred.programs.models import Program
+from kindred.programs.roles import Role
 
 
 class ProgramSettingsForm(forms.ModelForm):

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kindred.programs.roles import OrganizationRole, Role
+
 
 class Organization(models.Model):
     """A health system, hospital, practice or community family organization."""
@@ -26,13 +28,6 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ProgramQuerySet(models.QuerySet["Program"]):
-    def visible_to(self, user: object, capability: str) -> "ProgramQuerySet":
-        from kindred.programs.access import program_ids_with
-
-        return self.filter(pk__in=program_ids_with(user, capability))
 
 
 class Program(models.Model):
@@ -86,8 +81,6 @@ class Program(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ProgramQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("program")
@@ -111,19 +104,6 @@ class Program(models.Model):
         if language == "es" and self.mentor_title_es:
             return self.mentor_title_es
         return self.mentor_title
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    MENTOR = "mentor", _("Mentor")
-    REFERRER = "referrer", _("Referrer")
-    EVALUATOR = "evaluator", _("Evaluator")
-
-
-class OrganizationRole(models.TextChoices):
-    ADMIN = "admin", _("Organization administrator")
-    CURATOR = "curator", _("Directory curator")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -5,7 +5,7 @@ program where the person holds that role; organization roles apply to every prog
 organization. Access helpers (kindred.programs.access) are the only readers of this table.
 """
 
-from kindred.programs.models import OrganizationRole, Role
+from kindred.programs.roles import OrganizationRole, Role
 
 
 class Cap:

@@ -5,13 +5,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindred.directory.models import Service
 from kindred.families.models import Condition, Language
 from kindred.programs.models import Program
 from kindred.referrals.models import (
     ConsentMethod,
     ContactAttempt,
     Intake,
+    Referral,
     ReferralReason,
     ReferralSettings,
     ReferrerRole,
@@ -289,7 +289,7 @@ class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
     service = forms.ModelChoiceField(
         label=_("Service from the directory"),
-        queryset=Service.objects.none(),
+        queryset=None,  # set per form: the directory's listed services
         required=False,
         help_text=_("Only for “Referred to another resource”."),
     )
@@ -302,7 +302,10 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.listed().order_by("name")
+        # Through the referral's relation: referrals and the directory sit side by side and do
+        # not import each other.
+        services = Referral._meta.get_field("referred_out_service").related_model
+        self.fields["service"].queryset = services.objects.listed().order_by("name")
 
     note = forms.CharField(
         label=_("Note (private to the program)"),

@@ -309,12 +309,14 @@ class Mentor(Stateful):
         ]
 
     def required_courses_missing(self) -> list[Any]:
-        from kindred.mentors.models.training import ModuleCompletion, TrainingCourse
+        """The program's courses required before activation with a module not completed yet.
 
-        done = set(ModuleCompletion.objects.filter(mentor=self).values_list("module_id", flat=True))
+        Read through the reverse relations: training.py builds on this module, not the reverse.
+        """
+        done = set(self.module_completions.values_list("module_id", flat=True))
         missing = []
-        for course in TrainingCourse.objects.filter(
-            program_id=self.program_id, required_for_activation=True, is_active=True
+        for course in self.program.training_courses.filter(
+            required_for_activation=True, is_active=True
         ).prefetch_related("modules"):
             if any(m.pk not in done for m in course.modules.all()):
                 missing.append(course)
