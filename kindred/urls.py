@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("kindred.core.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("program/", include("kindred.programs.urls")),
-    path("audit/", include("kindred.audit.urls")),
+    path("audit/", include("kindred.programs.audit_urls")),
     path("families/", include("kindred.families.urls")),
     path("referrals/", include("kindred.referrals.urls")),
     path("directory/", include("kindred.directory.urls")),

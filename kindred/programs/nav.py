@@ -6,4 +6,5 @@ from kindred.programs.permissions import Cap
 NAV_ITEMS = [
     NavItem(_("Members"), "programs:members", Cap.MEMBERS_MANAGE, order=80),
     NavItem(_("Program settings"), "programs:settings", Cap.PROGRAM_MANAGE, order=85),
+    NavItem(_("Audit trail"), "audit:list", Cap.AUDIT_VIEW, order=90),
 ]

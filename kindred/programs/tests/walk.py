@@ -47,4 +47,7 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {"pk": w.objects["invitation_a"].pk},
     ),
+    # The audit trail of the current program (kindred/programs/audit_views.py).
+    Route("audit:list", allowed=CURRENT_PROGRAM_MANAGERS),
+    Route("audit:export", allowed=CURRENT_PROGRAM_MANAGERS),
 ]

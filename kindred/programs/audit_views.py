@@ -1,3 +1,9 @@
+"""The coordinator's audit trail of their program: the events, filtered, and their CSV export.
+
+These pages live in programs, not in audit, because they need program access; the audit app
+below only records events and answers `AuditEvent.objects.for_program`.
+"""
+
 from datetime import datetime, time
 
 from django import forms
@@ -71,7 +77,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "audit/event_list.html",
+        "programs/audit/event_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "program": request.program},  # type: ignore[attr-defined]
     )
 
