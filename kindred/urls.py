@@ -8,6 +8,7 @@ from kindred.directory.api import hsds_api
 urlpatterns = [
     path("", include("kindred.core.urls")),
     path("accounts/", include("kindred.accounts.urls")),
+    path("accounts/invitation/", include("kindred.programs.invitation_urls")),
     path("program/", include("kindred.programs.urls")),
     path("audit/", include("kindred.programs.audit_urls")),
     path("families/", include("kindred.families.urls")),

@@ -1,11 +1,7 @@
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.models import Session
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,88 +79,3 @@ class SessionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending(self) -> "InvitationQuerySet":
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
-
-class Invitation(models.Model):
-    """A one-time link that lets a person join a program with a role."""
-
-    email = models.EmailField(_("e-mail address"))
-    program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="invitations"
-    )
-    role = models.CharField(_("role"), max_length=20)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("created_at")),
-                name="accounts_invitation_expires_after_creation",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"invitation for {self.email}"
-
-    @classmethod
-    def issue(
-        cls, *, email: str, program: object, role: str, invited_by: User
-    ) -> tuple["Invitation", str]:
-        token = secrets.token_urlsafe(32)
-        now = timezone.now()
-        invitation = cls(
-            email=email.lower(),
-            program=program,
-            role=role,
-            token_hash=_hash_token(token),
-            invited_by=invited_by,
-            created_at=now,
-            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
-        invitation.full_clean()
-        invitation.save()
-        return invitation, token
-
-    @classmethod
-    def find_pending(cls, token: str) -> "Invitation | None":
-        return (
-            cls.objects.pending()
-            .select_related("program")
-            .filter(token_hash=_hash_token(token))
-            .first()
-        )
-
-    def mark_accepted(self, *, user: User) -> None:
-        with transaction.atomic():
-            locked = Invitation.objects.select_for_update().get(pk=self.pk)
-            if locked.accepted_at is not None:
-                raise ValueError("This invitation has been used already.")
-            locked.accepted_at = timezone.now()
-            locked.accepted_by = user
-            locked.save(update_fields=["accepted_at", "accepted_by"])
-
-    def get_role_label(self) -> str:
-        from kindred.programs.models import Role
-
-        return str(Role(self.role).label) if self.role in Role.values else self.role

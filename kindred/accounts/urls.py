@@ -21,5 +21,4 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
-    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -13,16 +12,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kindred.accounts.forms import (
-    AcceptInvitationForm,
-    LoginForm,
-    ProfileForm,
-    QueuedPasswordResetForm,
-)
-from kindred.accounts.models import Invitation, SessionRecord, User
+from kindred.accounts.forms import LoginForm, ProfileForm, QueuedPasswordResetForm
+from kindred.accounts.models import SessionRecord, User
 from kindred.accounts.throttle import is_throttled
 from kindred.audit.log import record
-from kindred.programs.services import invitation_accept
 
 
 class LoginView(auth_views.LoginView):
@@ -117,28 +110,3 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    pending = Invitation.find_pending(token)
-    if pending is None:
-        record(action="accounts.invitation.invalid", request=request)
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email__iexact=pending.email).first()
-    form = AcceptInvitationForm(request.POST or None, existing_user=existing, email=pending.email)
-    if request.method == "POST" and form.is_valid():
-        user = invitation_accept(
-            invitation=pending,
-            full_name=form.cleaned_data.get("full_name", ""),
-            password=form.cleaned_data["password1"],
-            request=request,
-        )
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(program)s.") % {"program": pending.program.name})
-        return redirect("core:home")
-    return render(
-        request,
-        "accounts/invitation.html",
-        {"invitation": pending, "form": form, "existing": existing},
-    )

@@ -1,3 +1,8 @@
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -179,3 +184,89 @@ class OrganizationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organization}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a person join a program with a role.
+
+    Only the token's hash is stored: the link itself exists in the e-mail alone.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=20)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="programs_invitation_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.email}"
+
+    @classmethod
+    def issue(
+        cls, *, email: str, program: Program, role: str, invited_by: Any
+    ) -> tuple["Invitation", str]:
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        invitation = cls(
+            email=email.lower(),
+            program=program,
+            role=role,
+            token_hash=_hash_token(token),
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        invitation.full_clean()
+        invitation.save()
+        return invitation, token
+
+    @classmethod
+    def find_pending(cls, token: str) -> "Invitation | None":
+        return (
+            cls.objects.pending()
+            .select_related("program")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )
+
+    def mark_accepted(self, *, user: Any) -> None:
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().get(pk=self.pk)
+            if locked.accepted_at is not None:
+                raise ValueError("This invitation has been used already.")
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+
+    def get_role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role

@@ -7,10 +7,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kindred.accounts.models import Invitation, User
+from kindred.accounts.models import User
 from kindred.audit.log import record
 from kindred.lib.mail import send_email_after_commit
-from kindred.programs.models import Membership, OrganizationMembership, Program, Role
+from kindred.programs.models import Invitation, Membership, OrganizationMembership, Program
+from kindred.programs.roles import Role
 
 
 def member_invite(
@@ -31,9 +32,8 @@ def member_invite(
         )
         existing = User.objects.filter(email__iexact=email).first()
         language = existing.language if existing else translation.get_language() or "en"
-        link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
-        if request is not None:
-            link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+        path = reverse("invitations:accept", args=[token])
+        link = request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
         with translation.override(language):
             subject = render_to_string(
                 "programs/email/invitation_subject.txt", {"program": program}

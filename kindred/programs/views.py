@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,15 +7,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kindred.accounts.models import Invitation
+from kindred.accounts.models import User
 from kindred.audit.log import record
 from kindred.lib import extensions
 from kindred.lib.http import safe_next
 from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities, program_required
-from kindred.programs.forms import ChangeRoleForm, InviteMemberForm, ProgramSettingsForm
-from kindred.programs.models import Membership, Program
+from kindred.programs.forms import (
+    AcceptInvitationForm,
+    ChangeRoleForm,
+    InviteMemberForm,
+    ProgramSettingsForm,
+)
+from kindred.programs.models import Invitation, Membership, Program
 from kindred.programs.permissions import Cap
-from kindred.programs.services import member_invite, membership_change_role, membership_deactivate
+from kindred.programs.services import (
+    invitation_accept,
+    member_invite,
+    membership_change_role,
+    membership_deactivate,
+)
 
 
 def _membership_for(request: HttpRequest, pk: int) -> Membership:
@@ -160,3 +171,30 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     record(action="programs.invitation.revoked", request=request, program=program, obj=invitation)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("programs:members")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link of an invitation: a new person chooses a name and password, someone
+    with an account confirms theirs; either way they join the program with the role."""
+    pending = Invitation.find_pending(token)
+    if pending is None:
+        record(action="programs.invitation.invalid", request=request)
+        return render(request, "programs/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=pending.email).first()
+    form = AcceptInvitationForm(request.POST or None, existing_user=existing, email=pending.email)
+    if request.method == "POST" and form.is_valid():
+        user = invitation_accept(
+            invitation=pending,
+            full_name=form.cleaned_data.get("full_name", ""),
+            password=form.cleaned_data["password1"],
+            request=request,
+        )
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(program)s.") % {"program": pending.program.name})
+        return redirect("core:home")
+    return render(
+        request,
+        "programs/invitation.html",
+        {"invitation": pending, "form": form, "existing": existing},
+    )

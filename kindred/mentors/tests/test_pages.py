@@ -7,10 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from kindred.accounts.models import Invitation
 from kindred.audit.models import AuditEvent
 from kindred.mentors.models import QualificationType, ScreeningItem, ScreeningRecord
 from kindred.mentors.tests.factories import make_active, make_applicant
+from kindred.programs.models import Invitation
 from kindred.programs.services import invitation_accept
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,11 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from kindred.accounts.models import Invitation, User
+from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.core.testing.personas import PASSWORD
 from kindred.programs.access import capabilities
-from kindred.programs.models import Membership, Program
+from kindred.programs.models import Invitation, Membership, Program
 from kindred.programs.permissions import Cap
 
 pytestmark = pytest.mark.django_db

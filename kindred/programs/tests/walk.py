@@ -1,4 +1,5 @@
 from kindred.core.testing.walk import SIGNED_IN, Route
+from kindred.programs.models import Invitation
 
 MANAGERS = {"coordinator", "admin"}
 # Current-program pages: the outsider manages their own program B there.
@@ -6,8 +7,6 @@ CURRENT_PROGRAM_MANAGERS = MANAGERS | {"outsider"}
 
 
 def setup(world):
-    from kindred.accounts.models import Invitation
-
     membership = world.program_a.memberships.get(user=world.users["mentor"])
     world.objects["membership_a"] = membership
     invitation, _ = Invitation.issue(
@@ -47,6 +46,9 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {"pk": w.objects["invitation_a"].pk},
     ),
+    # The invitation link (kept under /accounts/invitation/): an unknown token answers 404 to
+    # everybody.
+    Route("invitations:accept", allowed=set(), kwargs=lambda w: {"token": "not-a-token"}),
     # The audit trail of the current program (kindred/programs/audit_views.py).
     Route("audit:list", allowed=CURRENT_PROGRAM_MANAGERS),
     Route("audit:export", allowed=CURRENT_PROGRAM_MANAGERS),
