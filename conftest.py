@@ -14,6 +14,15 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default() -> None:
+    """Each test starts in English: a test that switched the language leaves it behind on its
+    thread otherwise (Django's translation state is per thread, not per request)."""
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _starter_vocabularies(request: pytest.FixtureRequest) -> None:
     """Transactional tests (the browser tests) empty every table when they end, the rows of data
     migrations too: put the shipped starter lists (conditions, experiences) back before each."""
