@@ -266,7 +266,7 @@ def load(ctx: DemoContext) -> None:
                     by=coordinator, method="phone", outcome=step[1], at=min(when, timezone.now())
                 )
             elif step[0] == "move":
-                referral.move(to=step[1], by=coordinator, reason=step[2])
+                referral.transition(to=step[1], by=coordinator, reason=step[2])
             elif step[0] == "step":
                 referral.change_step(step=step[1], by=coordinator, referred_out_to=step[2])
             elif step[0] == "intake":

@@ -18,7 +18,7 @@ from kindred.referrals.models import (
     Urgency,
 )
 from kindred.referrals.services import ReferredFamily
-from kindred.referrals.status import Reason, Status, Step, allowed_targets
+from kindred.referrals.status import REASON_REQUIRED, Reason, Status, Step
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -271,14 +271,12 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        targets = allowed_targets(current)
+        targets = set(referral.allowed_statuses())
         self.fields["to"].choices = [c for c in Status.choices if c[0] in targets]
 
     def clean(self) -> dict[str, Any]:
-        from kindred.referrals.status import REASON_REQUIRED
-
         data = super().clean()
         if data.get("to") in REASON_REQUIRED and not data.get("reason"):
             self.add_error("reason", _("Choose a reason: it is required for this status."))

@@ -18,11 +18,14 @@ fulfils each request itself, so the two never diverge. Mapping, for the FHIR int
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.audit.log import record
+from kindred.audit.states import Stateful, TransitionError, TransitionRow
 from kindred.referrals.status import (
     CLOSED,
     OPEN,
@@ -32,8 +35,6 @@ from kindred.referrals.status import (
     Reason,
     Status,
     Step,
-    TransitionError,
-    can_move,
 )
 
 
@@ -121,7 +122,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.awaiting_first_contact().filter(due_at__lte=now or timezone.now())
 
 
-class Referral(models.Model):
+class Referral(Stateful):
     program = models.ForeignKey(
         "programs.Program",
         on_delete=models.PROTECT,
@@ -296,98 +297,117 @@ class Referral(models.Model):
             return "closed"
         return urgency_of(self.due_at, self.first_contact_at, now or timezone.now())
 
-    # State changes ----------------------------------------------------------------------
+    # State changes (one pattern: kindred.audit.states) ---------------------------------------
 
-    def _locked(self) -> "Referral":
-        return Referral.objects.select_for_update().get(pk=self.pk)
+    # FHIR Task state machine (Gravity SDOH Clinical Care IG), without draft / received / ready,
+    # which a referral inbox does not need. Closed statuses can only be marked entered-in-error.
+    TRANSITIONS = {
+        Status.REQUESTED: frozenset(
+            {Status.ACCEPTED, Status.REJECTED, Status.CANCELLED, Status.ENTERED_IN_ERROR}
+        ),
+        Status.ACCEPTED: frozenset(
+            {
+                Status.IN_PROGRESS,
+                Status.ON_HOLD,
+                Status.FAILED,
+                Status.CANCELLED,
+                Status.ENTERED_IN_ERROR,
+            }
+        ),
+        Status.IN_PROGRESS: frozenset(
+            {
+                Status.ON_HOLD,
+                Status.COMPLETED,
+                Status.FAILED,
+                Status.CANCELLED,
+                Status.ENTERED_IN_ERROR,
+            }
+        ),
+        Status.ON_HOLD: frozenset(
+            {Status.IN_PROGRESS, Status.FAILED, Status.CANCELLED, Status.ENTERED_IN_ERROR}
+        ),
+        Status.REJECTED: frozenset({Status.ENTERED_IN_ERROR}),
+        Status.COMPLETED: frozenset({Status.ENTERED_IN_ERROR}),
+        Status.FAILED: frozenset({Status.ENTERED_IN_ERROR}),
+        Status.CANCELLED: frozenset({Status.ENTERED_IN_ERROR}),
+        Status.ENTERED_IN_ERROR: frozenset(),
+    }
+    # Gravity IG: Task.statusReason is required for these (also a database constraint).
+    REASON_REQUIRED = REASON_REQUIRED
+    # One action code for every move (`referrals.referral.status_changed`, which the audit trail
+    # and docs/referrals.md name); the event's detail says from and to.
+    AUDIT_VERBS = dict.fromkeys(Status.values, "status_changed")
 
-    def _refresh_from(self, locked: "Referral") -> None:
-        for field in (
-            "status",
+    def _step_after(self, to: str, step: str | None) -> str:
+        """The program's step once the referral is `to`: the step asked for, else "contacting"
+        when work starts, else the step it is at."""
+        if step is not None:
+            return step
+        if to == Status.IN_PROGRESS and not self.step:
+            return Step.CONTACTING
+        return self.step
+
+    def check_transition(
+        self,
+        to: str,
+        *,
+        reason: str,
+        step: str | None = None,
+        referred_out_to: str = "",
+        **extra: Any,
+    ) -> None:
+        if reason and reason not in Reason.values:
+            raise TransitionError(_("Choose a reason from the list."), code="invalid_reason")
+        if step is not None and step not in Step.values:
+            raise TransitionError(_("Choose a step from the list."), code="invalid_step")
+        next_step = self._step_after(to, step)
+        if next_step == Step.REFERRED_OUT and not (referred_out_to.strip() or self.referred_out_to):
+            raise TransitionError(
+                _("Name the resource the family was referred to."), code="resource_required"
+            )
+        if to == Status.COMPLETED and next_step not in OUTCOMES:
+            raise TransitionError(
+                _(
+                    "A referral is completed once the family is matched, in a group or referred out."
+                ),
+                code="outcome_required",
+            )
+
+    def apply_transition(
+        self,
+        from_status: str,
+        to: str,
+        *,
+        now: Any,
+        reason: str,
+        step: str | None = None,
+        referred_out_to: str = "",
+        **extra: Any,
+    ) -> list[str]:
+        self._step_before_transition = self.step
+        self.step = self._step_after(to, step)
+        self.status_changed_at = now
+        self.status_reason = reason if to in REASON_REQUIRED else ""
+        if to == Status.ACCEPTED and self.accepted_at is None:
+            self.accepted_at = now
+        if self.step == Step.REFERRED_OUT:
+            self.referred_out_to = (referred_out_to.strip() or self.referred_out_to)[:200]
+        if self.step in SUPPORTED and self.supported_at is None:
+            self.supported_at = now
+        if to in CLOSED:
+            self.closed_at = now
+        return [
             "step",
             "status_reason",
             "status_changed_at",
             "accepted_at",
             "supported_at",
             "closed_at",
-            "first_contact_at",
             "referred_out_to",
-            "referred_out_service_id",
-        ):
-            setattr(self, field, getattr(locked, field))
+        ]
 
-    def move(
-        self,
-        *,
-        to: str,
-        by: Any,
-        reason: str = "",
-        note: str = "",
-        step: str | None = None,
-        referred_out_to: str = "",
-    ) -> "Transition":
-        """Change the status (and the program's step); one Transition row per change."""
-        if to in REASON_REQUIRED and reason not in Reason.values:
-            raise TransitionError(_("Choose a reason: it is required for this status."))
-        if reason and reason not in Reason.values:
-            raise TransitionError(_("Choose a reason from the list."))
-        with transaction.atomic():
-            locked = self._locked()
-            if not can_move(locked.status, to):
-                raise TransitionError(
-                    _("A referral that is “%(from)s” cannot become “%(to)s”.")
-                    % {"from": Status(locked.status).label, "to": Status(to).label}
-                )
-            now = timezone.now()
-            from_status, from_step = locked.status, locked.step
-            locked.status = to
-            locked.status_changed_at = now
-            locked.status_reason = reason if to in REASON_REQUIRED else ""
-            if to == Status.ACCEPTED and locked.accepted_at is None:
-                locked.accepted_at = now
-            if to == Status.IN_PROGRESS and not locked.step:
-                locked.step = Step.CONTACTING
-            if step is not None:
-                locked.step = step
-            if locked.step == Step.REFERRED_OUT:
-                if not (referred_out_to or locked.referred_out_to):
-                    raise TransitionError(_("Name the resource the family was referred to."))
-                locked.referred_out_to = referred_out_to or locked.referred_out_to
-            if locked.step in SUPPORTED and locked.supported_at is None:
-                locked.supported_at = now
-            if to == Status.COMPLETED and locked.step not in OUTCOMES:
-                raise TransitionError(
-                    _(
-                        "A referral is completed once the family is matched, in a group or referred out."
-                    )
-                )
-            if to in CLOSED:
-                locked.closed_at = now
-            locked.save(
-                update_fields=[
-                    "status",
-                    "step",
-                    "status_reason",
-                    "status_changed_at",
-                    "accepted_at",
-                    "supported_at",
-                    "closed_at",
-                    "referred_out_to",
-                ]
-            )
-            transition = Transition.objects.create(
-                referral=locked,
-                at=now,
-                by=by if getattr(by, "pk", None) else None,
-                from_status=from_status,
-                to_status=to,
-                from_step=from_step,
-                to_step=locked.step,
-                reason=locked.status_reason,
-                note=note,
-            )
-        self._refresh_from(locked)
-        return transition
+    def transition_row_fields(self, from_status: str, to: str, **extra: Any) -> dict[str, Any]:
+        return {"from_step": self._step_before_transition, "to_step": self.step}
 
     def change_step(
         self,
@@ -397,31 +417,37 @@ class Referral(models.Model):
         note: str = "",
         referred_out_to: str = "",
         service: Any = None,
+        request: HttpRequest | None = None,
     ) -> "Transition":
         """The program's own steps, inside in-progress (an outcome step completes nothing by
         itself: the coordinator completes the referral when the support has started)."""
         if step not in Step.values:
-            raise TransitionError(_("Choose a step from the list."))
-        with transaction.atomic():
-            locked = self._locked()
-            if locked.status != Status.IN_PROGRESS:
-                raise TransitionError(_("Steps change only while a referral is in progress."))
-            if locked.step == step:
-                raise TransitionError(_("The referral is already at this step."))
+            raise TransitionError(_("Choose a step from the list."), code="invalid_step")
+        with self.locked():
+            if self.status != Status.IN_PROGRESS:
+                raise TransitionError(
+                    _("Steps change only while a referral is in progress."), code="not_allowed"
+                )
+            if self.step == step:
+                raise TransitionError(
+                    _("The referral is already at this step."), code="not_allowed"
+                )
             if service is not None:
                 referred_out_to = referred_out_to.strip() or service.name
             if step == Step.REFERRED_OUT and not referred_out_to.strip():
-                raise TransitionError(_("Name the resource the family was referred to."))
+                raise TransitionError(
+                    _("Name the resource the family was referred to."), code="resource_required"
+                )
             now = timezone.now()
-            from_step = locked.step
-            locked.step = step
+            from_step = self.step
+            self.step = step
             if step == Step.REFERRED_OUT:
-                locked.referred_out_to = referred_out_to.strip()[:200]
-                locked.referred_out_service = service
-            if step in SUPPORTED and locked.supported_at is None:
-                locked.supported_at = now
-            locked.status_changed_at = now
-            locked.save(
+                self.referred_out_to = referred_out_to.strip()[:200]
+                self.referred_out_service = service
+            if step in SUPPORTED and self.supported_at is None:
+                self.supported_at = now
+            self.status_changed_at = now
+            self.save(
                 update_fields=[
                     "step",
                     "referred_out_to",
@@ -430,67 +456,86 @@ class Referral(models.Model):
                     "status_changed_at",
                 ]
             )
-            transition = Transition.objects.create(
-                referral=locked,
+            row = self.write_transition_row(
                 at=now,
-                by=by if getattr(by, "pk", None) else None,
-                from_status=locked.status,
-                to_status=locked.status,
+                by=by,
+                from_status=self.status,
+                to_status=self.status,
                 from_step=from_step,
                 to_step=step,
                 note=note,
             )
-        self._refresh_from(locked)
-        return transition
+            self.audit_change(
+                verb="step_changed",
+                by=by,
+                request=request,
+                fields=["step"] + (["referred_out_to"] if self.referred_out_to else []),
+                detail={
+                    "from": from_step,
+                    "to": step,
+                    "service": str(service.pk) if service is not None else None,
+                },
+            )
+        return row  # type: ignore[return-value]
 
     def log_contact_attempt(
-        self, *, by: Any, method: str, outcome: str, at: Any = None, note: str = ""
+        self,
+        *,
+        by: Any,
+        method: str,
+        outcome: str,
+        at: Any = None,
+        note: str = "",
+        request: HttpRequest | None = None,
     ) -> "ContactAttempt":
         """Every attempt counts: the first one stops the first-contact clock."""
-        with transaction.atomic():
-            locked = self._locked()
-            if locked.status in CLOSED:
-                raise TransitionError(_("This referral is closed: no more contact attempts."))
+        with self.locked():
+            if self.status in CLOSED:
+                raise TransitionError(
+                    _("This referral is closed: no more contact attempts."), code="closed"
+                )
             at = at or timezone.now()
             if at > timezone.now():
-                raise TransitionError(_("A contact attempt cannot be in the future."))
+                raise TransitionError(
+                    _("A contact attempt cannot be in the future."), code="in_future"
+                )
             attempt = ContactAttempt(
-                referral=locked, by=by, method=method, outcome=outcome, at=at, note=note
+                referral=self, by=by, method=method, outcome=outcome, at=at, note=note
             )
             attempt.full_clean()
             attempt.save()
-            if locked.first_contact_at is None or at < locked.first_contact_at:
-                locked.first_contact_at = at
-                locked.save(update_fields=["first_contact_at"])
-        self._refresh_from(locked)
+            if self.first_contact_at is None or at < self.first_contact_at:
+                self.first_contact_at = at
+                self.save(update_fields=["first_contact_at"])
+            # The attempt's own event (its action code predates the kit: docs/referrals.md).
+            record(
+                action="referrals.contactattempt.created",
+                request=request,
+                actor=by,
+                program=self.program_id,
+                obj=attempt,
+                fields=["at", "method", "outcome"] + (["note"] if note else []),
+                detail={"referral": self.pk},
+            )
         return attempt
 
     def failed_attempts(self) -> int:
         return self.contact_attempts.exclude(outcome=ContactAttempt.Outcome.REACHED).count()
 
 
-class Transition(models.Model):
-    """One change of status or step: who, when, from, to, why (Healthchecks' Flip)."""
+class Transition(TransitionRow):
+    """One change of status or step: who, when, from, to, why (Healthchecks' Flip). A step
+    change inside in-progress keeps the status (from = to) and changes the step."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transitions")
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     from_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
     to_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    # A code of the Reason list (FHIR Task.statusReason), not free text.
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRow.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(to_status__in=REASON_REQUIRED)

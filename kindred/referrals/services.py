@@ -1,5 +1,8 @@
 """Workflows about referrals that span several models: a referral arrives (creating or
-linking the family record and its consent), changes status, gets a contact attempt."""
+linking the family record and its consent), or changes status and the referrer is told.
+
+A step change and a contact attempt touch the referral alone: they are model methods
+(`Referral.change_step`, `Referral.log_contact_attempt`), audited inside their transaction."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +23,6 @@ from kindred.programs.models import Program, Role
 from kindred.referrals.deadlines import BusinessHours, due_at
 from kindred.referrals.models import (
     ConsentMethod,
-    ContactAttempt,
     Notification,
     Referral,
     ReferralSettings,
@@ -260,9 +262,7 @@ def referral_create(
         )
         referral.full_clean(exclude=["family", "program", "referred_by", "duplicate_of"])
         referral.save()
-        Transition.objects.create(
-            referral=referral, at=now, by=actor, from_status="", to_status=Status.REQUESTED
-        )
+        referral.write_transition_row(at=now, by=actor, from_status="", to_status=Status.REQUESTED)
         record(
             action="referrals.referral.created",
             request=request,
@@ -314,25 +314,17 @@ def referral_move(
     step: str | None = None,
     request: HttpRequest | None = None,
 ) -> Transition:
-    """Change a referral's status; audit it; tell the referrer (if they asked, and the family
-    agreed), after commit."""
+    """Change a referral's status (the model writes the transition row and the audit event in
+    its transaction); tell the referrer if they asked and the family agreed, after commit."""
     with transaction.atomic():
-        transition = referral.move(
-            to=to, by=by, reason=reason, note=note, step=step, referred_out_to=referred_out_to
-        )
-        record(
-            action="referrals.referral.status_changed",
+        transition = referral.transition(
+            to=to,
+            by=by,
+            reason=reason,
+            note=note,
+            step=step,
+            referred_out_to=referred_out_to,
             request=request,
-            actor=by,
-            program=referral.program_id,
-            obj=referral,
-            fields=["status", "step", "status_reason"] + (["note"] if note else []),
-            detail={
-                "from": transition.from_status,
-                "to": transition.to_status,
-                "step": transition.to_step,
-                "reason": transition.reason,
-            },
         )
         if (
             referral.notify_referrer
@@ -346,60 +338,4 @@ def referral_move(
                 kind=Notification.Kind.STATUS_CHANGED,
                 status=to,
             )
-    return transition
-
-
-def referral_change_step(
-    *,
-    referral: Referral,
-    step: str,
-    by: Any,
-    note: str = "",
-    referred_out_to: str = "",
-    service: Any = None,
-    request: HttpRequest | None = None,
-) -> Transition:
-    with transaction.atomic():
-        transition = referral.change_step(
-            step=step, by=by, note=note, referred_out_to=referred_out_to, service=service
-        )
-        record(
-            action="referrals.referral.step_changed",
-            request=request,
-            actor=by,
-            program=referral.program_id,
-            obj=referral,
-            fields=["step"] + (["referred_out_to"] if referral.referred_out_to else []),
-            detail={
-                "from": transition.from_step,
-                "to": transition.to_step,
-                "service": str(service.pk) if service is not None else None,
-            },
-        )
-    return transition
-
-
-def contact_attempt_log(
-    *,
-    referral: Referral,
-    by: Any,
-    method: str,
-    outcome: str,
-    at: Any = None,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> ContactAttempt:
-    with transaction.atomic():
-        attempt = referral.log_contact_attempt(
-            by=by, method=method, outcome=outcome, at=at, note=note
-        )
-        record(
-            action="referrals.contactattempt.created",
-            request=request,
-            actor=by,
-            program=referral.program_id,
-            obj=attempt,
-            fields=["at", "method", "outcome"] + (["note"] if note else []),
-            detail={"referral": referral.pk},
-        )
-    return attempt
+    return transition  # type: ignore[return-value]

@@ -3,6 +3,8 @@ referral management), stored as the FHIR codes themselves so an intake over FHIR
 
 Inside in-progress the program follows its own steps (contacting → intake done → matched /
 in a group / referred out); a step change is recorded like a status change.
+
+The allowed moves are `Referral.TRANSITIONS` (one table, on the model: kindred.audit.states).
 """
 
 from django.db import models
@@ -44,40 +46,6 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Statuses a person may move a referral to, from each status (FHIR Task state machine,
-# without draft/received/ready, which a referral inbox does not need).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.REQUESTED: frozenset(
-        {Status.ACCEPTED, Status.REJECTED, Status.CANCELLED, Status.ENTERED_IN_ERROR}
-    ),
-    Status.ACCEPTED: frozenset(
-        {
-            Status.IN_PROGRESS,
-            Status.ON_HOLD,
-            Status.FAILED,
-            Status.CANCELLED,
-            Status.ENTERED_IN_ERROR,
-        }
-    ),
-    Status.IN_PROGRESS: frozenset(
-        {
-            Status.ON_HOLD,
-            Status.COMPLETED,
-            Status.FAILED,
-            Status.CANCELLED,
-            Status.ENTERED_IN_ERROR,
-        }
-    ),
-    Status.ON_HOLD: frozenset(
-        {Status.IN_PROGRESS, Status.FAILED, Status.CANCELLED, Status.ENTERED_IN_ERROR}
-    ),
-    Status.REJECTED: frozenset({Status.ENTERED_IN_ERROR}),
-    Status.COMPLETED: frozenset({Status.ENTERED_IN_ERROR}),
-    Status.FAILED: frozenset({Status.ENTERED_IN_ERROR}),
-    Status.CANCELLED: frozenset({Status.ENTERED_IN_ERROR}),
-    Status.ENTERED_IN_ERROR: frozenset(),
-}
-
 # Gravity IG: Task.statusReason is required for these.
 REASON_REQUIRED = frozenset({Status.REJECTED, Status.CANCELLED, Status.ON_HOLD, Status.FAILED})
 # No more work: the deadline clock and the queue ignore them.
@@ -95,15 +63,3 @@ OPEN = frozenset(set(Status.values) - CLOSED)
 STEP_ORDER = [Step.CONTACTING, Step.INTAKE_DONE, Step.MATCHED, Step.IN_GROUP, Step.REFERRED_OUT]
 OUTCOMES = frozenset({Step.MATCHED, Step.IN_GROUP, Step.REFERRED_OUT})
 SUPPORTED = frozenset({Step.MATCHED, Step.IN_GROUP})
-
-
-def allowed_targets(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
-
-
-def can_move(from_status: str, to_status: str) -> bool:
-    return to_status in allowed_targets(from_status)
-
-
-class TransitionError(ValueError):
-    """A transition the state machine refuses; the message is shown to the person."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.audit.log import record
+from kindred.audit.states import TransitionError
 from kindred.lib.spreadsheets import csv_response
 from kindred.programs.access import (
     capabilities,
@@ -47,14 +48,8 @@ from kindred.referrals.models import (
     Source,
 )
 from kindred.referrals.notifications import link_for, text_for
-from kindred.referrals.services import (
-    contact_attempt_log,
-    referral_change_step,
-    referral_create,
-    referral_move,
-    referrer_may_see_status,
-)
-from kindred.referrals.status import Reason, Status, TransitionError
+from kindred.referrals.services import referral_create, referral_move, referrer_may_see_status
+from kindred.referrals.status import Reason, Status, Step
 
 PAGE_SIZE = 50
 # The deadline badge of a queue row, in words (never colour alone).
@@ -159,6 +154,11 @@ def new(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _field_of(error: TransitionError, fields: dict[str, str]) -> str | None:
+    """The form field a refused move is about (by its code), or None for the whole form."""
+    return fields.get(str(error.code))
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
@@ -314,7 +314,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         "reasons": [str(dict(ReferralReason.choices).get(c, c)) for c in referral.reasons],
         "attempt_form": forms.get("attempt_form") or ContactAttemptForm(prefix="attempt"),
         "transition_form": forms.get("transition_form")
-        or TransitionForm(current=referral.status, prefix="status"),
+        or TransitionForm(referral=referral, prefix="status"),
         "step_form": forms.get("step_form") or StepForm(prefix="step"),
         "badge": referral.urgency_badge(),
         "conference_form": _conference_form(request, referral),
@@ -337,8 +337,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactAttemptForm(request.POST, prefix="attempt")
     if form.is_valid():
         try:
-            contact_attempt_log(
-                referral=referral,
+            referral.log_contact_attempt(
                 by=request.user,
                 method=form.cleaned_data["method"],
                 outcome=form.cleaned_data["outcome"],
@@ -346,8 +345,8 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 request=request,
             )
-        except (TransitionError, ValidationError) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        except ValidationError as exc:  # a TransitionError, or the attempt's own validation
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Contact attempt saved."))
             return redirect("referrals:detail", pk=referral.pk)
@@ -363,7 +362,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
-    form = TransitionForm(request.POST, current=referral.status, prefix="status")
+    form = TransitionForm(request.POST, referral=referral, prefix="status")
     if form.is_valid():
         try:
             referral_move(
@@ -374,8 +373,10 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 request=request,
             )
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
+        except TransitionError as error:
+            form.add_error(
+                _field_of(error, {"reason_required": "reason", "invalid_reason": "reason"}), error
+            )
         else:
             messages.success(
                 request,
@@ -397,8 +398,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
-            referral_change_step(
-                referral=referral,
+            referral.change_step(
                 step=form.cleaned_data["step"],
                 by=request.user,
                 note=form.cleaned_data["note"],
@@ -406,8 +406,8 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
                 service=form.cleaned_data["service"],
                 request=request,
             )
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
+        except TransitionError as error:
+            form.add_error(_field_of(error, {"resource_required": "referred_out_to"}), error)
         else:
             messages.success(
                 request, _("Step saved: %(step)s.") % {"step": referral.get_step_display()}
@@ -444,10 +444,10 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=[*form.changed_data] or ["criteria"],
                 detail={"referral": referral.pk},
             )
-            if referral.status == Status.IN_PROGRESS and referral.step in ("", "contacting"):
-                referral_change_step(
-                    referral=referral, step="intake-done", by=request.user, request=request
-                )
+            # Read on the locked row: a step changed meanwhile is not moved back.
+            with referral.locked():
+                if referral.status == Status.IN_PROGRESS and referral.step in ("", Step.CONTACTING):
+                    referral.change_step(step=Step.INTAKE_DONE, by=request.user, request=request)
         messages.success(request, _("Intake saved."))
         return redirect("referrals:detail", pk=referral.pk)
     if request.method == "GET" and existing:

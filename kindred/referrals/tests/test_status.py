@@ -4,21 +4,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
+from kindred.audit.states import TransitionError
 from kindred.referrals.deadlines import BusinessHours, due_at
 from kindred.referrals.models import Referral, Transition
-from kindred.referrals.status import Reason, Status, Step, TransitionError
+from kindred.referrals.status import Reason, Status, Step
 
 CHICAGO = ZoneInfo("America/Chicago")
 
 
 def test_it_moves_through_the_fhir_task_statuses_writing_a_transition_each_time(world, referral):
     coordinator = world.coordinator
-    referral.move(to=Status.ACCEPTED, by=coordinator)
-    referral.move(to=Status.IN_PROGRESS, by=coordinator)
+    referral.transition(to=Status.ACCEPTED, by=coordinator)
+    referral.transition(to=Status.IN_PROGRESS, by=coordinator)
     assert referral.step == Step.CONTACTING
     referral.change_step(step=Step.INTAKE_DONE, by=coordinator)
     referral.change_step(step=Step.MATCHED, by=coordinator)
-    referral.move(to=Status.COMPLETED, by=coordinator)
+    referral.transition(to=Status.COMPLETED, by=coordinator)
     referral.refresh_from_db()
     assert referral.status == Status.COMPLETED
     assert referral.accepted_at and referral.supported_at and referral.closed_at
@@ -37,48 +38,48 @@ def test_it_moves_through_the_fhir_task_statuses_writing_a_transition_each_time(
 @pytest.mark.parametrize("to", [Status.REJECTED, Status.CANCELLED, Status.FAILED])
 def test_it_requires_a_reason_for_declining_cancelling_or_failing(world, referral, to):
     if to == Status.FAILED:
-        referral.move(to=Status.ACCEPTED, by=world.coordinator)
+        referral.transition(to=Status.ACCEPTED, by=world.coordinator)
     before = referral.transitions.count()
     with pytest.raises(TransitionError):
-        referral.move(to=to, by=world.coordinator)
+        referral.transition(to=to, by=world.coordinator)
     assert referral.transitions.count() == before
-    referral.move(to=to, by=world.coordinator, reason=Reason.UNABLE_TO_REACH)
+    referral.transition(to=to, by=world.coordinator, reason=Reason.UNABLE_TO_REACH)
     referral.refresh_from_db()
     assert referral.status == to and referral.status_reason == Reason.UNABLE_TO_REACH
 
 
 def test_it_requires_a_reason_to_put_on_hold(world, referral):
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
     with pytest.raises(TransitionError):
-        referral.move(to=Status.ON_HOLD, by=world.coordinator)
-    referral.move(to=Status.ON_HOLD, by=world.coordinator, reason=Reason.FAMILY_REQUEST)
-    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+        referral.transition(to=Status.ON_HOLD, by=world.coordinator)
+    referral.transition(to=Status.ON_HOLD, by=world.coordinator, reason=Reason.FAMILY_REQUEST)
+    referral.transition(to=Status.IN_PROGRESS, by=world.coordinator)
     referral.refresh_from_db()
     assert referral.status_reason == ""
 
 
 def test_it_refuses_transitions_the_state_machine_does_not_allow(world, referral):
     with pytest.raises(TransitionError):
-        referral.move(to=Status.COMPLETED, by=world.coordinator)
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
-    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+        referral.transition(to=Status.COMPLETED, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.IN_PROGRESS, by=world.coordinator)
     # Completed means the family got support: an outcome step first.
     with pytest.raises(TransitionError):
-        referral.move(to=Status.COMPLETED, by=world.coordinator)
-    referral.move(to=Status.ENTERED_IN_ERROR, by=world.coordinator)
+        referral.transition(to=Status.COMPLETED, by=world.coordinator)
+    referral.transition(to=Status.ENTERED_IN_ERROR, by=world.coordinator)
     with pytest.raises(TransitionError):
-        referral.move(to=Status.ACCEPTED, by=world.coordinator)
+        referral.transition(to=Status.ACCEPTED, by=world.coordinator)
 
 
 def test_it_needs_the_resource_name_to_refer_out(world, referral):
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
-    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.IN_PROGRESS, by=world.coordinator)
     with pytest.raises(TransitionError):
         referral.change_step(step=Step.REFERRED_OUT, by=world.coordinator)
     referral.change_step(
         step=Step.REFERRED_OUT, by=world.coordinator, referred_out_to="Heart Moms group"
     )
-    referral.move(to=Status.COMPLETED, by=world.coordinator)
+    referral.transition(to=Status.COMPLETED, by=world.coordinator)
     referral.refresh_from_db()
     assert referral.referred_out_to == "Heart Moms group"
     assert referral.supported_at is None  # referred out is not matched
@@ -121,8 +122,8 @@ def test_it_refers_out_to_a_directory_service(world, referral):
         steward=world.org_a, name="Heart Families Network", description="Parent network"
     )
     service = Service.objects.create(organization=organization, name="Heart Moms group")
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
-    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.IN_PROGRESS, by=world.coordinator)
     referral.change_step(step=Step.REFERRED_OUT, by=world.coordinator, service=service)
     referral.refresh_from_db()
     assert referral.referred_out_service == service

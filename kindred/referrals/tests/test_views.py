@@ -131,7 +131,7 @@ def test_it_shows_the_referrer_status_and_dates_never_notes(world, referral):
     referral.log_contact_attempt(
         by=world.coordinator, method="phone", outcome="reached", note="Secret: dad lost his job"
     )
-    referral.move(to=Status.ACCEPTED, by=world.coordinator, note="Private triage note")
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator, note="Private triage note")
     client = world.client("referrer")
     for url in (reverse("referrals:sent"), reverse("referrals:sent_detail", args=[referral.pk])):
         body = client.get(url).content.decode()
@@ -142,7 +142,7 @@ def test_it_shows_the_referrer_status_and_dates_never_notes(world, referral):
 
 def test_it_hides_the_status_when_the_family_did_not_agree_to_share_it(world):
     referral = make_referral(world, share_status_with_referrer=False)
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
     body = world.client("referrer").get(reverse("referrals:sent")).content.decode()
     assert "did not agree to share" in body
     assert "Accepted" not in body
@@ -213,8 +213,8 @@ def test_it_requires_a_reason_to_decline_through_the_page(world, referral):
 
 
 def test_it_records_the_intake_in_the_shape_matching_reads(world, referral):
-    referral.move(to=Status.ACCEPTED, by=world.coordinator)
-    referral.move(to=Status.IN_PROGRESS, by=world.coordinator)
+    referral.transition(to=Status.ACCEPTED, by=world.coordinator)
+    referral.transition(to=Status.IN_PROGRESS, by=world.coordinator)
     response = world.client("coordinator").post(
         reverse("referrals:intake", args=[referral.pk]),
         {
@@ -260,8 +260,8 @@ def test_it_counts_the_dashboard_and_exports_it(world, django_assert_max_num_que
         first_contact_at=now - timedelta(hours=40),
     )
     slow.refresh_from_db()
-    slow.move(to=Status.ACCEPTED, by=world.coordinator)
-    slow.move(to=Status.FAILED, by=world.coordinator, reason="unable-to-reach")
+    slow.transition(to=Status.ACCEPTED, by=world.coordinator)
+    slow.transition(to=Status.FAILED, by=world.coordinator, reason="unable-to-reach")
     client = world.client("supervisor")
     with django_assert_max_num_queries(14):
         response = client.get(reverse("referrals:dashboard"))
