@@ -276,10 +276,17 @@ def _raw_bulk(services: list[dict], steward) -> None:
 
 
 def _clear(steward) -> None:
-    from kindred.directory.models import Location, Organization, Service, ServiceEvent
+    from kindred.directory.models import (
+        Location,
+        Organization,
+        Service,
+        ServiceEvent,
+        ServiceTransition,
+    )
 
     services = Service.objects.filter(organization__steward=steward)
     ServiceEvent.objects.filter(service__in=services).delete()
+    ServiceTransition.objects.filter(service__in=services).delete()
     location_ids = list(
         Location.objects.filter(service_at_locations__service__in=services).values_list(
             "pk", flat=True

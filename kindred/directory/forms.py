@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -237,8 +239,23 @@ class ServiceForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    """A curator's status change: only the moves `Service.TRANSITIONS` allows from here."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=ServiceStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Required to mark it defunct or temporarily closed, or to correct a defunct entry."
+        ),
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        allowed = set(service.allowed_statuses())
+        self.fields["status"].choices = [c for c in ServiceStatus.choices if c[0] in allowed]
 
 
 class PublishForm(forms.Form):

@@ -10,12 +10,16 @@ came, in `extra`, and written back on export.
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kindred.audit.states import Stateful, TransitionError, TransitionRow
 
 # "Entries not verified within a configurable time are flagged as stale" (issue 5).
 DEFAULT_STALE_DAYS = 365
@@ -157,7 +161,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
 
-class Service(models.Model):
+class Service(Stateful):
     """HSDS service, with the peer-support attributes Kindred adds."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -301,62 +305,133 @@ class Service(models.Model):
             return True
         return self.last_verified_at < timezone.now() - timedelta(days=stale_days())
 
-    def verify(self, *, by: object) -> "ServiceEvent":
+    # The life of an entry (one state-change pattern: kindred.audit.states), over the HSDS 3.0
+    # service statuses. Active, inactive and temporarily closed move freely among themselves: a
+    # service is withdrawn, paused and restored as it happens. Defunct (the service no longer
+    # exists) is final but for a curator's correction of a mistake, which brings the entry back
+    # unlisted (inactive) with a reason; listing it again is a second, deliberate move. An entry
+    # is never deleted: families may hold a folder naming it.
+    TRANSITIONS = {
+        ServiceStatus.ACTIVE: frozenset(
+            {ServiceStatus.INACTIVE, ServiceStatus.TEMPORARILY_CLOSED, ServiceStatus.DEFUNCT}
+        ),
+        ServiceStatus.INACTIVE: frozenset(
+            {ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED, ServiceStatus.DEFUNCT}
+        ),
+        ServiceStatus.TEMPORARILY_CLOSED: frozenset(
+            {ServiceStatus.ACTIVE, ServiceStatus.INACTIVE, ServiceStatus.DEFUNCT}
+        ),
+        ServiceStatus.DEFUNCT: frozenset({ServiceStatus.INACTIVE}),
+    }
+    # The next curator (and a referrer who finds the entry gone) needs to know why it closed
+    # and whether it reopens; withdrawing an entry (inactive) needs no reason.
+    REASON_REQUIRED = frozenset({ServiceStatus.DEFUNCT, ServiceStatus.TEMPORARILY_CLOSED})
+    # One action code for every move (`directory.service.status_changed`); detail: from, to.
+    AUDIT_VERBS = dict.fromkeys(ServiceStatus.values, "status_changed")
+
+    def check_transition(self, to: str, *, reason: str, **extra: Any) -> None:
+        if self.status == ServiceStatus.DEFUNCT and not reason:
+            raise TransitionError(
+                _("Say what was wrong: bringing back an entry marked defunct needs a reason."),
+                code="reason_required",
+            )
+
+    def apply_transition(
+        self, from_status: str, to: str, *, now: datetime, reason: str, **extra: Any
+    ) -> list[str]:
+        self.last_modified = now
+        return ["last_modified"]
+
+    def transition_row_fields(
+        self, from_status: str, to: str, *, via: str = "", **extra: Any
+    ) -> dict[str, Any]:
+        return {"via": via or ServiceTransition.Via.CURATOR}
+
+    def verify(self, *, by: Any, request: HttpRequest | None = None) -> "ServiceEvent":
         """A curator confirms the entry is still right today."""
-        with transaction.atomic():
-            locked = Service.objects.select_for_update().get(pk=self.pk)
-            before = locked.last_verified_at
-            locked.last_verified_at = timezone.now()
-            locked.last_verified_by = by  # type: ignore[assignment]
-            locked.save(update_fields=["last_verified_at", "last_verified_by"])
-            event = ServiceEvent.objects.create(
-                service=locked,
+        with self.locked():
+            before = self.last_verified_at
+            self.last_verified_at = timezone.now()
+            self.last_verified_by = by
+            self.save(update_fields=["last_verified_at", "last_verified_by"])
+            event = self.events.create(
                 kind=ServiceEvent.Kind.VERIFIED,
                 from_value=before.isoformat() if before else "",
-                to_value=locked.last_verified_at.isoformat(),
+                to_value=self.last_verified_at.isoformat(),
                 by=by,
             )
-        self.last_verified_at = locked.last_verified_at
-        self.last_verified_by = locked.last_verified_by
+            self.audit_change(verb="verified", by=by, request=request, fields=["last_verified_at"])
         return event
 
-    def change_status(self, *, status: str, by: object, reason: str = "") -> "ServiceEvent":
-        """Withdraw or restore an entry. Services are never deleted: families may hold a folder."""
-        if status not in ServiceStatus.values:
-            raise ValueError(f"Unknown status {status!r}")
-        with transaction.atomic():
-            locked = Service.objects.select_for_update().get(pk=self.pk)
-            before = locked.status
-            locked.status = status
-            locked.last_modified = timezone.now()
-            locked.save(update_fields=["status", "last_modified"])
-            event = ServiceEvent.objects.create(
-                service=locked,
-                kind=ServiceEvent.Kind.STATUS_CHANGED,
-                from_value=before,
-                to_value=status,
-                reason=reason,
-                by=by,
-            )
-        self.status = status
-        return event
+    def history(self, limit: int = 5) -> list["ServiceEvent | ServiceTransition"]:
+        """The latest events and status changes, newest first."""
+        rows: list[ServiceEvent | ServiceTransition] = [
+            *self.events.select_related("by").order_by("-at", "-id")[:limit],
+            *self.transitions.select_related("by").order_by("-at", "-id")[:limit],
+        ]
+        return sorted(rows, key=lambda row: row.at, reverse=True)[:limit]
+
+
+class ServiceTransition(TransitionRow):
+    """One change of a service's status: who, when, from, to, why, and whether a curator or
+    the program publishing its own entry made it."""
+
+    class Via(models.TextChoices):
+        CURATOR = "curator", _("By a directory curator")
+        PROGRAM = "program", _("By the program's own settings")
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=ServiceStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=ServiceStatus.choices)
+    via = models.CharField(_("by way of"), max_length=10, choices=Via.choices, default=Via.CURATOR)
+
+    class Meta(TransitionRow.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")),
+                name="directory_servicetransition_changes_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(to_status__in=["defunct", "temporarily closed"])
+                | ~models.Q(reason=""),
+                name="directory_servicetransition_reason_required",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_status="defunct") | ~models.Q(reason=""),
+                name="directory_servicetransition_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(via__in=["curator", "program"]),
+                name="directory_servicetransition_via_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.from_status} -> {self.to_status}"
+
+    def summary(self) -> str:
+        """What the service page's history says of this change."""
+        if self.via == self.Via.PROGRAM:
+            if self.to_status == ServiceStatus.ACTIVE:
+                return str(_("Published from a program"))
+            return str(_("Withdrawn from the directory"))
+        return str(_("Status changed: %(status)s")) % {"status": self.get_to_status_display()}
 
 
 class ServiceEvent(models.Model):
-    """One state change of a service: verified, status changed, published or unpublished."""
+    """Something that happened to a service that is not a status change: a curator verified
+    it, or an HSDS import wrote it. Status changes are `ServiceTransition` rows."""
 
     class Kind(models.TextChoices):
         VERIFIED = "verified", _("Verified")
-        STATUS_CHANGED = "status_changed", _("Status changed")
-        PUBLISHED = "published", _("Published from a program")
-        UNPUBLISHED = "unpublished", _("Withdrawn from the directory")
         IMPORTED = "imported", _("Imported")
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_value = models.CharField(max_length=100, blank=True)
     to_value = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -366,15 +441,16 @@ class ServiceEvent(models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=["verified", "status_changed", "published", "unpublished", "imported"]
-                ),
+                condition=models.Q(kind__in=["verified", "imported"]),
                 name="directory_serviceevent_kind_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.kind} {self.at:%Y-%m-%d}"
+
+    def summary(self) -> str:
+        return str(self.get_kind_display())
 
 
 class Location(models.Model):

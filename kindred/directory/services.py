@@ -27,6 +27,7 @@ from kindred.directory.models import (
     ServiceAtLocation,
     ServiceEvent,
     ServiceStatus,
+    ServiceTransition,
     codes_to_text,
 )
 from kindred.programs.models import Organization as KindredOrganization
@@ -127,6 +128,7 @@ def program_service_sync(
 
     `publish=True/False` is the coordinator's switch; `publish=None` (after the program settings
     change) only refreshes an entry that exists. Never creates an entry the program did not ask for.
+    Raises TransitionError, and changes nothing, when the entry cannot be listed (defunct).
     """
     with transaction.atomic():
         program = (
@@ -175,26 +177,19 @@ def program_service_sync(
             target = ServiceStatus.ACTIVE if program.is_active else ServiceStatus.INACTIVE
         elif publish is False or not program.is_active:
             target = ServiceStatus.INACTIVE
+        # A defunct entry is already unlisted; only a curator's correction brings it back.
+        if target == ServiceStatus.INACTIVE and service.status == ServiceStatus.DEFUNCT:
+            target = None
         if target and target != service.status:
-            before = service.status
-            service.status = target
-            service.save(update_fields=["status"])
-            ServiceEvent.objects.create(
-                service=service,
-                kind=ServiceEvent.Kind.PUBLISHED
-                if target == ServiceStatus.ACTIVE
-                else ServiceEvent.Kind.UNPUBLISHED,
-                from_value=before,
-                to_value=target,
-                by=by if getattr(by, "pk", None) else None,
-            )
+            # Its own transition row and audit event; refused (TransitionError) for a defunct
+            # entry the program asks to publish.
+            service.transition(to=target, by=by, request=request, via=ServiceTransition.Via.PROGRAM)
         record(
             action="directory.service.synced",
             request=request,
             actor=by,
             program=program,
             obj=service,
-            fields=["status"] if target else [],
         )
     return service
 

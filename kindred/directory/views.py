@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kindred.audit.log import record
 from kindred.directory.access import curated_organization_ids, get_service_for
-from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm
-from kindred.directory.models import Service, ServiceStatus, SharedList, SharedListItem
+from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm, StatusForm
+from kindred.directory.models import Service, SharedList, SharedListItem
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import search_services, with_details
 from kindred.programs.access import has_capability, program_required
@@ -59,10 +59,21 @@ def search(request: HttpRequest) -> HttpResponse:
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
 def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_service_for(request.user, pk)
+    return service_page(request, get_service_for(request.user, pk))
+
+
+def service_page(
+    request: HttpRequest,
+    service: Service,
+    *,
+    status_form: StatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A service's page; the curation view shows it again with a refused status change."""
     service = with_details(Service.objects.filter(pk=service.pk)).get()
     program: Program = request.program  # type: ignore[attr-defined]
     can_share = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
+    can_edit = service.organization.steward_id in curated_organization_ids(request.user)
     lists = list(SharedList.objects.filter(program=program)) if can_share else []
     return render(
         request,
@@ -70,11 +81,12 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         {
             "service": service,
             "can_share": can_share,
-            "can_edit": service.organization.steward_id in curated_organization_ids(request.user),
+            "can_edit": can_edit,
             "add_form": AddToListForm(lists=lists) if lists else None,
-            "events": service.events.select_related("by")[:5],
-            "status_choices": ServiceStatus.choices,
+            "history": service.history() if can_edit else [],
+            "status_form": (status_form or StatusForm(service=service)) if can_edit else None,
         },
+        status=status,
     )
 
 

@@ -3,8 +3,10 @@ program publishing itself."""
 
 import json
 import uuid
+from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.audit.log import record
+from kindred.audit.states import TransitionError
 from kindred.directory import hsds
 from kindred.directory.access import (
     curated_organization_ids,
@@ -30,13 +33,13 @@ from kindred.directory.hsds_csv import datapackage_zip
 from kindred.directory.hsds_import import run_import
 from kindred.directory.models import Organization, Service, stale_days
 from kindred.directory.services import (
-    PublishDetails,
     directory_organization_for,
     directory_organization_id,
     primary_place_of,
     program_service_sync,
     service_save,
 )
+from kindred.directory.views import service_page
 from kindred.programs.access import program_required
 from kindred.programs.models import Organization as KindredOrganization
 from kindred.programs.models import Program
@@ -143,13 +146,7 @@ def service_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRespo
 @require_POST
 def service_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = get_curated_service_for(request, pk)
-    service.verify(by=request.user)
-    record(
-        action="directory.service.verified",
-        request=request,
-        obj=service,
-        fields=["last_verified_at"],
-    )
+    service.verify(by=request.user, request=request)
     messages.success(request, _("Marked as verified today."))
     return redirect("directory:service", pk=service.pk)
 
@@ -158,18 +155,21 @@ def service_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def service_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = get_curated_service_for(request, pk)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a status from the list."))
-        return redirect("directory:service", pk=service.pk)
-    service.change_status(
-        status=form.cleaned_data["status"], by=request.user, reason=form.cleaned_data["reason"]
-    )
-    record(
-        action="directory.service.status_changed", request=request, obj=service, fields=["status"]
-    )
-    messages.success(request, _("Status changed."))
-    return redirect("directory:service", pk=service.pk)
+    form = StatusForm(request.POST, service=service)
+    if form.is_valid():
+        try:
+            service.transition(
+                to=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            )
+        except TransitionError as error:
+            form.add_error("reason" if error.code == "reason_required" else "status", error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("directory:service", pk=service.pk)
+    return service_page(request, service, status_form=form, status=400)
 
 
 @program_required(Cap.DIRECTORY_CURATE)
@@ -271,31 +271,28 @@ def publish(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     entry = Organization.objects.filter(pk=directory_organization_id(program.organization)).first()
+    status = 200
     if request.method == "POST" and form.is_valid():
-        logo = form.cleaned_data.get("logo")
-        if logo:
-            entry = directory_organization_for(program.organization)
-            logo.seek(0)
-            entry.logo_image = logo.read()
-            entry.logo_type = "image/png" if logo.image.format == "PNG" else "image/jpeg"
-            entry.modified_at = timezone.now()
-            entry.save(update_fields=["logo_image", "logo_type", "modified_at"])
-            record(
-                action="directory.organization.changed", request=request, obj=entry, fields=["logo"]
-            )
-        details: PublishDetails = form.details()
-        service = program_service_sync(
-            program=program,
-            by=request.user,
-            publish=form.cleaned_data["publish"],
-            details=details,
-            request=request,
-        )
-        if form.cleaned_data["publish"]:
-            messages.success(request, _("Your program is listed in the directory."))
+        try:
+            # All or nothing: a refused publication keeps no logo either.
+            with transaction.atomic():
+                _save_logo(request, program, form.cleaned_data.get("logo"))
+                program_service_sync(
+                    program=program,
+                    by=request.user,
+                    publish=form.cleaned_data["publish"],
+                    details=form.details(),
+                    request=request,
+                )
+        except TransitionError as error:
+            form.add_error("publish", error)
+            status = 400
         else:
-            messages.success(request, _("Your program is not listed in the directory."))
-        return redirect("directory:publish")
+            if form.cleaned_data["publish"]:
+                messages.success(request, _("Your program is listed in the directory."))
+            else:
+                messages.success(request, _("Your program is not listed in the directory."))
+            return redirect("directory:publish")
     return render(
         request,
         "directory/publish.html",
@@ -306,4 +303,17 @@ def publish(request: HttpRequest) -> HttpResponse:
             "public_url": request.build_absolute_uri(f"/directory/public/{program.slug}/"),
             "logo": entry.logo_data_uri() if entry else "",
         },
+        status=status,
     )
+
+
+def _save_logo(request: HttpRequest, program: Program, logo: Any) -> None:
+    if not logo:
+        return
+    entry = directory_organization_for(program.organization)
+    logo.seek(0)
+    entry.logo_image = logo.read()
+    entry.logo_type = "image/png" if logo.image.format == "PNG" else "image/jpeg"
+    entry.modified_at = timezone.now()
+    entry.save(update_fields=["logo_image", "logo_type", "modified_at"])
+    record(action="directory.organization.changed", request=request, obj=entry, fields=["logo"])

@@ -78,7 +78,7 @@ def test_it_returns_a_fully_nested_service_and_404_for_others(api, directory, wo
     data = api.get(f"/api/hsds/services/{heart.pk}").json()
     assert data["name"] == heart.name and data["service_at_locations"][0]["location"]["addresses"]
     assert not hsds.validation_errors("service", data)
-    heart.change_status(status="inactive", by=world.users["curator"])
+    heart.transition(to="inactive", by=world.users["curator"])
     assert api.get(f"/api/hsds/services/{heart.pk}").status_code == 404
     assert api.get("/api/hsds/services/not-a-uuid").status_code == 404
 

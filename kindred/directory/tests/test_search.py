@@ -61,7 +61,7 @@ def test_it_reports_an_unknown_zip_instead_of_guessing(directory) -> None:
 
 
 def test_it_hides_withdrawn_services(directory, world) -> None:
-    directory["down"].change_status(status="inactive", by=world.users["curator"], reason="closed")
+    directory["down"].transition(to="inactive", by=world.users["curator"], reason="closed")
     assert "Trisomy 21 Family Circle" not in names(search_services(SearchQuery()))
 
 

@@ -85,7 +85,7 @@ def test_it_shows_a_service_and_hides_withdrawn_ones_from_others(world, director
         world.client("outsider").get(reverse("directory:service", args=[down.pk])).status_code
         == 200
     )
-    down.change_status(status="inactive", by=world.users["curator"], reason="program ended")
+    down.transition(to="inactive", by=world.users["curator"], reason="program ended")
     assert (
         world.client("outsider").get(reverse("directory:service", args=[down.pk])).status_code
         == 404
@@ -211,11 +211,12 @@ def test_it_withdraws_a_service_with_a_transition_row(world, directory) -> None:
         reverse("directory:service_status", args=[heart.pk]),
         {"status": "inactive", "reason": "group paused"},
     )
-    event = heart.events.get(kind=ServiceEvent.Kind.STATUS_CHANGED)
-    assert (event.from_value, event.to_value, event.reason) == (
+    row = heart.transitions.get()
+    assert (row.from_status, row.to_status, row.reason, row.via) == (
         "active",
         "inactive",
         "group paused",
+        "curator",
     )
     assert not Service.objects.listed().filter(pk=heart.pk).exists()
 
@@ -281,7 +282,10 @@ def test_it_publishes_a_program_and_keeps_it_in_sync_with_its_settings(world) ->
     client.post(reverse("directory:publish"), {})
     service.refresh_from_db()
     assert service.status == "inactive"
-    assert [e.kind for e in service.events.order_by("at", "id")] == ["published", "unpublished"]
+    assert [(t.from_status, t.to_status, t.via) for t in service.transitions.all()] == [
+        ("inactive", "active", "program"),
+        ("active", "inactive", "program"),
+    ]
 
 
 def test_it_does_not_list_a_program_that_never_asked(world) -> None:
