@@ -8,6 +8,17 @@ from kindred.core.testing.personas import World, build_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
+    """Django empties a test database with TRUNCATE after each transactional test, which the audit
+    table refuses on PostgreSQL (audit migration 0003): test databases switch that trigger off.
+    A test that checks the refusal switches it on inside its own transaction."""
+    from kindred.audit.testing import allow_truncate_in_test_database
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        allow_truncate_in_test_database()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
