@@ -263,3 +263,31 @@ def test_it_refuses_an_event_that_brings_its_own_id_or_a_second_successor(world)
             )
     assert AuditEvent.objects.count() == count
     assert "Audit log intact" in _verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_chains_the_events_written_before_the_chain_existed() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("audit")
+    executor.migrate([("audit", "0004_auditevent_hash_chain_fields")])
+    with connection.cursor() as cursor:
+        for n in range(7):  # as Kindred wrote them before: no hashes yet
+            cursor.execute(
+                "INSERT INTO audit_auditevent (at, actor_label, action, object_type, object_id, "
+                "fields, detail, ip, prev_hash, row_hash) VALUES (%s, 'a@b.test', "
+                "'families.family.viewed', 'families.family', %s, '[\"name\"]', '{\"n\": 1.0}', "
+                "'192.0.2.1', '', '')",
+                [datetime(2026, 3, 1, 12, n, 0, 123456, tzinfo=UTC), str(n)],
+            )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert len(rows) == 7
+    assert rows[0].prev_hash == chain.GENESIS
+    assert all(after.prev_hash == before.row_hash for before, after in pairwise(rows))
+    assert "7 row(s)" in _verify()
+    appended = record(action="families.family.changed")
+    assert appended.prev_hash == rows[-1].row_hash
