@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -48,35 +49,45 @@ HASHED_FIELDS = (
 LOCK_KEY = 0x6B696E6472656431
 
 
-def _plain_json(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _plain_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain_json(item) for item in value]
-    return value
+def _key(key: Any) -> str:
+    # The keys json.dumps writes, so that a dict reads back from the database as it was hashed.
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool):
+        return json.dumps(key)
+    return float.__repr__(key) if isinstance(key, float) else str(key)
 
 
 def _json(value: Any) -> Any:
-    # A round trip through JSON gives what the database hands back (tuples as lists, keys as
-    # strings), before the integral floats jsonb may return as integers are made integers.
-    return _plain_json(json.loads(json.dumps(value)))
+    """A JSON value as the database hands it back: tuples as lists, keys as strings, and
+    integral floats as integers (jsonb may return 2.0 as 2)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {_key(key): _json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    return value
 
 
 def _at(value: datetime) -> str:
-    if timezone.is_naive(value):
+    if value.tzinfo is None:
         value = timezone.make_aware(value)  # as Django stores a naive datetime under USE_TZ
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if value.tzinfo is not UTC:  # both databases hand back UTC: skip the conversion then
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")
+
+
+@lru_cache(maxsize=4096)  # the same few addresses come back again and again
+def _address(value: str) -> str:
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return value
 
 
 def _ip(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return ipaddress.ip_address(str(value)).compressed
-    except ValueError:
-        return str(value)
+    return None if value is None or value == "" else _address(str(value))
 
 
 def _id(value: Any) -> int | None:
