@@ -45,7 +45,8 @@ HASHED_FIELDS = (
     "detail",
     "ip",
 )
-# pg_advisory_xact_lock key of the append ("kindred1" in ASCII); advisory locks are per database.
+# pg_advisory_xact_lock key of the append ("kindred1" in ASCII), written out in audit migration
+# 0007's function; advisory locks are per database.
 LOCK_KEY = 0x6B696E6472656431
 
 
@@ -127,10 +128,12 @@ def lock_and_read_head(connection: BaseDatabaseWrapper) -> tuple[int | None, str
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        cursor.execute("SELECT id, row_hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
+            # Lock, then read, in one round trip (audit migration 0007, which uses LOCK_KEY).
+            cursor.execute("SELECT head_id, head_hash FROM audit_auditevent_lock_head()")
+        else:
+            cursor.execute("SELECT id, row_hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
         head = cursor.fetchone()
-    return (None, GENESIS) if head is None else (head[0], head[1])
+    return (None, GENESIS) if head is None or head[0] is None else (head[0], head[1])
 
 
 # Walking the chain ------------------------------------------------------------------------------

@@ -291,3 +291,11 @@ def test_it_chains_the_events_written_before_the_chain_existed() -> None:
     assert "7 row(s)" in _verify()
     appended = record(action="families.family.changed")
     assert appended.prev_hash == rows[-1].row_hash
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lock function exists there")
+def test_it_locks_the_append_with_the_key_the_code_names() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'audit_auditevent_lock_head'")
+        (source,) = cursor.fetchone()
+    assert f"pg_advisory_xact_lock({chain.LOCK_KEY})" in source
