@@ -1,6 +1,7 @@
 """HSDS 3.0 out: service, organization and service-at-location objects, and validation.
 
-Every object written here validates against the HSDS JSON Schemas vendored in `hsds_schema/`.
+Every object written here validates against the official HSDS JSON Schemas in
+`standards/hsds-3.0/schema/` (`kindred.lib.standards.HSDS_SCHEMA_DIR`).
 Kindred's peer-support fields travel as HSDS attributes of a "Kindred peer support" taxonomy
 (deterministic UUIDs), so another Kindred, or any HSDS reader, receives them.
 """
@@ -10,7 +11,6 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -31,8 +31,9 @@ from kindred.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from kindred.lib.standards import HSDS_SCHEMA_DIR
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
+SCHEMA_DIR = HSDS_SCHEMA_DIR
 HSDS_VERSION = "3.0"
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
 

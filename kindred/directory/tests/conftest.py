@@ -1,23 +1,18 @@
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from kindred.directory.models import Condition, Kind, Modality
 from kindred.directory.tests.factories import make_organization, make_service
-
-# The official HSDS 3.0 schemas and examples, as published (shared/external/hsds-3.0).
-HSDS_DIR = Path(
-    os.environ.get("HSDS_DIR", Path(settings.BASE_DIR).parent / "shared/external/hsds-3.0")
-)
+from kindred.lib.standards import HSDS_DIR
 
 
 @pytest.fixture
 def hsds_dir() -> Path:
+    """The official HSDS 3.0 schemas and examples, as published (`standards/hsds-3.0`)."""
     if not (HSDS_DIR / "examples").is_dir():
-        pytest.fail(f"The HSDS 3.0 folder is missing at {HSDS_DIR} (set HSDS_DIR)")
+        pytest.fail(f"The HSDS 3.0 folder is missing at {HSDS_DIR}")
     return HSDS_DIR
 
 

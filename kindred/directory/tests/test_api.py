@@ -7,6 +7,7 @@ from django.test import Client
 
 from kindred.directory import hsds
 from kindred.directory.models import Service
+from kindred.directory.tests.factories import make_organization, make_service
 
 PAGE_KEYS = {
     "total_items",
@@ -100,10 +101,37 @@ def test_it_lists_organizations_and_services_at_locations(api, directory, hsds_d
 
 
 def test_it_answers_the_api_in_a_bounded_number_of_queries(
-    api, directory, django_assert_max_num_queries
+    api, directory, world, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(8):
-        api.get("/api/hsds/services", {"per_page": 50})
+    # 16 services of 4 organizations, each with a location, an address, a phone and languages:
+    # a query per service or per nested record would exceed the bounds below many times over.
+    for n in range(3):
+        org = make_organization(world.org_a, name=f"Parent Network {n}")
+        for m in range(4):
+            make_service(
+                org, by=world.users["curator"], name=f"Group {n}-{m}", languages=("en", "es")
+            )
+    names = set(Service.objects.values_list("name", flat=True))
+    assert len(names) == 16
+    with django_assert_max_num_queries(5):
+        listed = api.get("/api/hsds/services", {"per_page": 50})
+    assert listed.status_code == 200
+    page = listed.json()
+    assert page["total_items"] == 16 and page["size"] == 16
+    assert {item["name"] for item in page["contents"]} == names
+    assert {item["organization"]["name"] for item in page["contents"]} >= {"Parent Network 2"}
+    with django_assert_max_num_queries(24):
+        full = api.get("/api/hsds/services", {"per_page": 50, "full": "true"})
+    assert full.status_code == 200
+    contents = full.json()["contents"]
+    assert {item["name"] for item in contents} == names
+    for item in contents:
+        assert not hsds.validation_errors("service", item), item["name"]
+        if item["name"].startswith("Group "):
+            place = item["service_at_locations"][0]["location"]
+            assert place["addresses"][0]["postal_code"] == "60614"
+            assert {lang["code"] for lang in item["languages"]} == {"en", "es"}
+            assert item["phones"][0]["number"] == "312-555-0100"
 
 
 def test_it_filters_by_an_imported_taxonomy_term(api, world, hsds_dir) -> None:

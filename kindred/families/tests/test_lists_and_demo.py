@@ -1,8 +1,10 @@
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.families import demo
 from kindred.families.models import Caregiver, Condition, Experience, Family
@@ -76,10 +78,25 @@ def test_it_tells_the_story_in_time_order(world, family) -> None:
 
 
 def test_it_keeps_lists_to_people_who_may_see_them(world, family) -> None:
-    assert world.client("mentor").get(reverse("families:list")).status_code in (403, 404)
-    assert world.client("referrer").get(reverse("families:list")).status_code in (403, 404)
-    page = world.client("outsider").get(reverse("families:list")).content.decode()
-    assert "García" not in page
+    # Members of program A without families.view are refused (403); the outsider sees only
+    # program B's families; a person in no program does not learn the page exists (404).
+    assert world.client("mentor").get(reverse("families:list")).status_code == 403
+    assert world.client("referrer").get(reverse("families:list")).status_code == 403
+    make_family(
+        world,
+        program=world.program_b,
+        by=world.outsider,
+        caregiver={"last_name": "Okafor", "email": "okafor@example.test"},
+        child={"last_name": "Okafor"},
+    )
+    response = world.client("outsider").get(reverse("families:list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Okafor" in page and "García" not in page
+    nobody = User.objects.create_user("nobody@a.test", "x" * 14, full_name="Nobody")
+    client = Client()
+    client.force_login(nobody)
+    assert client.get(reverse("families:list")).status_code == 404
     assert world.client("supervisor").get(reverse("families:create")).status_code == 403
 
 

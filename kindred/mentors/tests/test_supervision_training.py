@@ -115,10 +115,10 @@ def test_it_shows_escalations_to_supervisors_and_resolves_them_with_notes(mentor
     assert (
         w.client("outsider").get(reverse("mentors:escalation", args=[urgent.pk])).status_code == 404
     )
-    assert w.client("mentor").get(reverse("mentors:escalation", args=[urgent.pk])).status_code in {
-        403,
-        404,
-    }
+    # A mentor of the same program has no supervision capability: refused, not hidden.
+    assert (
+        w.client("mentor").get(reverse("mentors:escalation", args=[urgent.pk])).status_code == 403
+    )
     response = client.post(reverse("mentors:escalation_resolve", args=[urgent.pk]), {"notes": ""})
     assert response.status_code == 400
     urgent.refresh_from_db()
@@ -277,3 +277,89 @@ def test_it_marks_a_check_in_followed_up_once_and_audited_with_it(mentor_world) 
     client.post(url)
     assert WellbeingCheckIn.objects.get(pk=checkin.pk).seen_by == w.supervisor
     assert AuditEvent.objects.filter(action="mentors.wellbeingcheckin.seen").count() == 1
+
+
+@pytest.fixture
+def busy_program(mentor_world):
+    """Program A with 6 mentors in 3 cohorts of 3 courses of 5 modules (attendance marked), 4
+    acknowledged escalations, 4 check-ins needing a follow-up and 4 supervision sessions: enough
+    rows that a query per row would show in the counts below."""
+    w = mentor_world
+    mentors = [
+        make_active(w.program_a, w.coordinator, email=f"m{n}@example.test", full_name=f"Mentor {n}")
+        for n in range(6)
+    ]
+    cohorts = []
+    for n in range(3):
+        course = make_course(w.program_a)
+        for position in range(3, 6):
+            course.modules.create(title=f"Module {position}", hours=2, position=position)
+        cohort = make_cohort(w.program_a, course, mentors[n : n + 4])
+        for session in cohort.sessions.all():
+            session.record_attendance(
+                present_ids={m.pk for m in mentors[n : n + 3]}, by=w.coordinator
+            )
+        cohorts.append(cohort)
+    escalations = []
+    for n, mentor in enumerate(mentors[:4]):
+        escalation = Escalation.objects.create(
+            program=w.program_a,
+            mentor=mentor,
+            raised_by=w.coordinator,
+            concern=f"Concern {n}",
+            severity=["urgent", "high", "medium", "low"][n],
+        )
+        escalation.acknowledge(by=w.supervisor)
+        escalations.append(escalation)
+        WellbeingCheckIn.objects.create(
+            mentor=mentor, score=2, workload="too_much", wants_to_talk=True, by=w.coordinator
+        )
+        session = SupervisionSession.objects.create(
+            program=w.program_a,
+            kind="group",
+            held_on=timezone.localdate(),
+            duration_minutes=60,
+            supervisor=w.supervisor,
+            recorded_by=w.supervisor,
+        )
+        session.mentors.set(mentors[n : n + 3])
+    return {"world": w, "mentors": mentors, "cohorts": cohorts, "escalations": escalations}
+
+
+def _page(world, persona: str, url: str, most: int, assert_max) -> str:
+    """The page as a persona's first request after signing in, in at most `most` queries."""
+    client = world.client(persona)
+    with assert_max(most):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_it_shows_the_supervision_pages_in_few_queries(
+    busy_program, django_assert_max_num_queries
+) -> None:
+    w, guard = busy_program["world"], django_assert_max_num_queries
+    queue = _page(w, "supervisor", reverse("mentors:supervision"), 15, guard)
+    assert all(f"Mentor {n}" in queue for n in range(4))
+    assert queue.count("asked to talk") == 4 and "Mentor 0, Mentor 1, Mentor 2" in queue
+    escalation = busy_program["escalations"][0]
+    detail = _page(w, "supervisor", reverse("mentors:escalation", args=[escalation.pk]), 14, guard)
+    assert "Concern 0" in detail and "Acknowledged" in detail
+    form = _page(w, "supervisor", reverse("mentors:session_new"), 10, guard)
+    assert "Mentor 5" in form
+
+
+def test_it_shows_the_training_pages_in_few_queries(
+    busy_program, django_assert_max_num_queries
+) -> None:
+    w, guard = busy_program["world"], django_assert_max_num_queries
+    training = _page(w, "coordinator", reverse("mentors:training"), 12, guard)
+    assert training.count("Spring cohort") == 3
+    cohort = busy_program["cohorts"][0]
+    page = _page(w, "coordinator", reverse("mentors:cohort", args=[cohort.pk]), 17, guard)
+    assert "Mentor 3" in page and "Module 5" in page
+    assert page.count(" checked>") == 15  # 3 present at each of the 5 sessions
+    course = _page(w, "coordinator", reverse("mentors:course", args=[cohort.course_id]), 12, guard)
+    assert "Navigating health systems" in course and "Module 5" in course
+    hours = _page(w, "coordinator", reverse("mentors:hours"), 15, guard)
+    assert all(f"Mentor {n}" in hours for n in range(6))

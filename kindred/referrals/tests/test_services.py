@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -168,10 +169,24 @@ def test_it_does_not_escalate_a_referral_contacted_in_time(world):
     assert escalate_overdue.call() == 0
 
 
-def test_it_uses_business_hours_when_the_program_counts_them(world):
-    ReferralSettings.objects.create(program=world.program_a, business_hours_only=True)
+def test_it_uses_business_hours_when_the_program_counts_them(world, monkeypatch):
+    # Friday 6 March 2026, 10:00 in Chicago; the program opens 08:00-12:00 on weekdays, so the
+    # 48 hours are 2 on Friday, then 4 a day: due Tuesday 24 March at 10:00 (after the switch to
+    # daylight time on 8 March). Around the clock it would be Sunday 8 March, 11:00.
+    chicago = ZoneInfo("America/Chicago")
+    received = datetime(2026, 3, 6, 16, 0, tzinfo=UTC)  # what timezone.now() gives: UTC
+    monkeypatch.setattr(timezone, "now", lambda: received)
+    ReferralSettings.objects.create(
+        program=world.program_a, business_hours_only=True, opens_at=time(8), closes_at=time(12)
+    )
+    assert world.program_a.first_contact_target_hours == 48
     referral = make_referral(world)
-    assert referral.due_at - referral.received_at >= timedelta(hours=48)
+    assert referral.received_at == received
+    referral.refresh_from_db()
+    assert referral.due_at == datetime(2026, 3, 24, 10, 0, tzinfo=chicago)
+    around_the_clock = make_referral(world, program=world.program_b, by=None, source=Source.SELF)
+    around_the_clock.refresh_from_db()
+    assert around_the_clock.due_at == datetime(2026, 3, 8, 11, 0, tzinfo=chicago)
 
 
 def test_it_records_a_self_referral_without_a_referrer(world):

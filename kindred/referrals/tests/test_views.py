@@ -14,7 +14,7 @@ from kindred.referrals.models import (
     ReferralSettings,
     Source,
 )
-from kindred.referrals.services import ReferredFamily
+from kindred.referrals.services import ReferredFamily, referral_move
 from kindred.referrals.status import Status
 
 from .conftest import make_referral
@@ -138,6 +138,55 @@ def test_it_shows_the_referrer_status_and_dates_never_notes(world, referral):
         assert "Accepted" in body
         assert "Secret" not in body and "Private triage" not in body
         assert "heart surgery" not in body  # what the family is looking for stays private
+
+
+@pytest.fixture
+def sent_referrals(world):
+    """Eight referrals by program A's referrer, to eight families; the first four families
+    agreed to share the status with the referrer; every referral was accepted (which tells the
+    referrer where the family agreed)."""
+    referrals = []
+    for n in range(8):
+        referral = make_referral(
+            world,
+            family=ReferredFamily(
+                caregiver_first_name=f"Parent{n}", phone=f"555-400-{n:04d}", child_first_name="K"
+            ),
+            share_status_with_referrer=n < 4,
+        )
+        referral_move(referral=referral, to=Status.ACCEPTED, by=world.coordinator)
+        referrals.append(referral)
+    return referrals
+
+
+def test_it_lists_the_referrers_referrals_in_few_queries(
+    world, sent_referrals, django_assert_max_num_queries
+):
+    client = world.client("referrer")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("referrals:sent"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(r.reference in body for r in sent_referrals)
+    assert body.count("Accepted") == 4
+    assert body.count("did not agree to share its progress") == 4
+
+
+def test_it_lists_notifications_in_few_queries(
+    world, sent_referrals, django_assert_max_num_queries
+):
+    coordinator = world.client("coordinator")
+    with django_assert_max_num_queries(10):
+        response = coordinator.get(reverse("referrals:notifications"))
+    body = response.content.decode()
+    assert response.status_code == 200 and body.count("is waiting for first contact") == 8
+    # The referrer hears of each status change they may see, and opens their status page.
+    referrer = world.client("referrer")
+    with django_assert_max_num_queries(10):
+        body = referrer.get(reverse("referrals:notifications")).content.decode()
+    assert body.count("is now: Accepted") == 4
+    for referral in sent_referrals[:4]:
+        assert reverse("referrals:sent_detail", args=[referral.pk]) in body
 
 
 def test_it_hides_the_status_when_the_family_did_not_agree_to_share_it(world):
