@@ -25,7 +25,7 @@ from kindred.families.access import get_family_for
 from kindred.families.consent import may
 from kindred.families.models import Family
 from kindred.lib.mail import send_email_after_commit
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.permissions import Cap
 
 SHARE_LINK_DAYS = 90
@@ -53,13 +53,13 @@ def _family_for_share(request: HttpRequest, pk: Any) -> Family:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_http_methods(["GET", "POST"])
-def share_new(request: HttpRequest) -> HttpResponse:
+def share_new(request: ProgramRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     ids = selected_service_ids(data.getlist("service"))[:MAX_FOLDER_SERVICES]
     services = list(with_details(Service.objects.listed().filter(pk__in=ids)))
     family_pk = data.get("family", "")
     if not family_pk:
-        program = request.program  # type: ignore[attr-defined]
+        program = request.program
         families = Family.objects.visible_to(request.user).filter(
             program=program, status=Family.Status.ACTIVE
         )[:300]
@@ -197,7 +197,7 @@ def _share_for(request: HttpRequest, pk: int) -> ResourceShare:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def share_detail(request: ProgramRequest, pk: int) -> HttpResponse:
     share = _share_for(request, pk)
     record(
         action="directory.resourceshare.viewed",
@@ -211,7 +211,7 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def share_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def share_pdf(request: ProgramRequest, pk: int) -> HttpResponse:
     share = _share_for(request, pk)
     record(
         action="directory.resourceshare.printed",

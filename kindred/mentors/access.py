@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 
 from kindred.audit.log import record
 from kindred.mentors.models import Escalation, Mentor
-from kindred.programs.access import has_capability
+from kindred.programs.access import ProgramRequest, has_capability
 from kindred.programs.permissions import Cap
 
 
@@ -56,10 +56,10 @@ def get_escalation_for(request: HttpRequest, pk: int) -> Escalation:
     return escalation
 
 
-def own_mentor(request: HttpRequest) -> Mentor | None:
+def own_mentor(request: ProgramRequest) -> Mentor | None:
     """The signed-in mentor's record in the current program. An account invited from a mentor
     record (programs.services.member_invite) is linked to it by e-mail on first visit."""
-    program = request.program  # type: ignore[attr-defined]
+    program = request.program
     user = request.user
     mentor = Mentor.objects.filter(program=program, user=user).first()
     if mentor is not None:

@@ -36,7 +36,12 @@ from kindred.mentors.models import (
 )
 from kindred.mentors.services import program_ensure_mentor_lists
 from kindred.mentors.views import title_for
-from kindred.programs.access import has_capability, program_ids_with, program_required
+from kindred.programs.access import (
+    ProgramRequest,
+    has_capability,
+    program_ids_with,
+    program_required,
+)
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
@@ -52,8 +57,8 @@ def _scoped(request: HttpRequest, queryset: Any, pk: int, capability: str, label
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def training(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def training(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     manage = has_capability(request.user, program, Cap.MENTORS_MANAGE)
     form = CourseForm(request.POST or None, prefix="course")
     if request.method == "POST":
@@ -95,7 +100,7 @@ def training(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def course(request: HttpRequest, pk: int) -> HttpResponse:
+def course(request: ProgramRequest, pk: int) -> HttpResponse:
     course = _scoped(
         request,
         TrainingCourse.objects.prefetch_related("modules"),
@@ -136,8 +141,8 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def cohort_new(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def cohort_new(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = CohortForm(
         request.POST or None, program=program, initial={"starts_on": timezone.localdate()}
     )
@@ -165,7 +170,7 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def cohort(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
     cohort = _scoped(
         request,
         TrainingCohort.objects.select_related("course", "program"),
@@ -252,7 +257,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: ProgramRequest, pk: int) -> HttpResponse:
     session = _scoped(
         request,
         TrainingSession.objects.select_related("cohort", "module").annotate(
@@ -276,8 +281,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def mentor_settings(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def mentor_settings(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     program_ensure_mentor_lists(program=program)
     item_form = ScreeningItemForm(
         request.POST if "add_item" in request.POST else None,
@@ -326,7 +331,7 @@ def _constraints_hold(form: Any) -> bool:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def settings_item(request: ProgramRequest, kind: str, pk: int) -> HttpResponse:
     model, form_class = {
         "screening": (ScreeningItem, ScreeningItemForm),
         "qualification": (QualificationType, QualificationTypeForm),
@@ -357,8 +362,8 @@ def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @program_required(Cap.MENTORS_VIEW)
-def hours(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def hours(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))

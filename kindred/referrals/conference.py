@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kindred.audit.log import record
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 from kindred.referrals.access import get_referral_for
@@ -56,8 +56,8 @@ class DateForm(forms.Form):
 
 @program_required(Cap.CASE_CONFERENCE)
 @require_GET
-def agenda(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def agenda(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = DateForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or next_meeting()
     items = list(

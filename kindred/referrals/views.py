@@ -18,6 +18,7 @@ from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.lib.spreadsheets import csv_response
 from kindred.programs.access import (
+    ProgramRequest,
     capabilities,
     has_any_capability,
     has_capability,
@@ -246,8 +247,8 @@ def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_VIEW)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def queue(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     show = request.GET.get("show", "open")
     if show not in {"open", "all", *Status.values}:
         show = "open"
@@ -462,8 +463,8 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def settings_edit(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     instance = ReferralSettings.for_program(program)
     form = ReferralSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -483,8 +484,8 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 # --- Numbers ----------------------------------------------------------------------------------
 
 
-def _dashboard_data(request: HttpRequest) -> tuple[DashboardFilterForm, dict[str, Any]]:
-    program: Program = request.program  # type: ignore[attr-defined]
+def _dashboard_data(request: ProgramRequest) -> tuple[DashboardFilterForm, dict[str, Any]]:
+    program: Program = request.program
     form = DashboardFilterForm(request.GET or None)
     start = end = None
     if form.is_valid():
@@ -494,13 +495,13 @@ def _dashboard_data(request: HttpRequest) -> tuple[DashboardFilterForm, dict[str
 
 @program_required(Cap.REFERRALS_DASHBOARD)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ProgramRequest) -> HttpResponse:
     form, data = _dashboard_data(request)
     return render(
         request,
         "referrals/dashboard.html",
         {
-            "program": request.program,  # type: ignore[attr-defined]
+            "program": request.program,
             "form": form,
             "data": data,
             "sources": [
@@ -516,9 +517,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_DASHBOARD)
 @require_GET
-def dashboard_csv(request: HttpRequest) -> HttpResponse:
+def dashboard_csv(request: ProgramRequest) -> HttpResponse:
     _form, data = _dashboard_data(request)
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     rows: list[tuple[str, str, Any]] = []
     for key in ("referred", "contacted", "supported", "active", "within_target"):
         rows.append(("funnel", key, data[key]))
