@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from kindred.audit.log import record
 from kindred.programs.models import Membership, OrganizationMembership, Program
-from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES
+from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES, Cap
 
 SESSION_PROGRAM_KEY = "kindred_program_id"
 
@@ -255,3 +255,29 @@ def get_scoped_or_404(
         )
         raise PermissionDenied
     return obj
+
+
+# The programs app's own rows -------------------------------------------------------------
+
+
+class ScopedMembershipQuerySet(ScopedQuerySet[Membership]):
+    """A program's memberships, known to its members; managed with MEMBERS_MANAGE. Kept here
+    rather than on `Membership.objects`: programs.models is imported by this kit, so it cannot
+    inherit from it."""
+
+    VIEW_CAPABILITY = Cap.PROGRAM_VIEW
+
+
+def get_membership_for(
+    request: ProgramRequest, pk: Any, *, capability: str = Cap.MEMBERS_MANAGE
+) -> Membership:
+    """A membership of the current program; 404 for any other (audited), 403 to a member of
+    the program without `capability` (audited)."""
+    return get_scoped_or_404(
+        request,
+        ScopedMembershipQuerySet(Membership)
+        .select_related("user", "program")
+        .in_program(request.program),
+        pk,
+        capability=capability,
+    )

@@ -15,6 +15,7 @@ from kindred.programs.access import (
     SESSION_PROGRAM_KEY,
     ProgramRequest,
     capabilities,
+    get_membership_for,
     program_required,
 )
 from kindred.programs.forms import (
@@ -31,23 +32,6 @@ from kindred.programs.services import (
     membership_change_role,
     membership_deactivate,
 )
-
-
-def _membership_for(request: ProgramRequest, pk: int) -> Membership:
-    """A membership of the current program, which the user may manage."""
-    try:
-        return Membership.objects.select_related("user", "program").get(
-            pk=pk,
-            program=request.program,
-        )
-    except Membership.DoesNotExist:
-        record(
-            action="programs.membership.access_denied",
-            request=request,
-            object_type="programs.membership",
-            object_id=pk,
-        )
-        raise Http404 from None
 
 
 @login_required
@@ -127,7 +111,7 @@ def members(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.MEMBERS_MANAGE)
 @require_POST
 def member_role(request: ProgramRequest, pk: int) -> HttpResponse:
-    membership = _membership_for(request, pk)
+    membership = get_membership_for(request, pk)
     form = ChangeRoleForm(request.POST)
     if not form.is_valid() or not membership.is_active:
         messages.error(request, _("Choose a role from the list."))
@@ -149,7 +133,7 @@ def member_role(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.MEMBERS_MANAGE)
 @require_POST
 def member_deactivate(request: ProgramRequest, pk: int) -> HttpResponse:
-    membership = _membership_for(request, pk)
+    membership = get_membership_for(request, pk)
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot deactivate yourself."))
         return redirect("programs:members")
