@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
-from kindred.mentors.access import get_escalation_for
+from kindred.mentors.access import get_checkin_for, get_escalation_for
 from kindred.mentors.forms import EscalationForm, ResolveForm, SupervisionSessionForm
 from kindred.mentors.models import Escalation, SupervisionSession, WellbeingCheckIn
 from kindred.mentors.views import title_for
-from kindred.programs.access import ProgramRequest, program_ids_with, program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
@@ -200,21 +200,7 @@ def escalation_resolve(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.SUPERVISION)
 @require_POST
 def checkin_seen(request: ProgramRequest, pk: int) -> HttpResponse:
-    entry = (
-        WellbeingCheckIn.objects.filter(
-            pk=pk, mentor__program_id__in=program_ids_with(request.user, Cap.SUPERVISION)
-        )
-        .select_related("mentor")
-        .first()
-    )
-    if entry is None:
-        record(
-            action="mentors.wellbeingcheckin.access_denied",
-            request=request,
-            object_type="mentors.wellbeingcheckin",
-            object_id=pk,
-        )
-        raise Http404
+    entry = get_checkin_for(request, pk)
     with transaction.atomic():
         # The conditional update is its own guard: of two supervisors, one marks it and is audited.
         marked = WellbeingCheckIn.objects.filter(pk=entry.pk, seen_at__isnull=True).update(

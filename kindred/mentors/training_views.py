@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import record
+from kindred.mentors.access import (
+    get_cohort_for,
+    get_course_for,
+    get_qualification_type_for,
+    get_screening_item_for,
+    get_training_session_for,
+)
 from kindred.mentors.forms import (
     CohortForm,
     CohortMembersForm,
@@ -32,27 +39,21 @@ from kindred.mentors.models import (
     ScreeningItem,
     TrainingCohort,
     TrainingCourse,
-    TrainingSession,
 )
 from kindred.mentors.services import program_ensure_mentor_lists
 from kindred.mentors.views import title_for
 from kindred.programs.access import (
     ProgramRequest,
     has_capability,
-    program_ids_with,
     program_required,
 )
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
 
-def _scoped(request: HttpRequest, queryset: Any, pk: int, capability: str, label: str) -> Any:
-    """An object of the user's programs holding `capability`; 404 otherwise, audited."""
-    obj = queryset.filter(pk=pk, program_id__in=program_ids_with(request.user, capability)).first()
-    if obj is None:
-        record(action=f"{label}.access_denied", request=request, object_type=label, object_id=pk)
-        raise Http404
-    return obj
+def _to_change(request: HttpRequest) -> str:
+    """Reading a course or cohort takes MENTORS_VIEW; adding to it, MENTORS_MANAGE."""
+    return Cap.MENTORS_MANAGE if request.method == "POST" else Cap.MENTORS_VIEW
 
 
 @program_required(Cap.MENTORS_VIEW)
@@ -101,32 +102,23 @@ def training(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
 def course(request: ProgramRequest, pk: int) -> HttpResponse:
-    course = _scoped(
-        request,
-        TrainingCourse.objects.prefetch_related("modules"),
-        pk,
-        Cap.MENTORS_VIEW,
-        "mentors.trainingcourse",
-    )
+    course = get_course_for(request, pk, capability=_to_change(request))
     manage = has_capability(request.user, course.program_id, Cap.MENTORS_MANAGE)
     form = ModuleForm(request.POST or None, prefix="module")
-    if request.method == "POST":
-        if not manage:
-            raise Http404
-        if form.is_valid():
-            with transaction.atomic():
-                module = form.save(commit=False)
-                module.course = course
-                module.save()
-                record(
-                    action="mentors.trainingmodule.created",
-                    request=request,
-                    program=course.program_id,
-                    obj=module,
-                    fields=form.Meta.fields,
-                )
-            messages.success(request, _("Module added."))
-            return redirect("mentors:course", pk=course.pk)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            module = form.save(commit=False)
+            module.course = course
+            module.save()
+            record(
+                action="mentors.trainingmodule.created",
+                request=request,
+                program=course.program_id,
+                obj=module,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Module added."))
+        return redirect("mentors:course", pk=course.pk)
     return render(
         request,
         "mentors/course.html",
@@ -171,13 +163,7 @@ def cohort_new(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
 def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
-    cohort = _scoped(
-        request,
-        TrainingCohort.objects.select_related("course", "program"),
-        pk,
-        Cap.MENTORS_VIEW,
-        "mentors.trainingcohort",
-    )
+    cohort = get_cohort_for(request, pk, capability=_to_change(request))
     manage = has_capability(request.user, cohort.program_id, Cap.MENTORS_MANAGE)
     adding = request.method == "POST" and "add_members" in request.POST
     form = TrainingSessionForm(
@@ -189,8 +175,6 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
         request.POST if adding else None, cohort=cohort, prefix="members"
     )
     if adding:
-        if not manage:
-            raise Http404
         if members_form.is_valid():
             with transaction.atomic():
                 cohort.mentors.add(*members_form.cleaned_data["mentors"])
@@ -203,23 +187,20 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("Added to the cohort."))
             return redirect("mentors:cohort", pk=cohort.pk)
-    elif request.method == "POST":
-        if not manage:
-            raise Http404
-        if form.is_valid():
-            with transaction.atomic():
-                session = form.save(commit=False)
-                session.cohort = cohort
-                session.save()
-                record(
-                    action="mentors.trainingsession.created",
-                    request=request,
-                    program=cohort.program_id,
-                    obj=session,
-                    fields=form.Meta.fields,
-                )
-            messages.success(request, _("Session added. Mark attendance after it is held."))
-            return redirect("mentors:cohort", pk=cohort.pk)
+    elif request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            session = form.save(commit=False)
+            session.cohort = cohort
+            session.save()
+            record(
+                action="mentors.trainingsession.created",
+                request=request,
+                program=cohort.program_id,
+                obj=session,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Session added. Mark attendance after it is held."))
+        return redirect("mentors:cohort", pk=cohort.pk)
     members = list(cohort.mentors.order_by("full_name"))
     sessions = list(
         cohort.sessions.select_related("module").prefetch_related(
@@ -258,15 +239,7 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
 def attendance(request: ProgramRequest, pk: int) -> HttpResponse:
-    session = _scoped(
-        request,
-        TrainingSession.objects.select_related("cohort", "module").annotate(
-            program_id=F("cohort__program_id")
-        ),
-        pk,
-        Cap.MENTORS_MANAGE,
-        "mentors.trainingsession",
-    )
+    session = get_training_session_for(request, pk, capability=Cap.MENTORS_MANAGE)
     if session.held_on > timezone.localdate():
         messages.error(request, _("Attendance can be marked once the session has been held."))
         return redirect("mentors:cohort", pk=session.cohort_id)
@@ -332,15 +305,14 @@ def _constraints_hold(form: Any) -> bool:
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def settings_item(request: ProgramRequest, kind: str, pk: int) -> HttpResponse:
-    model, form_class = {
-        "screening": (ScreeningItem, ScreeningItemForm),
-        "qualification": (QualificationType, QualificationTypeForm),
+    fetch, form_class = {
+        "screening": (get_screening_item_for, ScreeningItemForm),
+        "qualification": (get_qualification_type_for, QualificationTypeForm),
     }.get(kind, (None, None))
-    if model is None:
+    if fetch is None or form_class is None:
         raise Http404
-    obj = _scoped(
-        request, model.objects.all(), pk, Cap.MENTORS_MANAGE, f"mentors.{model._meta.model_name}"
-    )
+    obj = fetch(request, pk, capability=Cap.MENTORS_MANAGE)
+    model = type(obj)
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid() and _constraints_hold(form):
         with transaction.atomic():

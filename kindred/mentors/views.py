@@ -282,7 +282,7 @@ def _snapshot(mentor: Mentor) -> dict[str, Any]:
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request: ProgramRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     before = _snapshot(mentor)
     form = MentorEditForm(request.POST or None, instance=mentor, program=mentor.program)
     if request.method == "POST" and form.is_valid():
@@ -309,7 +309,7 @@ def mentor_edit(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
 def mentor_status(request: ProgramRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = StatusForm(request.POST, mentor=mentor)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -335,7 +335,7 @@ def mentor_status(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
 def mentor_screening(request: ProgramRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = ScreeningRecordForm(request.POST, program=mentor.program, prefix="screening")
     if not form.is_valid():
         return _invalid(request, mentor, form, "screening_form")
@@ -356,7 +356,7 @@ def mentor_screening(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
 def mentor_qualification(request: ProgramRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = QualificationForm(request.POST, program=mentor.program, prefix="qualification")
     if not form.is_valid():
         return _invalid(request, mentor, form, "qualification_form")
@@ -382,7 +382,7 @@ def _invalid(request: HttpRequest, mentor: Mentor, form: Any, name: str) -> Http
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
 def mentor_invite_view(request: ProgramRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     if mentor.status != Mentor.Status.ACTIVE or mentor.user_id:
         messages.error(
             request,
