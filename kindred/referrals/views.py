@@ -176,7 +176,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     """A referrer's own referrals: status and dates, never notes."""
     _require_any(request, Cap.REFERRALS_CREATE, Cap.REFERRALS_VIEW_OWN)
     qs = (
-        Referral.objects.sent_by(request.user)
+        Referral.sent.visible_to(request.user)
         .select_related("program")
         .only(
             "id",
@@ -229,7 +229,7 @@ def _referrer_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_sent_referral_for(request.user, pk, request=request)
+    referral = get_sent_referral_for(request, pk)
     shared = referrer_may_see_status(referral)
     record(
         action="referrals.referral.viewed_as_referrer",
@@ -285,7 +285,7 @@ def queue(request: ProgramRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, request=request)
+    referral = get_referral_for(request, pk)
     record(
         action="referrals.referral.viewed",
         request=request,
@@ -334,7 +334,7 @@ def _conference_form(request: HttpRequest, referral: Referral) -> Any:
 @login_required
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = ContactAttemptForm(request.POST, prefix="attempt")
     if form.is_valid():
         try:
@@ -362,7 +362,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = TransitionForm(request.POST, referral=referral, prefix="status")
     if form.is_valid():
         try:
@@ -395,7 +395,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def step(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
@@ -425,7 +425,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     existing = Intake.objects.filter(referral=referral).first()
     form = IntakeForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
