@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.audit.log import record
-from kindred.directory.access import curated_organization_ids, get_service_for
+from kindred.directory.access import get_service_for, get_shared_list_for
 from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm, StatusForm
-from kindred.directory.models import Service, SharedList, SharedListItem
+from kindred.directory.models import Service, SharedList, SharedListItem, curated_organization_ids
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import search_services, with_details
 from kindred.programs.access import ProgramRequest, has_capability, program_required
@@ -59,7 +59,7 @@ def search(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
 def service_detail(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
-    return service_page(request, get_service_for(request.user, pk))
+    return service_page(request, get_service_for(request, pk))
 
 
 def service_page(
@@ -165,20 +165,6 @@ def folder(request: ProgramRequest) -> HttpResponse:
 # --- Shared lists ("our cardiology list") ---------------------------------------------------
 
 
-def _list_for(request: ProgramRequest, pk: int) -> SharedList:
-    program: Program = request.program
-    shared_list = SharedList.objects.filter(pk=pk, program=program).first()
-    if shared_list is None:
-        record(
-            action="directory.sharedlist.access_denied",
-            request=request,
-            object_type="directory.sharedlist",
-            object_id=pk,
-        )
-        raise Http404
-    return shared_list
-
-
 @program_required(Cap.DIRECTORY_SHARE)
 @require_http_methods(["GET", "POST"])
 def lists(request: ProgramRequest) -> HttpResponse:
@@ -208,7 +194,7 @@ def lists(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
 def list_detail(request: ProgramRequest, pk: int) -> HttpResponse:
-    shared_list = _list_for(request, pk)
+    shared_list = get_shared_list_for(request, pk)
     items = shared_list.items.select_related("service", "service__organization", "added_by")
     return render(request, "directory/list_detail.html", {"list": shared_list, "items": items})
 
@@ -216,13 +202,13 @@ def list_detail(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.DIRECTORY_SHARE)
 @require_POST
 def list_add(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_service_for(request.user, pk)
+    service = get_service_for(request, pk)
     try:
         list_pk = int(request.POST.get("shared_list", ""))
     except ValueError:
         messages.error(request, _("Choose one of your program's lists."))
         return redirect("directory:service", pk=service.pk)
-    shared_list = _list_for(request, list_pk)
+    shared_list = get_shared_list_for(request, list_pk)
     _item, created = SharedListItem.objects.get_or_create(
         shared_list=shared_list, service=service, defaults={"added_by": request.user}
     )
@@ -236,7 +222,7 @@ def list_add(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
 @program_required(Cap.DIRECTORY_SHARE)
 @require_POST
 def list_remove(request: ProgramRequest, pk: int, service_pk: uuid.UUID) -> HttpResponse:
-    shared_list = _list_for(request, pk)
+    shared_list = get_shared_list_for(request, pk)
     shared_list.items.filter(service_id=service_pk).delete()
     messages.success(request, _("Removed from the list."))
     return redirect("directory:list_detail", pk=shared_list.pk)

@@ -17,11 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.directory import hsds
-from kindred.directory.access import (
-    curated_organization_ids,
-    get_curated_organization_for,
-    get_curated_service_for,
-)
+from kindred.directory.access import get_organization_for, get_service_for
 from kindred.directory.forms import (
     ImportForm,
     OrganizationForm,
@@ -31,7 +27,7 @@ from kindred.directory.forms import (
 )
 from kindred.directory.hsds_csv import datapackage_zip
 from kindred.directory.hsds_import import run_import
-from kindred.directory.models import Organization, Service, stale_days
+from kindred.directory.models import Organization, Service, curated_organization_ids, stale_days
 from kindred.directory.services import (
     directory_organization_for,
     directory_organization_id,
@@ -87,7 +83,9 @@ def curate(request: ProgramRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpResponse:
     organization = (
-        get_curated_organization_for(request, pk) if pk else Organization(steward=_steward(request))
+        get_organization_for(request, pk, capability=Cap.DIRECTORY_CURATE)
+        if pk
+        else Organization(steward=_steward(request))
     )
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +113,7 @@ def organization_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> H
 @program_required(Cap.DIRECTORY_CURATE)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpResponse:
-    service = get_curated_service_for(request, pk) if pk else Service()
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE) if pk else Service()
     organizations = Organization.objects.filter(
         steward_id__in=curated_organization_ids(request.user)
     )
@@ -145,7 +143,7 @@ def service_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpRe
 @program_required(Cap.DIRECTORY_CURATE)
 @require_POST
 def service_verify(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_curated_service_for(request, pk)
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE)
     service.verify(by=request.user, request=request)
     messages.success(request, _("Marked as verified today."))
     return redirect("directory:service", pk=service.pk)
@@ -154,7 +152,7 @@ def service_verify(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
 @program_required(Cap.DIRECTORY_CURATE)
 @require_POST
 def service_status(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_curated_service_for(request, pk)
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE)
     form = StatusForm(request.POST, service=service)
     if form.is_valid():
         try:
