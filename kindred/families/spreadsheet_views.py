@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.families import importer
+from kindred.families.access import get_family_import_for
 from kindred.families.forms import ImportUploadForm, SearchForm
 from kindred.families.models import Caregiver, Child, FamilyImport
 from kindred.families.views import search_families
@@ -77,25 +78,12 @@ def import_upload(request: ProgramRequest) -> HttpResponse:
     )
 
 
-def _job_for(request: ProgramRequest, pk: int) -> FamilyImport:
-    job = FamilyImport.objects.filter(pk=pk, program=request.program).first()
-    if job is None:
-        record(
-            action="families.familyimport.access_denied",
-            request=request,
-            object_type="families.familyimport",
-            object_id=pk,
-        )
-        raise Http404
-    return job
-
-
 @program_required(Cap.FAMILIES_IMPORT_EXPORT)
 @require_http_methods(["GET", "POST"])
 def import_review(request: ProgramRequest, pk: int) -> HttpResponse:
     """Map columns, preview every row with its errors, then import all rows or none."""
     program = request.program
-    job = _job_for(request, pk)
+    job = get_family_import_for(request, pk)
     if job.status != FamilyImport.Status.UPLOADED:
         messages.info(request, _("This import is finished."))
         return redirect("families:import")
