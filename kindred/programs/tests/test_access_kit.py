@@ -135,3 +135,24 @@ def test_programs_for_answers_the_programs_granting_a_capability(world) -> None:
     assert list(programs_for(world.outsider, Cap.PROGRAM_MANAGE)) == [world.program_b]
     assert not programs_for(world.supervisor, Cap.PROGRAM_MANAGE).exists()
     assert list(programs_for(world.supervisor, Cap.PROGRAM_VIEW)) == [world.program_a]
+
+
+def test_no_app_writes_a_refusal_by_hand() -> None:
+    """A refused access is audited by the kit alone (get_scoped_or_404, or deny where no row is
+    fetched): an `access_denied` string anywhere else is a check someone wrote again."""
+    import re
+    from pathlib import Path
+
+    import kindred
+
+    root = Path(kindred.__file__).parent
+    kit = root / "programs" / "access.py"
+    literal = re.compile(r"""access_denied['"]""")
+    offenders = [
+        f"{path.relative_to(root.parent)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if path != kit and "tests" not in path.parts and "testing" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line)
+    ]
+    assert offenders == [], "write refusals with programs.access.deny or get_scoped_or_404"
