@@ -134,7 +134,7 @@ def own_mentor(request: ProgramRequest) -> Mentor | None:
     with transaction.atomic():
         candidate = (
             Mentor.objects.select_for_update()
-            .filter(program=program, user__isnull=True, email__iexact=user.email)  # type: ignore[union-attr]
+            .filter(program=program, user__isnull=True, email__iexact=user.email)
             .exclude(status__in=[Mentor.Status.DECLINED])
             .order_by("-created_at")
             .first()

@@ -305,15 +305,18 @@ def _constraints_hold(form: Any) -> bool:
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def settings_item(request: ProgramRequest, kind: str, pk: int) -> HttpResponse:
-    fetch, form_class = {
-        "screening": (get_screening_item_for, ScreeningItemForm),
-        "qualification": (get_qualification_type_for, QualificationTypeForm),
-    }.get(kind, (None, None))
-    if fetch is None or form_class is None:
+    obj: ScreeningItem | QualificationType
+    if kind == "screening":
+        obj = get_screening_item_for(request, pk, capability=Cap.MENTORS_MANAGE)
+        form: ScreeningItemForm | QualificationTypeForm = ScreeningItemForm(
+            request.POST or None, instance=obj
+        )
+    elif kind == "qualification":
+        obj = get_qualification_type_for(request, pk, capability=Cap.MENTORS_MANAGE)
+        form = QualificationTypeForm(request.POST or None, instance=obj)
+    else:
         raise Http404
-    obj = fetch(request, pk, capability=Cap.MENTORS_MANAGE)
     model = type(obj)
-    form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid() and _constraints_hold(form):
         with transaction.atomic():
             form.save()
