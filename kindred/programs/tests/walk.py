@@ -52,7 +52,12 @@ ROUTES = [
     ),
     # The invitation link (kept under /accounts/invitation/): an unknown token answers 404 to
     # everybody.
-    Route("invitations:accept", allowed=set(), kwargs=lambda w: {"token": "not-a-token"}),
+    Route(
+        "invitations:accept",
+        allowed=set(),
+        kwargs=lambda w: {"token": "not-a-token"},
+        not_found=SIGNED_IN,
+    ),
     # The audit trail of the current program (kindred/programs/audit_views.py).
     Route("audit:list", allowed=CURRENT_PROGRAM_MANAGERS),
     Route("audit:export", allowed=CURRENT_PROGRAM_MANAGERS),
