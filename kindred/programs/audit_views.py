@@ -59,7 +59,7 @@ class AuditFilterForm(forms.Form):
 
 
 def _filtered(request: ProgramRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    events = AuditEvent.objects.for_program(request.program.pk)
+    events: QuerySet[AuditEvent] = AuditEvent.objects.for_program(request.program.pk)
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
