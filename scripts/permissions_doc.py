@@ -58,7 +58,11 @@ def render() -> str:
         "per organization (administrator, directory curator: their capabilities apply to every",
         "program of the organization). A capability applies only in the program where the role is",
         "held: nobody reads or writes another program's data. Objects outside a person's programs",
-        "answer 404 (their existence is not revealed) and the refused access is audited.",
+        "answer 404 (their existence is not revealed); an object a person sees but may not act on",
+        "without a capability they lack answers 403. Either refusal is audited once, by the access",
+        "kit (`kindred/programs/access.py`: `get_scoped_or_404`, `deny`). The resource directory is",
+        "one network: its listed entries are read from every program, so keeping an entry one does",
+        "not curate is 403, and a withdrawn entry is 404 to all but its curators.",
         "",
         "| capability | " + " | ".join(label for _, label in roles) + " |",
         "|---|" + "---|" * len(roles),
@@ -71,15 +75,24 @@ def render() -> str:
         "## Every page, as every persona",
         "",
         "Asserted by `kindred/core/tests/test_permission_walk.py`: *allowed* gets the page (or its",
-        "action), everybody else is refused (sent to sign in, 401, 403 or 404). The outsider is the",
-        'coordinator of another organization\'s program; on pages of "the current program" they',
-        "see their own program, and the walk checks that nothing of program A reaches them.",
+        "action), everybody else is refused: anonymous is sent to sign in (or gets 401, 403 or 404),",
+        "a signed-in person gets the status shown: 404 where the page's object is out of their",
+        "reach, 403 where they may not do this. The outsider is the coordinator of another",
+        'organization\'s program; on pages of "the current program" they see their own program,',
+        "and the walk checks that nothing of program A reaches them.",
         "",
         "| page (URL name) | method | " + " | ".join(label for _, label in PERSONA_COLUMNS) + " |",
         "|---|---|" + "---|" * len(PERSONA_COLUMNS),
     ]
     for route in sorted(all_routes(), key=lambda r: (r.name, r.method)):
-        marks = ["allowed" if key in route.allowed else "–" for key, _ in PERSONA_COLUMNS]
+        marks = [
+            "allowed"
+            if key in route.allowed
+            else "–"
+            if key == "anonymous"
+            else str(route.refusal(key))
+            for key, _ in PERSONA_COLUMNS
+        ]
         lines.append(f"| `{route.name}` | {route.method} | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"
 

@@ -3,94 +3,78 @@
 The directory is a shared network: every signed-in person with `directory.view` in any program
 reads every listed service. Editing is scoped: a directory curator edits only the entries their
 Kindred organization stewards; a program's coordinator publishes only their own program.
+Every fetch goes through the access kit (kindred.programs.access.get_scoped_or_404): 404 out of
+reach, 403 within reach without the capability asked, each refusal audited once.
 """
 
 from typing import Any
-from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from kindred.audit.log import record
-from kindred.directory.models import Organization, Service
-from kindred.programs.access import capabilities, program_ids_with
-from kindred.programs.models import OrganizationMembership, OrganizationRole
+from kindred.directory.models import (
+    Organization,
+    ResourceShare,
+    Service,
+    SharedList,
+)
+from kindred.families.access import get_family_for
+from kindred.programs.access import ProgramRequest, get_scoped_or_404, program_ids_with
 from kindred.programs.permissions import Cap
-
-
-def curated_organization_ids(user: Any) -> list[int]:
-    """Kindred organizations whose directory entries this person curates."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    cached = getattr(user, "_kindred_curated_orgs", None)
-    if cached is not None:
-        return cached
-    ids = sorted(
-        OrganizationMembership.objects.filter(
-            user=user, is_active=True, role=OrganizationRole.CURATOR
-        ).values_list("organization_id", flat=True)
-    )
-    user._kindred_curated_orgs = ids
-    return ids
 
 
 def can_view(user: Any) -> bool:
     return bool(program_ids_with(user, Cap.DIRECTORY_VIEW))
 
 
-def _uuid_or_404(value: Any) -> UUID:
-    try:
-        return value if isinstance(value, UUID) else UUID(str(value))
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
-def get_service_for(user: Any, pk: Any) -> Service:
-    """A listed service anyone in the network may read; withdrawn ones only for their curators."""
-    pk = _uuid_or_404(pk)
-    if not capabilities(user):
-        raise Http404
-    service = Service.objects.select_related("organization", "source_program").filter(pk=pk).first()
-    if service is None:
-        raise Http404
-    if (
-        service.status != "active"
-        and service.organization.steward_id not in curated_organization_ids(user)
-    ):
-        raise Http404
-    return service
-
-
-def get_curated_service_for(request: HttpRequest, pk: Any) -> Service:
-    """A service the signed-in curator may edit; 404 (audited) for anyone else."""
-    pk = _uuid_or_404(pk)
-    service = (
-        Service.objects.stewarded_by(curated_organization_ids(request.user))
-        .select_related("organization")
-        .filter(pk=pk)
-        .first()
+def get_service_for(
+    request: HttpRequest, pk: Any, *, capability: str = Cap.DIRECTORY_VIEW
+) -> Service:
+    """A service of the network directory: a listed one for anyone with directory.view in any
+    program, a withdrawn one only for its curators (404 otherwise); with
+    capability=DIRECTORY_CURATE, only a service its curators keep (403 for others)."""
+    return get_scoped_or_404(
+        request,
+        Service.objects.select_related("organization", "source_program"),
+        pk,
+        capability=None if capability == Cap.DIRECTORY_VIEW else capability,
     )
-    if service is None:
-        record(
-            action="directory.service.access_denied",
-            request=request,
-            object_type="directory.service",
-            object_id=pk,
-        )
-        raise Http404
-    return service
 
 
-def get_curated_organization_for(request: HttpRequest, pk: Any) -> Organization:
-    pk = _uuid_or_404(pk)
-    organization = Organization.objects.filter(
-        pk=pk, steward_id__in=curated_organization_ids(request.user)
-    ).first()
-    if organization is None:
-        record(
-            action="directory.organization.access_denied",
-            request=request,
-            object_type="directory.organization",
-            object_id=pk,
-        )
-        raise Http404
-    return organization
+def get_organization_for(
+    request: HttpRequest, pk: Any, *, capability: str = Cap.DIRECTORY_VIEW
+) -> Organization:
+    """A directory organization, read as its services are (the listed ones' organizations
+    for everyone, all for their curators); with capability=DIRECTORY_CURATE, kept by them."""
+    return get_scoped_or_404(
+        request,
+        Organization.objects.all(),
+        pk,
+        capability=None if capability == Cap.DIRECTORY_VIEW else capability,
+    )
+
+
+def get_shared_list_for(
+    request: ProgramRequest, pk: Any, *, capability: str = Cap.DIRECTORY_SHARE
+) -> SharedList:
+    """One of the current program's shared lists ("our cardiology list")."""
+    return get_scoped_or_404(
+        request,
+        SharedList.objects.in_program(request.program),
+        pk,
+        capability=None if capability == Cap.DIRECTORY_SHARE else capability,
+    )
+
+
+def get_resource_share_for(
+    request: HttpRequest, pk: Any, *, capability: str = Cap.DIRECTORY_SHARE
+) -> ResourceShare:
+    """Resources given to a family, for a person who may share resources in its program and
+    may see the family (a mentor sees only their matched families)."""
+    share = get_scoped_or_404(
+        request,
+        ResourceShare.objects.select_related("program", "family"),
+        pk,
+        capability=None if capability == Cap.DIRECTORY_SHARE else capability,
+    )
+    get_family_for(request, share.family_id)
+    return share

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.programs.access import ScopedQuerySet, has_any_capability
+from kindred.programs.models import OrganizationMembership
+from kindred.programs.permissions import Cap
+from kindred.programs.roles import OrganizationRole
 
 # "Entries not verified within a configurable time are flagged as stale" (issue 5).
 DEFAULT_STALE_DAYS = 365
@@ -89,6 +93,62 @@ def text_to_codes(text: str) -> list[str]:
     return [c for c in (text or "").split(",") if c]
 
 
+def curated_organization_ids(user: Any) -> list[int]:
+    """Kindred organizations whose directory entries this person curates."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_kindred_curated_orgs", None)
+    if cached is not None:
+        return cached
+    ids = sorted(
+        OrganizationMembership.objects.filter(
+            user=user, is_active=True, role=OrganizationRole.CURATOR
+        ).values_list("organization_id", flat=True)
+    )
+    user._kindred_curated_orgs = ids
+    return ids
+
+
+class NetworkQuerySet(ScopedQuerySet[Any]):
+    """Rows of the shared network directory, which belong to no program. Listed rows are read
+    by anyone holding directory.view in any program; every row, by the directory curators of
+    the Kindred organization that stewards it, who alone hold directory.curate over it."""
+
+    VIEW_CAPABILITY = Cap.DIRECTORY_VIEW
+    PROGRAM_FIELD = ""
+    STEWARD_FIELD: ClassVar[str] = "steward"
+
+    def listed_scope(self) -> models.Q:
+        raise NotImplementedError
+
+    def visible_to(self, user: Any) -> Self:
+        if not has_any_capability(user, self.VIEW_CAPABILITY):
+            return self.none()
+        curated = models.Q(**{f"{self.STEWARD_FIELD}__in": curated_organization_ids(user)})
+        return self.filter(self.listed_scope() | curated)
+
+    def grants(self, user: Any, obj: Any, capability: str) -> bool:
+        if capability == Cap.DIRECTORY_CURATE:
+            *path, last = self.STEWARD_FIELD.split("__")
+            target = obj
+            for name in path:
+                target = getattr(target, name)
+            return getattr(target, f"{last}_id") in curated_organization_ids(user)
+        return has_any_capability(user, capability)
+
+
+class OrganizationQuerySet(NetworkQuerySet):
+    def listed_scope(self) -> models.Q:
+        """An organization is found through its listed services."""
+        return models.Q(
+            models.Exists(
+                Service.objects.filter(
+                    organization=models.OuterRef("pk"), status=ServiceStatus.ACTIVE
+                )
+            )
+        )
+
+
 class Organization(models.Model):
     """HSDS organization: who provides services (not a Kindred organization)."""
 
@@ -120,6 +180,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")
@@ -144,14 +206,19 @@ class Organization(models.Model):
         return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo_image)).decode()}"
 
 
-class ServiceQuerySet(models.QuerySet["Service"]):
+class ServiceQuerySet(NetworkQuerySet):
+    STEWARD_FIELD = "organization__steward"
+
+    def listed_scope(self) -> models.Q:
+        return models.Q(status=ServiceStatus.ACTIVE)
+
     def listed(self) -> "ServiceQuerySet":
         """What families and providers may find: active, not withdrawn."""
         return self.filter(status=ServiceStatus.ACTIVE)
 
     def stewarded_by(self, organization_ids: list[int]) -> "ServiceQuerySet":
         """Services of the entries these Kindred organizations steward (a curator's ids come
-        from `directory.access.curated_organization_ids`)."""
+        from `curated_organization_ids`)."""
         return self.filter(organization__steward_id__in=organization_ids)
 
     def stale(self) -> "ServiceQuerySet":
@@ -745,12 +812,8 @@ class Attribute(models.Model):
         return f"{self.link_entity}:{self.link_id} {self.taxonomy_term_id}"
 
 
-class SharedListQuerySet(models.QuerySet["SharedList"]):
-    def visible_to(self, user: object) -> "SharedListQuerySet":
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
-
-        return self.filter(program_id__in=program_ids_with(user, Cap.DIRECTORY_SHARE))
+class SharedListQuerySet(ScopedQuerySet["SharedList"]):
+    VIEW_CAPABILITY = Cap.DIRECTORY_SHARE
 
 
 class SharedList(models.Model):
@@ -807,12 +870,8 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ResourceShareQuerySet(models.QuerySet["ResourceShare"]):
-    def visible_to(self, user: object) -> "ResourceShareQuerySet":
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
-
-        return self.filter(program_id__in=program_ids_with(user, Cap.DIRECTORY_SHARE))
+class ResourceShareQuerySet(ScopedQuerySet["ResourceShare"]):
+    VIEW_CAPABILITY = Cap.DIRECTORY_SHARE
 
 
 class ResourceShare(models.Model):

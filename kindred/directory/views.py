@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.audit.log import record
-from kindred.directory.access import curated_organization_ids, get_service_for
+from kindred.directory.access import get_service_for, get_shared_list_for
 from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm, StatusForm
-from kindred.directory.models import Service, SharedList, SharedListItem
+from kindred.directory.models import Service, SharedList, SharedListItem, curated_organization_ids
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import search_services, with_details
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
@@ -47,9 +47,9 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
 
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ProgramRequest) -> HttpResponse:
     context = _search_context(request)
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     context["can_share"] = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
     context["can_curate"] = bool(curated_organization_ids(request.user))
     context["program"] = program
@@ -58,12 +58,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
-def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return service_page(request, get_service_for(request.user, pk))
+def service_detail(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
+    return service_page(request, get_service_for(request, pk))
 
 
 def service_page(
-    request: HttpRequest,
+    request: ProgramRequest,
     service: Service,
     *,
     status_form: StatusForm | None = None,
@@ -71,7 +71,7 @@ def service_page(
 ) -> HttpResponse:
     """A service's page; the curation view shows it again with a refused status change."""
     service = with_details(Service.objects.filter(pk=service.pk)).get()
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     can_share = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
     can_edit = service.organization.steward_id in curated_organization_ids(request.user)
     lists = list(SharedList.objects.filter(program=program)) if can_share else []
@@ -139,9 +139,9 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def folder(request: HttpRequest) -> HttpResponse:
+def folder(request: ProgramRequest) -> HttpResponse:
     """A resource folder of the services ticked on the search page (no family involved)."""
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     ids = selected_service_ids(request.GET.getlist("service"))[:MAX_FOLDER_SERVICES]
     listed = set(Service.objects.listed().filter(pk__in=ids).values_list("pk", flat=True))
     ids = [pk for pk in ids if pk in listed]
@@ -165,24 +165,10 @@ def folder(request: HttpRequest) -> HttpResponse:
 # --- Shared lists ("our cardiology list") ---------------------------------------------------
 
 
-def _list_for(request: HttpRequest, pk: int) -> SharedList:
-    program: Program = request.program  # type: ignore[attr-defined]
-    shared_list = SharedList.objects.filter(pk=pk, program=program).first()
-    if shared_list is None:
-        record(
-            action="directory.sharedlist.access_denied",
-            request=request,
-            object_type="directory.sharedlist",
-            object_id=pk,
-        )
-        raise Http404
-    return shared_list
-
-
 @program_required(Cap.DIRECTORY_SHARE)
 @require_http_methods(["GET", "POST"])
-def lists(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def lists(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = SharedListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"].strip()
@@ -207,22 +193,22 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shared_list = _list_for(request, pk)
+def list_detail(request: ProgramRequest, pk: int) -> HttpResponse:
+    shared_list = get_shared_list_for(request, pk)
     items = shared_list.items.select_related("service", "service__organization", "added_by")
     return render(request, "directory/list_detail.html", {"list": shared_list, "items": items})
 
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_POST
-def list_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_service_for(request.user, pk)
+def list_add(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
+    service = get_service_for(request, pk)
     try:
         list_pk = int(request.POST.get("shared_list", ""))
     except ValueError:
         messages.error(request, _("Choose one of your program's lists."))
         return redirect("directory:service", pk=service.pk)
-    shared_list = _list_for(request, list_pk)
+    shared_list = get_shared_list_for(request, list_pk)
     _item, created = SharedListItem.objects.get_or_create(
         shared_list=shared_list, service=service, defaults={"added_by": request.user}
     )
@@ -235,8 +221,8 @@ def list_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_POST
-def list_remove(request: HttpRequest, pk: int, service_pk: uuid.UUID) -> HttpResponse:
-    shared_list = _list_for(request, pk)
+def list_remove(request: ProgramRequest, pk: int, service_pk: uuid.UUID) -> HttpResponse:
+    shared_list = get_shared_list_for(request, pk)
     shared_list.items.filter(service_id=service_pk).delete()
     messages.success(request, _("Removed from the list."))
     return redirect("directory:list_detail", pk=shared_list.pk)

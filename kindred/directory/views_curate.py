@@ -17,11 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.directory import hsds
-from kindred.directory.access import (
-    curated_organization_ids,
-    get_curated_organization_for,
-    get_curated_service_for,
-)
+from kindred.directory.access import get_organization_for, get_service_for
 from kindred.directory.forms import (
     ImportForm,
     OrganizationForm,
@@ -31,7 +27,7 @@ from kindred.directory.forms import (
 )
 from kindred.directory.hsds_csv import datapackage_zip
 from kindred.directory.hsds_import import run_import
-from kindred.directory.models import Organization, Service, stale_days
+from kindred.directory.models import Organization, Service, curated_organization_ids, stale_days
 from kindred.directory.services import (
     directory_organization_for,
     directory_organization_id,
@@ -40,23 +36,23 @@ from kindred.directory.services import (
     service_save,
 )
 from kindred.directory.views import service_page
-from kindred.programs.access import program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.models import Organization as KindredOrganization
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
 
-def _steward(request: HttpRequest) -> KindredOrganization:
+def _steward(request: ProgramRequest) -> KindredOrganization:
     """The Kindred organization the curator works for (the first, if they curate several)."""
     ids = curated_organization_ids(request.user)
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     steward_id = program.organization_id if program.organization_id in ids else ids[0]
     return KindredOrganization.objects.get(pk=steward_id)
 
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_GET
-def curate(request: HttpRequest) -> HttpResponse:
+def curate(request: ProgramRequest) -> HttpResponse:
     ids = curated_organization_ids(request.user)
     organizations = Organization.objects.filter(steward_id__in=ids).annotate(
         service_count=Count("services")
@@ -85,9 +81,11 @@ def curate(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpResponse:
+def organization_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpResponse:
     organization = (
-        get_curated_organization_for(request, pk) if pk else Organization(steward=_steward(request))
+        get_organization_for(request, pk, capability=Cap.DIRECTORY_CURATE)
+        if pk
+        else Organization(steward=_steward(request))
     )
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -114,8 +112,8 @@ def organization_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> Http
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpResponse:
-    service = get_curated_service_for(request, pk) if pk else Service()
+def service_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpResponse:
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE) if pk else Service()
     organizations = Organization.objects.filter(
         steward_id__in=curated_organization_ids(request.user)
     )
@@ -144,8 +142,8 @@ def service_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRespo
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_POST
-def service_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_curated_service_for(request, pk)
+def service_verify(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE)
     service.verify(by=request.user, request=request)
     messages.success(request, _("Marked as verified today."))
     return redirect("directory:service", pk=service.pk)
@@ -153,8 +151,8 @@ def service_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_POST
-def service_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = get_curated_service_for(request, pk)
+def service_status(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
+    service = get_service_for(request, pk, capability=Cap.DIRECTORY_CURATE)
     form = StatusForm(request.POST, service=service)
     if form.is_valid():
         try:
@@ -174,7 +172,7 @@ def service_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_CURATE)
 @require_http_methods(["GET", "POST"])
-def import_hsds(request: HttpRequest) -> HttpResponse:
+def import_hsds(request: ProgramRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -213,7 +211,7 @@ def _export_queryset(request: HttpRequest) -> QuerySet[Service]:
 
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: ProgramRequest) -> HttpResponse:
     data = hsds.export_services(_export_queryset(request))
     record(
         action="directory.export.json", request=request, object_type="directory.export",
@@ -228,7 +226,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_VIEW)
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: ProgramRequest) -> HttpResponse:
     data = hsds.export_services(_export_queryset(request))
     record(
         action="directory.export.csv", request=request, object_type="directory.export",
@@ -241,9 +239,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.PROGRAM_MANAGE)
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest) -> HttpResponse:
+def publish(request: ProgramRequest) -> HttpResponse:
     """The one switch: publish my program as a directory service (kept in sync with settings)."""
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     service = Service.objects.filter(source_program=program).prefetch_related("phones").first()
     initial: dict = {"publish": bool(service and service.status == "active")}
     if service is not None:

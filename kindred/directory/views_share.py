@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kindred.audit.log import record
+from kindred.directory.access import get_resource_share_for
 from kindred.directory.models import ResourceShare, Service
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import with_details
@@ -25,7 +25,7 @@ from kindred.families.access import get_family_for
 from kindred.families.consent import may
 from kindred.families.models import Family
 from kindred.lib.mail import send_email_after_commit
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.permissions import Cap
 
 SHARE_LINK_DAYS = 90
@@ -43,9 +43,7 @@ def family_email(family: Family) -> str:
 
 
 def _family_for_share(request: HttpRequest, pk: Any) -> Family:
-    family = get_family_for(request, pk)
-    if not has_capability(request.user, family.program_id, Cap.DIRECTORY_SHARE):
-        raise PermissionDenied
+    family = get_family_for(request, pk, capability=Cap.DIRECTORY_SHARE)
     if not family.is_open:
         raise Http404
     return family
@@ -53,13 +51,13 @@ def _family_for_share(request: HttpRequest, pk: Any) -> Family:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_http_methods(["GET", "POST"])
-def share_new(request: HttpRequest) -> HttpResponse:
+def share_new(request: ProgramRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     ids = selected_service_ids(data.getlist("service"))[:MAX_FOLDER_SERVICES]
     services = list(with_details(Service.objects.listed().filter(pk__in=ids)))
     family_pk = data.get("family", "")
     if not family_pk:
-        program = request.program  # type: ignore[attr-defined]
+        program = request.program
         families = Family.objects.visible_to(request.user).filter(
             program=program, status=Family.Status.ACTIVE
         )[:300]
@@ -175,30 +173,10 @@ def share_create(
     return share
 
 
-def _share_for(request: HttpRequest, pk: int) -> ResourceShare:
-    share = (
-        ResourceShare.objects.visible_to(request.user)
-        .select_related("program", "family")
-        .filter(pk=pk)
-        .first()
-    )
-    if share is None:
-        record(
-            action="directory.resourceshare.access_denied",
-            request=request,
-            object_type="directory.resourceshare",
-            object_id=pk,
-        )
-        raise Http404
-    # The family itself must be within reach (a mentor sees only their matched families).
-    get_family_for(request, share.family_id)
-    return share
-
-
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    share = _share_for(request, pk)
+def share_detail(request: ProgramRequest, pk: int) -> HttpResponse:
+    share = get_resource_share_for(request, pk)
     record(
         action="directory.resourceshare.viewed",
         request=request,
@@ -211,8 +189,8 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.DIRECTORY_SHARE)
 @require_GET
-def share_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    share = _share_for(request, pk)
+def share_pdf(request: ProgramRequest, pk: int) -> HttpResponse:
+    share = get_resource_share_for(request, pk)
     record(
         action="directory.resourceshare.printed",
         request=request,

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kindred.families.models import Family
-from kindred.programs.access import get_scoped_or_404, has_capability
+from kindred.families.models import Family, FamilyImport
+from kindred.programs.access import ProgramRequest, get_scoped_or_404, has_capability
 from kindred.programs.permissions import Cap
 
 
@@ -26,3 +26,15 @@ def get_family_for(request: HttpRequest, pk: Any, *, capability: str = Cap.FAMIL
 
 def can_edit(user: Any, family: Family) -> bool:
     return has_capability(user, family.program_id, Cap.FAMILIES_EDIT)
+
+
+def get_family_import_for(
+    request: ProgramRequest, pk: Any, *, capability: str = Cap.FAMILIES_IMPORT_EXPORT
+) -> FamilyImport:
+    """A spreadsheet import of the current program (the page shows that program's families)."""
+    return get_scoped_or_404(
+        request,
+        FamilyImport.objects.in_program(request.program),
+        pk,
+        capability=None if capability == Cap.FAMILIES_IMPORT_EXPORT else capability,
+    )

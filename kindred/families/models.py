@@ -750,6 +750,10 @@ class Consent(models.Model):
         return self.decision == self.Decision.GRANTED
 
 
+class FamilyImportQuerySet(ScopedQuerySet["FamilyImport"]):
+    VIEW_CAPABILITY = Cap.FAMILIES_IMPORT_EXPORT
+
+
 class FamilyImport(Stateful):
     """A spreadsheet being imported: uploaded, mapped, previewed, then imported all at once.
 
@@ -776,6 +780,8 @@ class FamilyImport(Stateful):
     imported_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FamilyImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

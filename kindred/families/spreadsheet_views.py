@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.families import importer
+from kindred.families.access import get_family_import_for
 from kindred.families.forms import ImportUploadForm, SearchForm
 from kindred.families.models import Caregiver, Child, FamilyImport
 from kindred.families.views import search_families
 from kindred.lib.search import remembered_criteria
 from kindred.lib.spreadsheets import csv_response, neutralise
-from kindred.programs.access import program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.permissions import Cap
 
 EXPORT_HEADER = [
@@ -44,8 +45,8 @@ EXPORT_HEADER = [
 
 @program_required(Cap.FAMILIES_IMPORT_EXPORT)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
-    program = request.program  # type: ignore[attr-defined]
+def import_upload(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -77,25 +78,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _job_for(request: HttpRequest, pk: int) -> FamilyImport:
-    job = FamilyImport.objects.filter(pk=pk, program=request.program).first()  # type: ignore[attr-defined]
-    if job is None:
-        record(
-            action="families.familyimport.access_denied",
-            request=request,
-            object_type="families.familyimport",
-            object_id=pk,
-        )
-        raise Http404
-    return job
-
-
 @program_required(Cap.FAMILIES_IMPORT_EXPORT)
 @require_http_methods(["GET", "POST"])
-def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+def import_review(request: ProgramRequest, pk: int) -> HttpResponse:
     """Map columns, preview every row with its errors, then import all rows or none."""
-    program = request.program  # type: ignore[attr-defined]
-    job = _job_for(request, pk)
+    program = request.program
+    job = get_family_import_for(request, pk)
     if job.status != FamilyImport.Status.UPLOADED:
         messages.info(request, _("This import is finished."))
         return redirect("families:import")
@@ -207,11 +195,11 @@ def _export_rows(families: Any) -> Any:
 
 @program_required(Cap.FAMILIES_IMPORT_EXPORT)
 @require_http_methods(["GET"])
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: ProgramRequest) -> HttpResponse:
     """The program's families (current search) as CSV or XLSX, formula injection neutralised."""
     from django.db.models import Prefetch
 
-    program = request.program  # type: ignore[attr-defined]
+    program = request.program
     # The search of the families list, kept in the session (never in the URL).
     criteria = remembered_criteria(request, "families")
     form = SearchForm(criteria or None, program=program)

@@ -59,7 +59,7 @@ from kindred.families.services import (
 )
 from kindred.families.timeline import collect
 from kindred.lib.search import remembered_criteria
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.permissions import Cap
 
 PAGE_SIZE = 25
@@ -118,8 +118,8 @@ def families_page(program: Any, data: dict[str, Any], page_number: Any) -> Any:
 
 @program_required(Cap.FAMILIES_VIEW)
 @require_http_methods(["GET", "POST"])
-def family_list(request: HttpRequest) -> HttpResponse:
-    program = request.program  # type: ignore[attr-defined]
+def family_list(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     # Names and phone numbers searched for stay out of the URL (logs, history): lib.search.
     criteria = remembered_criteria(request, "families")
     if not isinstance(criteria, QueryDict):
@@ -246,8 +246,8 @@ def _apply_service_errors(
 
 @program_required(Cap.FAMILIES_EDIT)
 @require_http_methods(["GET", "POST"])
-def family_create_view(request: HttpRequest) -> HttpResponse:
-    program = request.program  # type: ignore[attr-defined]
+def family_create_view(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     language = get_language() or "en"
     CaregiverFS = formset_for(CaregiverForm, extra=2)
     ChildFS = formset_for(ChildForm, extra=2)
@@ -606,9 +606,9 @@ def family_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.FAMILIES_EDIT)
 @require_http_methods(["GET", "POST"])
-def vocabulary(request: HttpRequest) -> HttpResponse:
+def vocabulary(request: ProgramRequest) -> HttpResponse:
     """The program's lists: conditions and experiences, the starter list plus its own."""
-    program = request.program  # type: ignore[attr-defined]
+    program = request.program
     condition_form = ConditionForm(
         request.POST if "add_condition" in request.POST else None,
         program=program,

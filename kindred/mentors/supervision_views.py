@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
-from kindred.mentors.access import get_escalation_for
+from kindred.mentors.access import get_checkin_for, get_escalation_for
 from kindred.mentors.forms import EscalationForm, ResolveForm, SupervisionSessionForm
 from kindred.mentors.models import Escalation, SupervisionSession, WellbeingCheckIn
 from kindred.mentors.views import title_for
-from kindred.programs.access import program_ids_with, program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
@@ -28,8 +28,8 @@ def _severity_sorted(escalations: list[Escalation]) -> list[Escalation]:
 
 
 @program_required(Cap.SUPERVISION)
-def supervision(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def supervision(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     queue = _severity_sorted(
         list(
             Escalation.objects.filter(program=program).open().select_related("mentor", "raised_by")
@@ -73,8 +73,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.SUPERVISION)
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def session_new(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = SupervisionSessionForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -104,8 +104,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.SUPERVISION)
 @require_http_methods(["GET", "POST"])
-def escalation_new(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def escalation_new(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = EscalationForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -130,7 +130,7 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
 
 
 @program_required(Cap.SUPERVISION)
-def escalation(request: HttpRequest, pk: int) -> HttpResponse:
+def escalation(request: ProgramRequest, pk: int) -> HttpResponse:
     escalation = get_escalation_for(request, pk)
     record(action="mentors.escalation.viewed", request=request, obj=escalation)
     return _render_escalation(request, escalation, ResolveForm())
@@ -167,7 +167,7 @@ def _render_escalation(
 
 @program_required(Cap.SUPERVISION)
 @require_POST
-def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def escalation_acknowledge(request: ProgramRequest, pk: int) -> HttpResponse:
     escalation = get_escalation_for(request, pk)
     try:
         escalation.acknowledge(by=request.user, request=request)
@@ -181,7 +181,7 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.SUPERVISION)
 @require_POST
-def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def escalation_resolve(request: ProgramRequest, pk: int) -> HttpResponse:
     escalation = get_escalation_for(request, pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():
@@ -199,22 +199,8 @@ def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.SUPERVISION)
 @require_POST
-def checkin_seen(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = (
-        WellbeingCheckIn.objects.filter(
-            pk=pk, mentor__program_id__in=program_ids_with(request.user, Cap.SUPERVISION)
-        )
-        .select_related("mentor")
-        .first()
-    )
-    if entry is None:
-        record(
-            action="mentors.wellbeingcheckin.access_denied",
-            request=request,
-            object_type="mentors.wellbeingcheckin",
-            object_id=pk,
-        )
-        raise Http404
+def checkin_seen(request: ProgramRequest, pk: int) -> HttpResponse:
+    entry = get_checkin_for(request, pk)
     with transaction.atomic():
         # The conditional update is its own guard: of two supervisors, one marks it and is audited.
         marked = WellbeingCheckIn.objects.filter(pk=entry.pk, seen_at__isnull=True).update(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import record
+from kindred.mentors.access import (
+    get_cohort_for,
+    get_course_for,
+    get_qualification_type_for,
+    get_screening_item_for,
+    get_training_session_for,
+)
 from kindred.mentors.forms import (
     CohortForm,
     CohortMembersForm,
@@ -32,28 +39,27 @@ from kindred.mentors.models import (
     ScreeningItem,
     TrainingCohort,
     TrainingCourse,
-    TrainingSession,
 )
 from kindred.mentors.services import program_ensure_mentor_lists
 from kindred.mentors.views import title_for
-from kindred.programs.access import has_capability, program_ids_with, program_required
+from kindred.programs.access import (
+    ProgramRequest,
+    has_capability,
+    program_required,
+)
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
 
-def _scoped(request: HttpRequest, queryset: Any, pk: int, capability: str, label: str) -> Any:
-    """An object of the user's programs holding `capability`; 404 otherwise, audited."""
-    obj = queryset.filter(pk=pk, program_id__in=program_ids_with(request.user, capability)).first()
-    if obj is None:
-        record(action=f"{label}.access_denied", request=request, object_type=label, object_id=pk)
-        raise Http404
-    return obj
+def _to_change(request: HttpRequest) -> str:
+    """Reading a course or cohort takes MENTORS_VIEW; adding to it, MENTORS_MANAGE."""
+    return Cap.MENTORS_MANAGE if request.method == "POST" else Cap.MENTORS_VIEW
 
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def training(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def training(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     manage = has_capability(request.user, program, Cap.MENTORS_MANAGE)
     form = CourseForm(request.POST or None, prefix="course")
     if request.method == "POST":
@@ -95,33 +101,24 @@ def training(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def course(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _scoped(
-        request,
-        TrainingCourse.objects.prefetch_related("modules"),
-        pk,
-        Cap.MENTORS_VIEW,
-        "mentors.trainingcourse",
-    )
+def course(request: ProgramRequest, pk: int) -> HttpResponse:
+    course = get_course_for(request, pk, capability=_to_change(request))
     manage = has_capability(request.user, course.program_id, Cap.MENTORS_MANAGE)
     form = ModuleForm(request.POST or None, prefix="module")
-    if request.method == "POST":
-        if not manage:
-            raise Http404
-        if form.is_valid():
-            with transaction.atomic():
-                module = form.save(commit=False)
-                module.course = course
-                module.save()
-                record(
-                    action="mentors.trainingmodule.created",
-                    request=request,
-                    program=course.program_id,
-                    obj=module,
-                    fields=form.Meta.fields,
-                )
-            messages.success(request, _("Module added."))
-            return redirect("mentors:course", pk=course.pk)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            module = form.save(commit=False)
+            module.course = course
+            module.save()
+            record(
+                action="mentors.trainingmodule.created",
+                request=request,
+                program=course.program_id,
+                obj=module,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Module added."))
+        return redirect("mentors:course", pk=course.pk)
     return render(
         request,
         "mentors/course.html",
@@ -136,8 +133,8 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def cohort_new(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def cohort_new(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = CohortForm(
         request.POST or None, program=program, initial={"starts_on": timezone.localdate()}
     )
@@ -165,14 +162,8 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def cohort(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _scoped(
-        request,
-        TrainingCohort.objects.select_related("course", "program"),
-        pk,
-        Cap.MENTORS_VIEW,
-        "mentors.trainingcohort",
-    )
+def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
+    cohort = get_cohort_for(request, pk, capability=_to_change(request))
     manage = has_capability(request.user, cohort.program_id, Cap.MENTORS_MANAGE)
     adding = request.method == "POST" and "add_members" in request.POST
     form = TrainingSessionForm(
@@ -184,8 +175,6 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if adding else None, cohort=cohort, prefix="members"
     )
     if adding:
-        if not manage:
-            raise Http404
         if members_form.is_valid():
             with transaction.atomic():
                 cohort.mentors.add(*members_form.cleaned_data["mentors"])
@@ -198,23 +187,20 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("Added to the cohort."))
             return redirect("mentors:cohort", pk=cohort.pk)
-    elif request.method == "POST":
-        if not manage:
-            raise Http404
-        if form.is_valid():
-            with transaction.atomic():
-                session = form.save(commit=False)
-                session.cohort = cohort
-                session.save()
-                record(
-                    action="mentors.trainingsession.created",
-                    request=request,
-                    program=cohort.program_id,
-                    obj=session,
-                    fields=form.Meta.fields,
-                )
-            messages.success(request, _("Session added. Mark attendance after it is held."))
-            return redirect("mentors:cohort", pk=cohort.pk)
+    elif request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            session = form.save(commit=False)
+            session.cohort = cohort
+            session.save()
+            record(
+                action="mentors.trainingsession.created",
+                request=request,
+                program=cohort.program_id,
+                obj=session,
+                fields=form.Meta.fields,
+            )
+        messages.success(request, _("Session added. Mark attendance after it is held."))
+        return redirect("mentors:cohort", pk=cohort.pk)
     members = list(cohort.mentors.order_by("full_name"))
     sessions = list(
         cohort.sessions.select_related("module").prefetch_related(
@@ -252,16 +238,8 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _scoped(
-        request,
-        TrainingSession.objects.select_related("cohort", "module").annotate(
-            program_id=F("cohort__program_id")
-        ),
-        pk,
-        Cap.MENTORS_MANAGE,
-        "mentors.trainingsession",
-    )
+def attendance(request: ProgramRequest, pk: int) -> HttpResponse:
+    session = get_training_session_for(request, pk, capability=Cap.MENTORS_MANAGE)
     if session.held_on > timezone.localdate():
         messages.error(request, _("Attendance can be marked once the session has been held."))
         return redirect("mentors:cohort", pk=session.cohort_id)
@@ -276,8 +254,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def mentor_settings(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def mentor_settings(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     program_ensure_mentor_lists(program=program)
     item_form = ScreeningItemForm(
         request.POST if "add_item" in request.POST else None,
@@ -326,17 +304,19 @@ def _constraints_hold(form: Any) -> bool:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    model, form_class = {
-        "screening": (ScreeningItem, ScreeningItemForm),
-        "qualification": (QualificationType, QualificationTypeForm),
-    }.get(kind, (None, None))
-    if model is None:
+def settings_item(request: ProgramRequest, kind: str, pk: int) -> HttpResponse:
+    obj: ScreeningItem | QualificationType
+    if kind == "screening":
+        obj = get_screening_item_for(request, pk, capability=Cap.MENTORS_MANAGE)
+        form: ScreeningItemForm | QualificationTypeForm = ScreeningItemForm(
+            request.POST or None, instance=obj
+        )
+    elif kind == "qualification":
+        obj = get_qualification_type_for(request, pk, capability=Cap.MENTORS_MANAGE)
+        form = QualificationTypeForm(request.POST or None, instance=obj)
+    else:
         raise Http404
-    obj = _scoped(
-        request, model.objects.all(), pk, Cap.MENTORS_MANAGE, f"mentors.{model._meta.model_name}"
-    )
-    form = form_class(request.POST or None, instance=obj)
+    model = type(obj)
     if request.method == "POST" and form.is_valid() and _constraints_hold(form):
         with transaction.atomic():
             form.save()
@@ -357,8 +337,8 @@ def settings_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @program_required(Cap.MENTORS_VIEW)
-def hours(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def hours(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))

@@ -46,7 +46,7 @@ from kindred.mentors.services import (
     qualification_record,
     screening_record,
 )
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
 
@@ -95,8 +95,8 @@ def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[
 
 @program_required(Cap.MENTORS_VIEW)
 @require_http_methods(["GET", "POST"])
-def mentor_list(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def mentor_list(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     # A name searched for stays out of the URL (logs, history): the filter form posts and the
     # criteria live in the session (lib.search). Status links (?status=...) still work.
     criteria = remembered_criteria(request, "mentors")
@@ -179,7 +179,7 @@ def _language_labels(codes: list[str]) -> list[str]:
 
 
 @program_required(Cap.PROGRAM_VIEW)
-def mentor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mentor_detail(request: ProgramRequest, pk: int) -> HttpResponse:
     return _render_detail(request, get_mentor_for(request, pk))
 
 
@@ -281,8 +281,8 @@ def _snapshot(mentor: Mentor) -> dict[str, Any]:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+def mentor_edit(request: ProgramRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     before = _snapshot(mentor)
     form = MentorEditForm(request.POST or None, instance=mentor, program=mentor.program)
     if request.method == "POST" and form.is_valid():
@@ -308,8 +308,8 @@ def mentor_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def mentor_status(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+def mentor_status(request: ProgramRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = StatusForm(request.POST, mentor=mentor)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -334,8 +334,8 @@ def mentor_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def mentor_screening(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+def mentor_screening(request: ProgramRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = ScreeningRecordForm(request.POST, program=mentor.program, prefix="screening")
     if not form.is_valid():
         return _invalid(request, mentor, form, "screening_form")
@@ -355,8 +355,8 @@ def mentor_screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def mentor_qualification(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+def mentor_qualification(request: ProgramRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = QualificationForm(request.POST, program=mentor.program, prefix="qualification")
     if not form.is_valid():
         return _invalid(request, mentor, form, "qualification_form")
@@ -381,8 +381,8 @@ def _invalid(request: HttpRequest, mentor: Mentor, form: Any, name: str) -> Http
 
 @program_required(Cap.MENTORS_MANAGE)
 @require_POST
-def mentor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = get_mentor_for(request, pk, manage=True)
+def mentor_invite_view(request: ProgramRequest, pk: int) -> HttpResponse:
+    mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     if mentor.status != Mentor.Status.ACTIVE or mentor.user_id:
         messages.error(
             request,
@@ -396,7 +396,7 @@ def mentor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @program_required(Cap.PROGRAM_VIEW)
-def certificate(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
+def certificate(request: ProgramRequest, pk: int, course_pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk)
     course = get_object_or_404(
         TrainingCourse.objects.prefetch_related("modules"), pk=course_pk, program=mentor.program
@@ -423,8 +423,8 @@ def certificate(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
 
 
 @program_required(Cap.MENTOR_SELF)
-def home(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def home(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     mentor = own_mentor(request)
     context: dict[str, Any] = {"program": program, "title": title_for(program), "mentor": mentor}
     if mentor is not None:
@@ -464,7 +464,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MENTOR_SELF)
 @require_POST
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: ProgramRequest) -> HttpResponse:
     mentor = own_mentor(request)
     if mentor is None:
         raise Http404

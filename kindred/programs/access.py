@@ -8,7 +8,7 @@ organization roles) and cached on the user object. Objects outside the user's pr
 from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from kindred.audit.log import record
 from kindred.programs.models import Membership, OrganizationMembership, Program
-from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES
+from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES, Cap
 
 SESSION_PROGRAM_KEY = "kindred_program_id"
 
@@ -90,6 +90,11 @@ def require_capability(user: Any, program: Program | int, capability: str) -> No
         raise PermissionDenied
 
 
+def programs_for(user: Any, capability: str) -> models.QuerySet[Program]:
+    """The programs where `user` holds `capability` (a program's row is its own scope)."""
+    return Program.objects.filter(pk__in=program_ids_with(user, capability))
+
+
 def access_program(user: Any, program_id: int, capability: str) -> Program:
     require_capability(user, program_id, capability)
     return Program.objects.select_related("organization").get(pk=program_id)
@@ -127,8 +132,9 @@ def program_required(
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            request.program = current_program(request, capability)  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)  # type: ignore[arg-type]
+            program_request = cast(ProgramRequest, request)
+            program_request.program = current_program(request, capability)
+            return view(program_request, *args, **kwargs)
 
         return wrapper
 
@@ -147,9 +153,13 @@ def _is_signed_in(user: Any) -> bool:
 class ScopedQuerySet(models.QuerySet[M]):
     """Rows that belong to a program. `visible_to(user)` keeps those of the programs where the
     user holds `VIEW_CAPABILITY`; a model whose readers are wider (a mentor's own record, the
-    families matched to a mentor) adds them in `extra_scope`.
+    families matched to a mentor) adds them in `extra_scope`. An empty `VIEW_CAPABILITY` means
+    no program-wide readers: `extra_scope` alone decides (a referrer's own referrals).
 
     `PROGRAM_FIELD` is the lookup from the row to its program (`program`, `mentor__program`).
+    `grants(user, row, capability)` says whether a reader may do more with a row: by default,
+    whether they hold `capability` in the row's program; rows whose rights come from elsewhere
+    (the network directory, kept by an organization's curators) override it.
     """
 
     VIEW_CAPABILITY: ClassVar[str] = ""
@@ -162,19 +172,29 @@ class ScopedQuerySet(models.QuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not _is_signed_in(user):
             return self.none()
+        extra = self.extra_scope(user)
+        if not self.VIEW_CAPABILITY:
+            return self.filter(extra) if extra is not None else self.none()
         scope = models.Q(
             **{f"{self.PROGRAM_FIELD}__in": program_ids_with(user, self.VIEW_CAPABILITY)}
         )
-        extra = self.extra_scope(user)
         return self.filter(scope | extra if extra is not None else scope)
 
     def in_program(self, program: Program | int) -> Self:
         program_id = program if isinstance(program, int) else program.pk
         return self.filter(**{self.PROGRAM_FIELD: program_id})
 
+    def grants(self, user: Any, obj: M, capability: str) -> bool:
+        """Whether `user`, who sees `obj`, holds `capability` over it."""
+        program_id = self.program_id_of(obj)
+        return program_id is not None and has_capability(user, program_id, capability)
+
     @classmethod
     def program_id_of(cls, obj: models.Model) -> int | None:
-        """The program id of one row, following PROGRAM_FIELD (no query when it is a field)."""
+        """The program id of one row, following PROGRAM_FIELD (no query when it is a field);
+        None for rows that belong to no program."""
+        if not cls.PROGRAM_FIELD:
+            return None
         *path, last = cls.PROGRAM_FIELD.split("__")
         target: Any = obj
         for name in path:
@@ -225,15 +245,39 @@ def get_scoped_or_404(
     if obj is None:
         deny(request, object_type=label, object_id=str(pk)[:64])
         raise Http404
-    if capability:
-        program_id = type(queryset).program_id_of(obj)
-        if program_id is None or not has_capability(request.user, program_id, capability):
-            deny(
-                request,
-                object_type=label,
-                object_id=obj.pk,
-                program=program_id,
-                capability=capability,
-            )
-            raise PermissionDenied
+    if capability and not queryset.grants(request.user, obj, capability):
+        deny(
+            request,
+            object_type=label,
+            object_id=obj.pk,
+            program=queryset.program_id_of(obj),
+            capability=capability,
+        )
+        raise PermissionDenied
     return obj
+
+
+# The programs app's own rows -------------------------------------------------------------
+
+
+class ScopedMembershipQuerySet(ScopedQuerySet[Membership]):
+    """A program's memberships, known to its members; managed with MEMBERS_MANAGE. Kept here
+    rather than on `Membership.objects`: programs.models is imported by this kit, so it cannot
+    inherit from it."""
+
+    VIEW_CAPABILITY = Cap.PROGRAM_VIEW
+
+
+def get_membership_for(
+    request: ProgramRequest, pk: Any, *, capability: str = Cap.MEMBERS_MANAGE
+) -> Membership:
+    """A membership of the current program; 404 for any other (audited), 403 to a member of
+    the program without `capability` (audited)."""
+    return get_scoped_or_404(
+        request,
+        ScopedMembershipQuerySet(Membership)
+        .select_related("user", "program")
+        .in_program(request.program),
+        pk,
+        capability=capability,
+    )

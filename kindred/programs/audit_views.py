@@ -9,7 +9,7 @@ from datetime import datetime, time
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from kindred.audit.log import record
 from kindred.audit.models import AuditEvent
 from kindred.lib.spreadsheets import csv_response
-from kindred.programs.access import program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.permissions import Cap
 
 
@@ -58,8 +58,8 @@ class AuditFilterForm(forms.Form):
         return events
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    events = AuditEvent.objects.for_program(request.program.pk)  # type: ignore[attr-defined]
+def _filtered(request: ProgramRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+    events: QuerySet[AuditEvent] = AuditEvent.objects.for_program(request.program.pk)
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
@@ -70,7 +70,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 
 @program_required(Cap.AUDIT_VIEW)
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: ProgramRequest) -> HttpResponse:
     form, events = _filtered(request)
     page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -78,18 +78,18 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "program": request.program},  # type: ignore[attr-defined]
+        {"form": form, "page": page, "query": query.urlencode(), "program": request.program},
     )
 
 
 @program_required(Cap.AUDIT_VIEW)
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: ProgramRequest) -> HttpResponse:
     _, events = _filtered(request)
     record(
         action="audit.events.exported",
         request=request,
-        program=request.program,  # type: ignore[attr-defined]
+        program=request.program,
         detail={"filters": {k: v for k, v in request.GET.items() if v}},
     )
     rows = (

@@ -11,7 +11,13 @@ from kindred.accounts.models import User
 from kindred.audit.log import record
 from kindred.lib import extensions
 from kindred.lib.http import safe_next
-from kindred.programs.access import SESSION_PROGRAM_KEY, capabilities, program_required
+from kindred.programs.access import (
+    SESSION_PROGRAM_KEY,
+    ProgramRequest,
+    capabilities,
+    get_membership_for,
+    program_required,
+)
 from kindred.programs.forms import (
     AcceptInvitationForm,
     ChangeRoleForm,
@@ -26,23 +32,6 @@ from kindred.programs.services import (
     membership_change_role,
     membership_deactivate,
 )
-
-
-def _membership_for(request: HttpRequest, pk: int) -> Membership:
-    """A membership of the current program, which the user may manage."""
-    try:
-        return Membership.objects.select_related("user", "program").get(
-            pk=pk,
-            program=request.program,  # type: ignore[attr-defined]
-        )
-    except Membership.DoesNotExist:
-        record(
-            action="programs.membership.access_denied",
-            request=request,
-            object_type="programs.membership",
-            object_id=pk,
-        )
-        raise Http404 from None
 
 
 @login_required
@@ -60,8 +49,8 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.PROGRAM_MANAGE)
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def settings_edit(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -84,8 +73,8 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MEMBERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def members(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = InviteMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
@@ -121,8 +110,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.MEMBERS_MANAGE)
 @require_POST
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for(request, pk)
+def member_role(request: ProgramRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for(request, pk)
     form = ChangeRoleForm(request.POST)
     if not form.is_valid() or not membership.is_active:
         messages.error(request, _("Choose a role from the list."))
@@ -143,8 +132,8 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MEMBERS_MANAGE)
 @require_POST
-def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for(request, pk)
+def member_deactivate(request: ProgramRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for(request, pk)
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot deactivate yourself."))
         return redirect("programs:members")
@@ -159,8 +148,8 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.MEMBERS_MANAGE)
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def invitation_revoke(request: ProgramRequest, pk: int) -> HttpResponse:
+    program: Program = request.program
     invitation = Invitation.objects.pending().filter(pk=pk, program=program).first()
     if invitation is None:
         raise Http404

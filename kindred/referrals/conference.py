@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kindred.audit.log import record
-from kindred.programs.access import has_capability, program_required
+from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
-from kindred.referrals.access import get_referral_for
+from kindred.referrals.access import get_conference_item_for, get_referral_for
 from kindred.referrals.models import ConferenceItem, ConferenceSuggestion
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -56,8 +56,8 @@ class DateForm(forms.Form):
 
 @program_required(Cap.CASE_CONFERENCE)
 @require_GET
-def agenda(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def agenda(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     form = DateForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or next_meeting()
     items = list(
@@ -87,7 +87,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.CASE_CONFERENCE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.CASE_CONFERENCE)
     form = AgendaForm(request.POST, prefix="conference")
     if not form.is_valid():
         for errors in form.errors.values():
@@ -126,17 +126,7 @@ def _agenda_url() -> str:
 @login_required
 @require_POST
 def suggest(request: HttpRequest, pk: int) -> HttpResponse:
-    item = ConferenceItem.objects.visible_to(request.user).filter(pk=pk).first()
-    if item is None:
-        record(
-            action="referrals.conferenceitem.access_denied",
-            request=request,
-            object_type="referrals.conferenceitem",
-            object_id=pk,
-        )
-        raise Http404
-    if not has_capability(request.user, item.program_id, Cap.CASE_CONFERENCE):
-        raise Http404
+    item = get_conference_item_for(request, pk)
     form = SuggestionForm(request.POST, prefix=f"s{item.pk}")
     if form.is_valid():
         with transaction.atomic():

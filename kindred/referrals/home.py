@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kindred.programs.access import has_any_capability, program_ids_with
+from kindred.programs.access import has_any_capability
 from kindred.programs.permissions import Cap
 from kindred.referrals.models import Referral
 from kindred.referrals.notifications import unread_count
@@ -19,9 +19,8 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     links = []
     lines = []
     unread = unread_count(user)
-    staff_programs = program_ids_with(user, Cap.REFERRALS_VIEW)
-    if staff_programs:
-        waiting = Referral.objects.filter(program_id__in=staff_programs)
+    if has_any_capability(user, Cap.REFERRALS_VIEW):
+        waiting = Referral.objects.visible_to(user)
         overdue = waiting.overdue().count()
         new = waiting.awaiting_first_contact().count()
         lines.append(

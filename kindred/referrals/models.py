@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.log import record
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.programs.access import ScopedQuerySet
+from kindred.programs.permissions import Cap
 from kindred.referrals.status import (
     CLOSED,
     OPEN,
@@ -96,19 +98,10 @@ def queue_rank() -> models.Expression:
     )
 
 
-class ReferralQuerySet(models.QuerySet["Referral"]):
-    def visible_to(self, user: Any) -> "ReferralQuerySet":
-        """Referrals of the programs where the user may see referrals in full."""
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
+class ReferralQuerySet(ScopedQuerySet["Referral"]):
+    """Referrals of the programs where the user may see referrals in full."""
 
-        return self.filter(program_id__in=program_ids_with(user, Cap.REFERRALS_VIEW))
-
-    def sent_by(self, user: Any) -> "ReferralQuerySet":
-        """A referrer's own referrals (status and dates only: see views.mine)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(referred_by=user)
+    VIEW_CAPABILITY = Cap.REFERRALS_VIEW
 
     def open(self) -> "ReferralQuerySet":
         return self.filter(status__in=OPEN)
@@ -120,6 +113,17 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
     def overdue(self, now: Any = None) -> "ReferralQuerySet":
         return self.awaiting_first_contact().filter(due_at__lte=now or timezone.now())
+
+
+class SentReferralQuerySet(ReferralQuerySet):
+    """The referrals a person sent, in any program (a partner organization's referrer is no
+    member of the program they refer to); what they see of them is status and dates only
+    (views.sent). `Referral.sent.visible_to(user)`."""
+
+    VIEW_CAPABILITY = ""
+
+    def extra_scope(self, user: Any) -> Q | None:
+        return Q(referred_by=user)
 
 
 class Referral(Stateful):
@@ -204,6 +208,7 @@ class Referral(Stateful):
     fhir_task_id = models.CharField(max_length=64, blank=True)
 
     objects = ReferralQuerySet.as_manager()
+    sent = SentReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -751,12 +756,8 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
 
-class ConferenceItemQuerySet(models.QuerySet["ConferenceItem"]):
-    def visible_to(self, user: Any) -> "ConferenceItemQuerySet":
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
-
-        return self.filter(program_id__in=program_ids_with(user, Cap.CASE_CONFERENCE))
+class ConferenceItemQuerySet(ScopedQuerySet["ConferenceItem"]):
+    VIEW_CAPABILITY = Cap.CASE_CONFERENCE
 
 
 class ConferenceItem(models.Model):

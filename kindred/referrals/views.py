@@ -18,6 +18,7 @@ from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.lib.spreadsheets import csv_response
 from kindred.programs.access import (
+    ProgramRequest,
     capabilities,
     has_any_capability,
     has_capability,
@@ -175,7 +176,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     """A referrer's own referrals: status and dates, never notes."""
     _require_any(request, Cap.REFERRALS_CREATE, Cap.REFERRALS_VIEW_OWN)
     qs = (
-        Referral.objects.sent_by(request.user)
+        Referral.sent.visible_to(request.user)
         .select_related("program")
         .only(
             "id",
@@ -228,7 +229,7 @@ def _referrer_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_sent_referral_for(request.user, pk, request=request)
+    referral = get_sent_referral_for(request, pk)
     shared = referrer_may_see_status(referral)
     record(
         action="referrals.referral.viewed_as_referrer",
@@ -246,8 +247,8 @@ def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_VIEW)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def queue(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     show = request.GET.get("show", "open")
     if show not in {"open", "all", *Status.values}:
         show = "open"
@@ -284,7 +285,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, request=request)
+    referral = get_referral_for(request, pk)
     record(
         action="referrals.referral.viewed",
         request=request,
@@ -333,7 +334,7 @@ def _conference_form(request: HttpRequest, referral: Referral) -> Any:
 @login_required
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = ContactAttemptForm(request.POST, prefix="attempt")
     if form.is_valid():
         try:
@@ -361,7 +362,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = TransitionForm(request.POST, referral=referral, prefix="status")
     if form.is_valid():
         try:
@@ -394,7 +395,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def step(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     form = StepForm(request.POST, prefix="step")
     if form.is_valid():
         try:
@@ -424,7 +425,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for(request.user, pk, capability=Cap.REFERRALS_MANAGE, request=request)
+    referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     existing = Intake.objects.filter(referral=referral).first()
     form = IntakeForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
@@ -462,8 +463,8 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    program: Program = request.program  # type: ignore[attr-defined]
+def settings_edit(request: ProgramRequest) -> HttpResponse:
+    program: Program = request.program
     instance = ReferralSettings.for_program(program)
     form = ReferralSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -483,8 +484,8 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 # --- Numbers ----------------------------------------------------------------------------------
 
 
-def _dashboard_data(request: HttpRequest) -> tuple[DashboardFilterForm, dict[str, Any]]:
-    program: Program = request.program  # type: ignore[attr-defined]
+def _dashboard_data(request: ProgramRequest) -> tuple[DashboardFilterForm, dict[str, Any]]:
+    program: Program = request.program
     form = DashboardFilterForm(request.GET or None)
     start = end = None
     if form.is_valid():
@@ -494,13 +495,13 @@ def _dashboard_data(request: HttpRequest) -> tuple[DashboardFilterForm, dict[str
 
 @program_required(Cap.REFERRALS_DASHBOARD)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ProgramRequest) -> HttpResponse:
     form, data = _dashboard_data(request)
     return render(
         request,
         "referrals/dashboard.html",
         {
-            "program": request.program,  # type: ignore[attr-defined]
+            "program": request.program,
             "form": form,
             "data": data,
             "sources": [
@@ -516,9 +517,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @program_required(Cap.REFERRALS_DASHBOARD)
 @require_GET
-def dashboard_csv(request: HttpRequest) -> HttpResponse:
+def dashboard_csv(request: ProgramRequest) -> HttpResponse:
     _form, data = _dashboard_data(request)
-    program: Program = request.program  # type: ignore[attr-defined]
+    program: Program = request.program
     rows: list[tuple[str, str, Any]] = []
     for key in ("referred", "contacted", "supported", "active", "within_target"):
         rows.append(("funnel", key, data[key]))

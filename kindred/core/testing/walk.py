@@ -7,8 +7,9 @@ Each Kindred app lists its URLs in `<app>/tests/walk.py`:
 
 `allowed` personas must get an answer that is not a refusal; every other persona (the outsider
 from program B always among them) must be refused: anonymous is sent to sign in (or gets 401/403/
-404), signed-in people get 403 or 404 (or are sent to sign in). A URL that no walk lists fails
-the walk. Pages of "the current program" (lists, settings) are allowed to the outsider, who sees
+404); a signed-in person gets exactly 404 if listed in `not_found` (the page's object is out of
+their reach, its existence not revealed) and exactly 403 otherwise (they may not do this). A URL
+that no walk lists fails the walk. Pages of "the current program" (lists, settings) are allowed to the outsider, who sees
 their own program B there: the walk checks that no answer to the outsider contains program A's
 name or any string a walk's setup puts in `world.objects["canaries"]`.
 """
@@ -29,6 +30,11 @@ class Route:
     data: Callable[[World], dict[str, Any]] | None = None
     query: str = ""
     ok_status: frozenset[int] = field(default_factory=lambda: frozenset({200}))
+    not_found: frozenset[str] | set[str] = frozenset()
+
+    def refusal(self, persona: str) -> int:
+        """The status a signed-in persona outside `allowed` gets."""
+        return 404 if persona in self.not_found else 403
 
     def __repr__(self) -> str:
         return f"{self.method} {self.name}"

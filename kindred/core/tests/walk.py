@@ -6,7 +6,12 @@ ROUTES = [
     Route("core:healthz_live", allowed=PUBLIC),
     Route("core:set_language", allowed=PUBLIC, method="POST", data=lambda w: {"language": "es"}),
     Route("api:me", allowed=SIGNED_IN),
-    Route("api:api-root", allowed=set(), ok_status=frozenset({404})),
+    Route(
+        "api:api-root",
+        allowed=set(),
+        ok_status=frozenset({404}),
+        not_found=SIGNED_IN,
+    ),
     Route("api:openapi-json", allowed=PUBLIC),
     Route("api:openapi-view", allowed=PUBLIC),
 ]

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
+from kindred.core.testing.access import denials
 from kindred.core.testing.personas import make_user
 from kindred.directory.models import (
     Organization,
     ResourceShare,
     Service,
     ServiceEvent,
+    ServiceStatus,
     SharedList,
 )
 from kindred.directory.pdf import folder_html
@@ -22,6 +24,7 @@ from kindred.directory.views_share import share_create
 from kindred.families.models import Consent
 from kindred.families.services import family_create
 from kindred.programs.models import OrganizationMembership, OrganizationRole
+from kindred.programs.permissions import Cap
 
 
 def make_family(
@@ -182,11 +185,20 @@ def test_it_keeps_curators_to_their_own_organizations_entries(world, directory) 
     client = world.client("curator")
     client.force_login(other)
     heart = directory["heart"]
-    assert client.get(reverse("directory:service_edit", args=[heart.pk])).status_code == 404
-    assert client.post(reverse("directory:service_verify", args=[heart.pk])).status_code == 404
-    assert AuditEvent.objects.filter(
-        action="directory.service.access_denied", object_id=str(heart.pk)
-    ).exists()
+    # A listed service is read by the whole network: curator B sees it, but may not keep it.
+    assert client.get(reverse("directory:service_edit", args=[heart.pk])).status_code == 403
+    assert client.post(reverse("directory:service_verify", args=[heart.pk])).status_code == 403
+    # A withdrawn one is out of their reach altogether.
+    withdrawn = directory["down"]
+    Service.objects.filter(pk=withdrawn.pk).update(status=ServiceStatus.INACTIVE)
+    assert client.get(reverse("directory:service_edit", args=[withdrawn.pk])).status_code == 404
+    assert denials("directory.service") == [
+        (other.pk, None, str(heart.pk), {"capability": Cap.DIRECTORY_CURATE}),
+        (other.pk, None, str(heart.pk), {"capability": Cap.DIRECTORY_CURATE}),
+        (other.pk, None, str(withdrawn.pk), {}),
+    ]
+    heart.refresh_from_db()
+    assert not heart.events.filter(kind=ServiceEvent.Kind.VERIFIED, by=other).exists()
     # The outsider (a coordinator, not a curator) is refused the curation pages.
     assert world.client("outsider").get(reverse("directory:curate")).status_code == 403
 

@@ -104,6 +104,7 @@ ROUTES = [
         "directory:list_detail",
         allowed=SHARERS_A,
         kwargs=lambda w: {"pk": w.objects["directory_list"].pk},
+        not_found={"outsider"},
     ),
     Route(
         "directory:list_add",
@@ -111,6 +112,7 @@ ROUTES = [
         method="POST",
         kwargs=_service,
         data=lambda w: {"shared_list": w.objects["directory_list"].pk},
+        not_found={"outsider"},
     ),
     Route(
         "directory:list_remove",
@@ -120,6 +122,7 @@ ROUTES = [
             "pk": w.objects["directory_list"].pk,
             "service_pk": w.objects["directory_service"].pk,
         },
+        not_found={"outsider"},
     ),
     Route("directory:curate", allowed=CURATOR),
     Route("directory:organization_new", allowed=CURATOR),
@@ -147,11 +150,13 @@ ROUTES = [
         "directory:share_detail",
         allowed=FAMILY_READERS_A,
         kwargs=lambda w: {"pk": w.objects["directory_share"].pk},
+        not_found={"mentor", "outsider", "referrer"},
     ),
     Route(
         "directory:share_pdf",
         allowed=FAMILY_READERS_A,
         kwargs=lambda w: {"pk": w.objects["directory_share"].pk},
+        not_found={"mentor", "outsider", "referrer"},
     ),
     Route(
         "directory:shared_page",

@@ -3,13 +3,15 @@
 from datetime import date
 from typing import Any
 
-from kindred.core.testing.walk import Route
+from kindred.core.testing.walk import SIGNED_IN, Route
 from kindred.families.models import Consent, FamilyImport
 from kindred.families.services import family_create
 from kindred.families.tests.forms_data import family_post
 
 EDITORS = {"coordinator"}
 READERS = {"coordinator", "supervisor"}
+# Outside the readers, a family is out of reach: 404, its existence not revealed.
+NOT_READERS = SIGNED_IN - READERS
 
 
 def setup(world: Any) -> None:
@@ -70,12 +72,38 @@ ROUTES = [
         "families:import_review",
         allowed=EDITORS,
         kwargs=lambda w: {"pk": w.objects["family_import"].pk},
+        not_found={"outsider"},
     ),
-    Route("families:detail", allowed=READERS, kwargs=family),
-    Route("families:edit", allowed=EDITORS, kwargs=family),
-    Route("families:consent", allowed=EDITORS, kwargs=family),
-    Route("families:status", allowed=EDITORS, kwargs=family),
-    Route("families:merge", allowed=EDITORS, kwargs=family),
+    Route(
+        "families:detail",
+        allowed=READERS,
+        kwargs=family,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "families:edit",
+        allowed=EDITORS,
+        kwargs=family,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "families:consent",
+        allowed=EDITORS,
+        kwargs=family,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "families:status",
+        allowed=EDITORS,
+        kwargs=family,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "families:merge",
+        allowed=EDITORS,
+        kwargs=family,
+        not_found=NOT_READERS,
+    ),
     Route(
         "families:status",
         allowed=EDITORS,
@@ -83,6 +111,7 @@ ROUTES = [
         method="POST",
         data=lambda w: {"action": "close", "reason": "Walk"},
         ok_status=frozenset({302}),
+        not_found=NOT_READERS,
     ),
     Route(
         "families:consent",
@@ -97,6 +126,7 @@ ROUTES = [
             "effective_at": "2025-01-01T10:00",
         },
         ok_status=frozenset({302}),
+        not_found=NOT_READERS,
     ),
     Route(
         "families:merge",
@@ -105,6 +135,7 @@ ROUTES = [
         method="POST",
         data=lambda w: {"other": w.objects["other_family"].pk, "confirm": "on"},
         ok_status=frozenset({302}),
+        not_found=NOT_READERS,
     ),
     Route(
         "families:create",
@@ -122,6 +153,7 @@ ROUTES = [
         kwargs=family,
         method="POST",
         data=lambda w: {"name": "Changed"},  # an incomplete form: answered with its errors
+        not_found=NOT_READERS,
     ),
     Route(
         "families:vocabulary",
@@ -137,5 +169,6 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {"pk": w.objects["family_import"].pk},
         data=lambda w: {"action": "check", "map_caregiver_first_name": "0"},
+        not_found={"outsider"},
     ),
 ]

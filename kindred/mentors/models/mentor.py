@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.programs.access import ScopedQuerySet, program_ids_with
+from kindred.programs.permissions import Cap
 
 # Languages a mentor may speak with a family (matching on language: P2P USA practice).
 LANGUAGE_CHOICES = [
@@ -60,18 +62,21 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-class MentorQuerySet(models.QuerySet["Mentor"]):
-    def visible_to(self, user: Any) -> "MentorQuerySet":
-        """Every mentor of the programs where the user may view mentors, plus their own record."""
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
+class MentorsViewQuerySet(ScopedQuerySet[Any]):
+    """A program's mentor-lifecycle rows (courses, cohorts, screening items, qualification
+    types): read with MENTORS_VIEW, kept with MENTORS_MANAGE."""
 
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(program_id__in=program_ids_with(user, Cap.MENTORS_VIEW))
-            | Q(program_id__in=program_ids_with(user, Cap.MENTOR_SELF), user=user)
-        )
+    VIEW_CAPABILITY = Cap.MENTORS_VIEW
+
+
+class MentorQuerySet(ScopedQuerySet["Mentor"]):
+    """Every mentor of the programs where the user may view mentors, plus their own record."""
+
+    VIEW_CAPABILITY = Cap.MENTORS_VIEW
+
+    def extra_scope(self, user: Any) -> Q | None:
+        own_programs = program_ids_with(user, Cap.MENTOR_SELF)
+        return Q(program_id__in=own_programs, user=user) if own_programs else None
 
     def matchable(self, program: Any, on: date | None = None) -> "MentorQuerySet":
         """Mentors who may be matched with a family on `on` (today): the rule of
@@ -365,6 +370,8 @@ class ScreeningItem(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
+    objects = MentorsViewQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -437,6 +444,8 @@ class QualificationType(models.Model):
         _("remind (days before expiry)"), default=30
     )
     is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = MentorsViewQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

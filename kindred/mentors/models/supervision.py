@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
 from kindred.mentors.models.mentor import Mentor
+from kindred.programs.access import ScopedQuerySet
+from kindred.programs.permissions import Cap
 
 
 class SupervisionSession(models.Model):
@@ -55,6 +57,13 @@ class SupervisionSession(models.Model):
         return f"{self.get_kind_display()} {self.held_on}"
 
 
+class WellbeingCheckInQuerySet(ScopedQuerySet["WellbeingCheckIn"]):
+    """A mentor's check-ins, read by the program's supervisors."""
+
+    VIEW_CAPABILITY = Cap.SUPERVISION
+    PROGRAM_FIELD = "mentor__program"
+
+
 class WellbeingCheckIn(models.Model):
     """How a mentor is doing. Burnout is a known risk of this role: a low score or a request to
     talk shows in the supervisor's queue."""
@@ -81,6 +90,8 @@ class WellbeingCheckIn(models.Model):
     )
     seen_at = models.DateTimeField(null=True, blank=True)
 
+    objects = WellbeingCheckInQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         constraints = [
@@ -98,14 +109,8 @@ class WellbeingCheckIn(models.Model):
         return self.wants_to_talk or self.score <= 2 or self.workload == self.Workload.TOO_MUCH
 
 
-class EscalationQuerySet(models.QuerySet["Escalation"]):
-    def visible_to(self, user: Any) -> "EscalationQuerySet":
-        from kindred.programs.access import program_ids_with
-        from kindred.programs.permissions import Cap
-
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(program_id__in=program_ids_with(user, Cap.SUPERVISION))
+class EscalationQuerySet(ScopedQuerySet["Escalation"]):
+    VIEW_CAPABILITY = Cap.SUPERVISION
 
     def open(self) -> "EscalationQuerySet":
         return self.exclude(status=Escalation.Status.RESOLVED)

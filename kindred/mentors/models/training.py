@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.log import record
-from kindred.mentors.models.mentor import Mentor
+from kindred.mentors.models.mentor import Mentor, MentorsViewQuerySet
 
 
 class TrainingCourse(models.Model):
@@ -24,6 +24,8 @@ class TrainingCourse(models.Model):
     required_for_activation = models.BooleanField(_("required before activation"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MentorsViewQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -75,6 +77,8 @@ class TrainingCohort(models.Model):
     mentors = models.ManyToManyField(Mentor, related_name="training_cohorts", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = MentorsViewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_on", "id"]
 
@@ -82,11 +86,17 @@ class TrainingCohort(models.Model):
         return self.name
 
 
+class TrainingSessionQuerySet(MentorsViewQuerySet):
+    PROGRAM_FIELD = "cohort__program"
+
+
 class TrainingSession(models.Model):
     cohort = models.ForeignKey(TrainingCohort, on_delete=models.PROTECT, related_name="sessions")
     module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="sessions")
     held_on = models.DateField(_("date"))
     location = models.CharField(_("place or video link"), max_length=200, blank=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["held_on", "id"]

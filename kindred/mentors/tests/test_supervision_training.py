@@ -10,15 +10,18 @@ from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
 from kindred.audit.states import TransitionError
+from kindred.core.testing.access import denials
 from kindred.mentors.hours import hours_by_mentor, volunteer_hours
 from kindred.mentors.models import (
     Attendance,
     Escalation,
     ModuleCompletion,
     SupervisionSession,
+    TrainingCourse,
     WellbeingCheckIn,
 )
 from kindred.mentors.tests.factories import make_active, make_cohort, make_course
+from kindred.programs.permissions import Cap
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +218,12 @@ def test_it_creates_courses_modules_and_cohorts_with_clear_errors(mentor_world) 
             },
         )
         .status_code
-        == 404
+        == 403
+    )
+    assert denials("mentors.trainingcourse")[-1][1:] == (
+        w.program_a.pk,
+        str(TrainingCourse.objects.get(title="Initial").pk),
+        {"capability": Cap.MENTORS_MANAGE},
     )
 
 
@@ -236,8 +244,11 @@ def test_it_adds_people_to_an_existing_cohort(mentor_world) -> None:
         w.client("supervisor")
         .post(url, {"add_members": "1", "members-mentors": [str(b.pk)]})
         .status_code
-        == 404
+        == 403
     )
+    assert denials("mentors.trainingcohort") == [
+        (w.supervisor.pk, w.program_a.pk, str(cohort.pk), {"capability": Cap.MENTORS_MANAGE})
+    ]
 
 
 def test_it_audits_attendance_in_its_transaction(mentor_world) -> None:

@@ -24,6 +24,7 @@ ROUTES = [
         allowed=SIGNED_IN - {"outsider"},
         method="POST",
         data=lambda w: {"program": w.program_a.pk},
+        not_found={"outsider"},
     ),
     Route("programs:settings", allowed=CURRENT_PROGRAM_MANAGERS),
     Route("programs:members", allowed=CURRENT_PROGRAM_MANAGERS),
@@ -33,22 +34,30 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {"pk": w.objects["membership_a"].pk},
         data=lambda w: {"role": "supervisor"},
+        not_found={"outsider"},
     ),
     Route(
         "programs:member_deactivate",
         allowed=MANAGERS,
         method="POST",
         kwargs=lambda w: {"pk": w.objects["membership_a"].pk},
+        not_found={"outsider"},
     ),
     Route(
         "programs:invitation_revoke",
         allowed=MANAGERS,
         method="POST",
         kwargs=lambda w: {"pk": w.objects["invitation_a"].pk},
+        not_found={"outsider"},
     ),
     # The invitation link (kept under /accounts/invitation/): an unknown token answers 404 to
     # everybody.
-    Route("invitations:accept", allowed=set(), kwargs=lambda w: {"token": "not-a-token"}),
+    Route(
+        "invitations:accept",
+        allowed=set(),
+        kwargs=lambda w: {"token": "not-a-token"},
+        not_found=SIGNED_IN,
+    ),
     # The audit trail of the current program (kindred/programs/audit_views.py).
     Route("audit:list", allowed=CURRENT_PROGRAM_MANAGERS),
     Route("audit:export", allowed=CURRENT_PROGRAM_MANAGERS),

@@ -3,6 +3,8 @@
 from kindred.core.testing.walk import PUBLIC, SIGNED_IN, Route
 
 STAFF = {"coordinator", "supervisor"}
+# Outside the program's staff, a referral is out of reach: 404.
+NOT_STAFF = SIGNED_IN - STAFF
 MANAGERS = {"coordinator"}
 # Current-program pages: the outsider works in their own program B there.
 CURRENT_PROGRAM_STAFF = STAFF | {"outsider"}
@@ -64,14 +66,24 @@ def _pk(w):
 ROUTES = [
     Route("referrals:new", allowed=CREATORS),
     Route("referrals:sent", allowed={"coordinator", "referrer", "outsider"}),
-    Route("referrals:sent_detail", allowed={"referrer"}, kwargs=_pk),
+    Route(
+        "referrals:sent_detail",
+        allowed={"referrer"},
+        kwargs=_pk,
+        not_found=SIGNED_IN - {"referrer"},
+    ),
     Route("referrals:queue", allowed=CURRENT_PROGRAM_STAFF),
     Route("referrals:settings", allowed={"coordinator", "outsider"}),
     Route("referrals:dashboard", allowed=CURRENT_PROGRAM_STAFF),
     Route("referrals:dashboard_csv", allowed=CURRENT_PROGRAM_STAFF),
     Route("referrals:notifications", allowed=SIGNED_IN),
     Route("referrals:notifications_read", allowed=SIGNED_IN, method="POST"),
-    Route("referrals:detail", allowed=STAFF, kwargs=_pk),
+    Route(
+        "referrals:detail",
+        allowed=STAFF,
+        kwargs=_pk,
+        not_found=NOT_STAFF,
+    ),
     Route(
         "referrals:contact_attempt",
         allowed=MANAGERS,
@@ -82,6 +94,7 @@ ROUTES = [
             "attempt-method": "phone",
             "attempt-outcome": "no-answer",
         },
+        not_found=NOT_STAFF,
     ),
     Route(
         "referrals:transition",
@@ -89,6 +102,7 @@ ROUTES = [
         method="POST",
         kwargs=_pk,
         data=lambda w: {"status-to": "accepted"},
+        not_found=NOT_STAFF,
     ),
     Route(
         "referrals:step",
@@ -96,8 +110,14 @@ ROUTES = [
         method="POST",
         kwargs=_pk,
         data=lambda w: {"step-step": "intake-done"},
+        not_found=NOT_STAFF,
     ),
-    Route("referrals:intake", allowed=MANAGERS, kwargs=_pk),
+    Route(
+        "referrals:intake",
+        allowed=MANAGERS,
+        kwargs=_pk,
+        not_found=NOT_STAFF,
+    ),
     Route("referrals:conference", allowed=CURRENT_PROGRAM_STAFF),
     Route(
         "referrals:conference_add",
@@ -105,6 +125,7 @@ ROUTES = [
         method="POST",
         kwargs=_pk,
         data=lambda w: {"conference-meeting_on": "2099-01-05", "conference-topic": "Dad"},
+        not_found=NOT_STAFF,
     ),
     Route(
         "referrals:conference_suggest",
@@ -112,6 +133,7 @@ ROUTES = [
         method="POST",
         kwargs=lambda w: {"pk": w.objects["conference_item_a"].pk},
         data=lambda w: {f"s{w.objects['conference_item_a'].pk}-text": "Invite to the group"},
+        not_found=NOT_STAFF,
     ),
     # The public self-referral page is open to all; program B's page is walked so that the
     # outsider's answer is about their own program.
