@@ -15,8 +15,8 @@ from kindred.families.models import (
     Consent,
     Experience,
     Family,
-    Language,
 )
+from kindred.lib.languages import language_choices
 from kindred.programs.models import Program
 
 SNAPSHOT_SALT = "kindred.families.edit-snapshot"
@@ -250,7 +250,9 @@ class SearchForm(forms.Form):
         choices=[("", _("Open and closed")), *Family.Status.choices],
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
+        label=_("Language"),
+        required=False,
+        choices=lambda: [("", _("Any")), *language_choices()],
     )
     condition = forms.ModelChoiceField(
         label=_("Child's condition"),

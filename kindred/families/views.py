@@ -1,12 +1,14 @@
 """Family pages: the list, the family's story, create and edit, consent, status, merge."""
 
 import secrets
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -58,6 +60,7 @@ from kindred.families.services import (
     snapshot,
 )
 from kindred.families.timeline import collect
+from kindred.lib.languages import related_codes
 from kindred.lib.search import remembered_criteria
 from kindred.programs.access import has_capability, program_required
 from kindred.programs.permissions import Cap
@@ -84,7 +87,11 @@ def search_families(program: Any, data: dict[str, Any]) -> QuerySet[Family]:
         else:
             families = families.filter(search_text__contains=normalize_text(q))
     if data.get("language"):
-        families = families.filter(languages__contains=data["language"])
+        # A search for Chinese also finds Cantonese and Mandarin (lib.languages.related_codes).
+        spoken = related_codes(data["language"]) or {data["language"]}
+        families = families.filter(
+            reduce(or_, (Q(languages__contains=f" {code} ") for code in sorted(spoken)))
+        )
     if data.get("condition"):
         families = families.filter(
             pk__in=Child.objects.filter(conditions=data["condition"], is_active=True).values(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import changed_fields, record
 from kindred.audit.states import TransitionError
+from kindred.lib.languages import language_name
 from kindred.lib.search import remembered_criteria
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
@@ -30,7 +31,6 @@ from kindred.mentors.forms import (
 from kindred.mentors.hours import hours_by_mentor
 from kindred.mentors.models import (
     CARE_SETTINGS,
-    LANGUAGE_CHOICES,
     Mentor,
     ModuleCompletion,
     Qualification,
@@ -174,8 +174,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 
 
 def _language_labels(codes: list[str]) -> list[str]:
-    names = dict(LANGUAGE_CHOICES)
-    return [str(names.get(c, c)) for c in codes]
+    return [language_name(c) for c in codes]
 
 
 @program_required(Cap.PROGRAM_VIEW)

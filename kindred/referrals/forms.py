@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindred.families.models import Condition, Language
+from kindred.families.models import Condition
+from kindred.lib.languages import language_choices, spoken_language_choices
 from kindred.programs.models import Program
 from kindred.referrals.models import (
     ConsentMethod,
@@ -41,7 +42,7 @@ class FamilyFieldsMixin(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Language.choices, initial=Language.ENGLISH
+        label=_("Preferred language"), choices=language_choices, initial="en"
     )
     child_first_name = forms.CharField(label=_("Child: first name"), max_length=100, required=False)
     child_birth_date = forms.DateField(
@@ -343,7 +344,7 @@ class IntakeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["mentor_language"] = forms.ChoiceField(
             label=_("mentor's language"),
-            choices=[("", _("No preference")), *Language.choices],
+            choices=[("", _("No preference")), *spoken_language_choices()],
             required=False,
         )
         criteria = self.instance.criteria if self.instance and self.instance.pk else {}

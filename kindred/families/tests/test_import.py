@@ -94,6 +94,39 @@ def test_it_imports_once_when_two_requests_race_for_the_same_job(world) -> None:
 
 
 @pytest.mark.django_db
+def test_it_reads_languages_as_spreadsheets_and_the_old_lists_spell_them(world) -> None:
+    rows = [
+        ("Ana", "Español"),
+        ("Bao", "zh-Hant"),
+        ("Chen", "Chinese (Cantonese)"),
+        ("Dede", "ASL"),
+        ("Eli", "es-MX"),
+        ("Fay", "ESL"),  # an English learner: which language is not said
+        ("Gus", ""),  # an empty cell is the program's default
+    ]
+    content = "First name,Language\n" + "".join(f"{n},{lang}\n" for n, lang in rows)
+    client = world.client("coordinator")
+    job = upload(client, content)
+    review = reverse("families:import_review", args=[job.pk])
+    mapping = {f"map_{k}": v for k, v in job.mapping.items()}
+    assert client.post(review, {**mapping, "action": "import"}).status_code == 302
+    languages = dict(Caregiver.objects.values_list("first_name", "preferred_language"))
+    assert languages == {
+        "Ana": "es",
+        "Bao": "zh",
+        "Chen": "yue",
+        "Dede": "ase",
+        "Eli": "es",
+        "Fay": "other",
+        "Gus": "en",
+    }
+    # The family list's language search finds them by code, Chinese with Cantonese.
+    response = client.post(reverse("families:list"), {"language": "zh"}, follow=True)
+    page = response.content.decode()
+    assert "Bao" in page and "Chen" in page and "Ana" not in page
+
+
+@pytest.mark.django_db
 def test_it_shows_row_errors_and_imports_nothing(world) -> None:
     client = world.client("coordinator")
     job = upload(client, BAD)

@@ -165,17 +165,22 @@ def test_it_validates_program_settings_with_clear_messages(world) -> None:
         "mentor_title": "Parent Partner",
         "mentor_title_es": "Madre Mentora",
         "first_contact_target_hours": "0",
-        "languages_text": "en, español",
+        "languages_text": "en, Klingon",
     }
     response = client.post("/program/settings/", data)
     text = response.content.decode()
     assert "Ensure this value is greater than or equal to 1" in text
-    assert "These are not language codes: español" in text
+    assert "Kindred does not know these languages: Klingon" in text
+    assert 'value="en, Klingon"' in text  # what was typed is kept
     assert Program.objects.get(pk=world.program_a.pk).scope == "hospital_wide"
-    data.update(first_contact_target_hours="24", languages_text="en, es, vi")
+    # Names or codes, in English or Spanish: stored as codes of the one list.
+    data.update(first_contact_target_hours="24", languages_text="English, español, vi, ASL")
     assert client.post("/program/settings/", data).status_code == 302
     program = Program.objects.get(pk=world.program_a.pk)
-    assert program.languages == ["en", "es", "vi"]
+    assert program.languages == ["en", "es", "vi", "ase"]
+    # Shown again by name.
+    page = client.get("/program/settings/").content.decode()
+    assert 'value="English, Spanish, Vietnamese, American Sign Language"' in page
     assert program.first_contact_target_hours == 24
     assert program.mentor_title_for("es") == "Madre Mentora"
 
