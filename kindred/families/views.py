@@ -36,6 +36,8 @@ from kindred.families.forms import (
     SearchForm,
     StatusForm,
     VersionForm,
+    apply_service_errors,
+    family_page_place,
     formset_for,
     sign_snapshot,
 )
@@ -218,39 +220,6 @@ def _person_rows(formset: Any, fields: list[str], *, editing: bool) -> list[dict
     return rows
 
 
-def _apply_service_errors(
-    exc: ValidationError,
-    family_form: Any,
-    caregiver_fs: Any,
-    child_fs: Any,
-    *,
-    rows: dict[str, list[Any]],
-) -> list[str]:
-    """Attach "caregivers.0.phone"-style errors to the matching form; return the others."""
-    leftover = []
-    for key, messages_ in exc.message_dict.items():
-        parts = key.split(".")
-        target = None
-        name = None
-        if parts[0] == "family" and len(parts) == 2:
-            target, name = family_form, parts[1]
-        elif (
-            parts[0] in rows
-            and len(parts) == 3
-            and parts[1].isdigit()
-            and int(parts[1]) < len(rows[parts[0]])
-        ):
-            target, name = rows[parts[0]][int(parts[1])], parts[2]
-        if target is not None:
-            for message in messages_:
-                target.add_error(
-                    None if name == "__all__" or name not in target.fields else name, message
-                )
-        else:
-            leftover.extend(messages_)
-    return leftover
-
-
 @program_required(Cap.FAMILIES_EDIT)
 @require_http_methods(["GET", "POST"])
 def family_create_view(request: HttpRequest) -> HttpResponse:
@@ -281,9 +250,10 @@ def family_create_view(request: HttpRequest) -> HttpResponse:
                 confirm_form.is_valid(),
             ]
         )
-        caregivers = _person_rows(caregiver_fs, CAREGIVER_FIELDS, editing=False) if valid else []
-        children = _person_rows(child_fs, CHILD_FIELDS, editing=False) if valid else []
-        if valid and not caregivers:
+        # The rows given to the service, in order: FieldPath("caregivers", 0) is the first.
+        caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
+        child_forms = [f for f in child_fs.forms if f.has_changed()]
+        if valid and not caregiver_forms:
             problems.append(_("Add at least one caregiver."))
             valid = False
         token = confirm_form.cleaned_data.get("form_token") if valid else ""
@@ -292,34 +262,34 @@ def family_create_view(request: HttpRequest) -> HttpResponse:
             if existing is not None:
                 messages.info(request, _("This family was already saved."))
                 return redirect(existing)
+        if valid:
+            family_input = family_form.to_input(
+                caregivers=[f.to_input() for f in caregiver_forms],
+                children=[f.to_input() for f in child_forms],
+                consents=consent_form.to_inputs(),
+            )
         if valid and not confirm_form.cleaned_data.get("not_a_duplicate"):
-            for row in caregivers:
+            birth_date = next(
+                (c.date_of_birth for c in family_input.children if c.date_of_birth), None
+            )
+            for caregiver in family_input.caregivers:
                 duplicates += [
                     f
                     for f in find_likely_duplicates(
                         program=program,
-                        caregiver_name=f"{row['first_name']} {row['last_name']}",
-                        phone=row.get("phone", ""),
-                        email=row.get("email", ""),
-                        child_birth_date=next(
-                            (c["date_of_birth"] for c in children if c.get("date_of_birth")), None
-                        ),
+                        caregiver_name=f"{caregiver.first_name} {caregiver.last_name}",
+                        phone=caregiver.phone,
+                        email=caregiver.email,
+                        child_birth_date=birth_date,
                     )
                     if f not in duplicates
                 ]
             valid = not duplicates
         if valid:
-            consents = [
-                {"scope": scope, "method": consent_form.cleaned_data["method"], "given_by": 0}
-                for scope in consent_form.cleaned_data["scopes"]
-            ]
             try:
                 family = family_create(
                     program=program,
-                    caregivers=caregivers,
-                    children=children,
-                    consents=consents,
-                    family=dict(family_form.cleaned_data),
+                    family=family_input,
                     by=request.user,
                     request=request,
                     form_token=token or None,
@@ -328,14 +298,14 @@ def family_create_view(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("This family was already saved."))
                 return redirect(dup.family)
             except ValidationError as exc:
-                caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
-                child_forms = [f for f in child_fs.forms if f.has_changed()]
-                problems += _apply_service_errors(
+                problems += apply_service_errors(
                     exc,
-                    family_form,
-                    caregiver_fs,
-                    child_fs,
-                    rows={"caregivers": caregiver_forms, "children": child_forms},
+                    family_page_place(
+                        family_form=family_form,
+                        caregiver_forms=caregiver_forms,
+                        child_forms=child_forms,
+                        consent_form=consent_form,
+                    ),
                 )
             else:
                 messages.success(request, _("Family saved."))
@@ -358,6 +328,8 @@ def family_create_view(request: HttpRequest) -> HttpResponse:
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
             "no_optional_fields": [],
         },
+        # Likely duplicates only ask for a decision: the input itself is fine.
+        status=400 if problems else 200,
     )
 
 
@@ -424,6 +396,8 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     changes: list[dict[str, Any]] = []
     problems: list[str] = []
+    # Someone else's save in between is a conflict (409), not bad input (400).
+    status = 400 if request.method == "POST" else 200
     if request.method == "GET":
         record(action="families.family.viewed", request=request, obj=family, fields=["edit_form"])
     if request.method == "POST":
@@ -448,6 +422,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ConcurrentEdit as conflict:
+                status = 409
                 fresh = snapshot(conflict.current)
                 changes = _describe_changes(diff_snapshots(original or {}, fresh), conflict.current)
                 # The next save knowingly applies this person's version over the new one.
@@ -462,14 +437,13 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 )
             except ValidationError as exc:
-                caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
-                child_forms = [f for f in child_fs.forms if f.has_changed()]
-                problems += _apply_service_errors(
+                problems += apply_service_errors(
                     exc,
-                    family_form,
-                    caregiver_fs,
-                    child_fs,
-                    rows={"caregivers": caregiver_forms, "children": child_forms},
+                    family_page_place(
+                        family_form=family_form,
+                        caregiver_forms=[f for f in caregiver_fs.forms if f.has_changed()],
+                        child_forms=[f for f in child_fs.forms if f.has_changed()],
+                    ),
                 )
             else:
                 messages.success(request, _("Changes saved."))
@@ -492,6 +466,8 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
             "no_optional_fields": [],
         },
+        # Someone else's save in between is a conflict (409), not bad input.
+        status=status,
     )
 
 

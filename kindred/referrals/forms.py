@@ -2,9 +2,11 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.families.forms import apply_service_errors, flat_form_place
 from kindred.families.models import Condition
 from kindred.lib.languages import language_choices, spoken_language_choices
 from kindred.programs.models import Program
@@ -18,7 +20,7 @@ from kindred.referrals.models import (
     ReferrerRole,
     Urgency,
 )
-from kindred.referrals.services import ReferredFamily
+from kindred.referrals.services import REFERRED_FAMILY_PATHS, ReferredFamily
 from kindred.referrals.status import REASON_REQUIRED, Reason, Status, Step
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -107,6 +109,11 @@ class FamilyFieldsMixin(forms.Form):
             conditions=list(data.get("conditions") or []),
             other_condition=data.get("other_condition", ""),
         )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """A refusal of referral_create next to the fields it is about: the family record's
+        problems through REFERRED_FAMILY_PATHS, the referral's own by field name."""
+        apply_service_errors(error, flat_form_place(self, REFERRED_FAMILY_PATHS))
 
 
 class ReferralForm(FamilyFieldsMixin):

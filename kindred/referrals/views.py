@@ -115,7 +115,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(
                 request,
@@ -153,20 +153,13 @@ def new(request: HttpRequest) -> HttpResponse:
                 "notify_referrer",
             ],
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
 def _field_of(error: TransitionError, fields: dict[str, str]) -> str | None:
     """The form field a refused move is about (by its code), or None for the whole form."""
     return fields.get(str(error.code))
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

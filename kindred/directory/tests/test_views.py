@@ -19,6 +19,7 @@ from kindred.directory.models import (
 )
 from kindred.directory.pdf import folder_html
 from kindred.directory.views_share import share_create
+from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
 from kindred.families.models import Consent
 from kindred.families.services import family_create
 from kindred.programs.models import OrganizationMembership, OrganizationRole
@@ -29,19 +30,21 @@ def make_family(
 ):
     return family_create(
         program=world.program_a,
-        caregivers=[
-            {
-                "first_name": "Ana",
-                "last_name": "Quintero",
-                "relationship": "mother",
-                "email": email,
-                "preferred_language": language,
-            }
-        ],
-        children=[
-            {"first_name": "Leo", "last_name": "Quintero", "date_of_birth": date(2022, 3, 4)}
-        ],
-        consents=[{"scope": Consent.Scope.CONTACT}] if consent else [],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(
+                    first_name="Ana",
+                    last_name="Quintero",
+                    relationship="mother",
+                    email=email,
+                    preferred_language=language,
+                )
+            ],
+            children=[
+                ChildInput(first_name="Leo", last_name="Quintero", date_of_birth=date(2022, 3, 4))
+            ],
+            consents=[ConsentInput(scope=Consent.Scope.CONTACT)] if consent else [],
+        ),
         by=world.users["coordinator"],
     )
 

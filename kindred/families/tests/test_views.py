@@ -132,7 +132,7 @@ def test_it_explains_bad_input_and_keeps_what_was_typed(world) -> None:
     )
     response = client.post(reverse("families:create"), data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The date of birth cannot be in the future." in page
     assert "Enter a phone number with its area code" in page
     assert "Enter a ZIP code of 5 digits" in page
@@ -218,7 +218,7 @@ def test_it_tells_the_second_editor_what_changed(world, family) -> None:
     assert one.post(url, data_one).status_code == 302
     response = two.post(url, data_two)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409  # a conflict, not bad input
     assert "Someone else saved this family" in page
     assert "312-555-0000" in page and "(312) 555-0142" in page  # what the other person changed
     family.refresh_from_db()
@@ -366,7 +366,7 @@ def test_it_tells_an_editor_the_family_was_closed_meanwhile(world, family) -> No
     family.transition(to=Family.Status.CLOSED, reason="Moved away", by=world.supervisor)
     response = client.post(url, data)
     page = response.content.decode()
-    assert response.status_code == 200 and "Someone else saved this family" in page
+    assert response.status_code == 409 and "Someone else saved this family" in page
     assert "<td>Active</td><td>Closed</td>" in page
     family.refresh_from_db()
     assert family.notes == ""
