@@ -498,14 +498,15 @@ def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValueError:
-            messages.error(request, _("This family record can no longer change."))
+            form.add_error(None, _("This family record can no longer change."))
         else:
             messages.success(request, _("Consent recorded."))
-        return redirect(family)
+            return redirect(family)
     return render(
         request,
         "families/consent_form.html",
         {"family": family, "form": form, "consents": consent_api.current_decisions(family)},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -532,7 +533,12 @@ def family_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return redirect(family)
-    return render(request, "families/status_form.html", {"family": family, "form": form})
+    return render(
+        request,
+        "families/status_form.html",
+        {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -584,6 +590,8 @@ def family_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "families/merge_form.html",
         {"family": family, "form": form, "other": other, "suggestions": suggestions},
+        # A GET with ?other= is a preview; a POST that reaches here was refused.
+        status=400 if request.method == "POST" or (form.is_bound and form.errors) else 200,
     )
 
 
@@ -629,4 +637,5 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
             "experience_form": experience_form,
             "language": language,
         },
+        status=400 if request.method == "POST" else 200,
     )

@@ -215,6 +215,28 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("Session added. Mark attendance after it is held."))
             return redirect("mentors:cohort", pk=cohort.pk)
+    return _render_cohort(
+        request,
+        cohort,
+        manage=manage,
+        form=form,
+        members_form=members_form,
+        status=400 if (form.is_bound and not form.is_valid()) or members_form.is_bound else 200,
+    )
+
+
+def _render_cohort(
+    request: HttpRequest,
+    cohort: TrainingCohort,
+    *,
+    manage: bool,
+    form: Any = None,
+    members_form: Any = None,
+    status: int = 200,
+    attendance: tuple[int, set[int], str] | None = None,
+) -> HttpResponse:
+    """The cohort page; `attendance` (session id, ticked mentor ids, error) shows a refused
+    attendance list again as it was ticked."""
     members = list(cohort.mentors.order_by("full_name"))
     sessions = list(
         cohort.sessions.select_related("module").prefetch_related(
@@ -231,6 +253,18 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         program=cohort.program_id,
         obj=cohort,
     )
+    rows = []
+    for s in sessions:
+        present = {a.mentor_id for a in s.present_rows}
+        refused = attendance is not None and attendance[0] == s.pk
+        rows.append(
+            {
+                "session": s,
+                "present": present,
+                "ticked": attendance[1] if refused else present,  # type: ignore[index]
+                "error": attendance[2] if refused else "",  # type: ignore[index]
+            }
+        )
     return render(
         request,
         "mentors/cohort.html",
@@ -238,15 +272,17 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "members": members,
             "title": title_for(cohort.program),
-            "sessions": [
-                {"session": s, "present": {a.mentor_id for a in s.present_rows}} for s in sessions
-            ],
-            "form": form if manage else None,
+            "sessions": rows,
+            "form": (form or TrainingSessionForm(cohort=cohort, prefix="session"))
+            if manage
+            else None,
             "manage": manage,
             "today": timezone.localdate(),
-            "members_form": members_form if manage else None,
+            "members_form": (members_form or CohortMembersForm(cohort=cohort, prefix="members"))
+            if manage
+            else None,
         },
-        status=400 if (form.is_bound and not form.is_valid()) or members_form.is_bound else 200,
+        status=status,
     )
 
 
@@ -262,13 +298,19 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         Cap.MENTORS_MANAGE,
         "mentors.trainingsession",
     )
-    if session.held_on > timezone.localdate():
-        messages.error(request, _("Attendance can be marked once the session has been held."))
-        return redirect("mentors:cohort", pk=session.cohort_id)
     present: set[int] = set()
     for value in request.POST.getlist("present"):
         if value.isdigit():
             present.add(int(value))
+    if session.held_on > timezone.localdate():
+        refusal = _("Attendance can be marked once the session has been held.")
+        return _render_cohort(
+            request,
+            session.cohort,
+            manage=True,
+            status=400,
+            attendance=(session.pk, present, refusal),
+        )
     count = session.record_attendance(present_ids=present, by=request.user, request=request)
     messages.success(request, _("Attendance saved: %(n)s present.") % {"n": count})
     return redirect("mentors:cohort", pk=session.cohort_id)

@@ -311,8 +311,7 @@ def mentor_status(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk, manage=True)
     form = StatusForm(request.POST, mentor=mentor)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("mentors:detail", pk=mentor.pk)
+        return _invalid(request, mentor, form, "status_form")
     try:
         mentor_change_status(
             mentor=mentor,
@@ -383,12 +382,10 @@ def _invalid(request: HttpRequest, mentor: Mentor, form: Any, name: str) -> Http
 def mentor_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk, manage=True)
     if mentor.status != Mentor.Status.ACTIVE or mentor.user_id:
-        messages.error(
-            request,
-            _("Only an active %(title)s without an account can be invited.")
-            % {"title": title_for(mentor.program)},
-        )
-        return redirect("mentors:detail", pk=mentor.pk)
+        refusal = _("Only an active %(title)s without an account can be invited.") % {
+            "title": title_for(mentor.program)
+        }
+        return _render_detail(request, mentor, status=400, invite_error=refusal)
     mentor_invite(mentor=mentor, by=request.user, request=request)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": mentor.email})
     return redirect("mentors:detail", pk=mentor.pk)
@@ -423,8 +420,16 @@ def certificate(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
 
 @program_required(Cap.MENTOR_SELF)
 def home(request: HttpRequest) -> HttpResponse:
+    return _render_home(request, own_mentor(request))
+
+
+def _render_home(
+    request: HttpRequest,
+    mentor: Mentor | None,
+    checkin_form: CheckInForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     program: Program = request.program  # type: ignore[attr-defined]
-    mentor = own_mentor(request)
     context: dict[str, Any] = {"program": program, "title": title_for(program), "mentor": mentor}
     if mentor is not None:
         record(action="mentors.mentor.viewed", request=request, obj=mentor, detail={"page": "home"})
@@ -454,11 +459,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 ],
                 "trainings": trainings,
                 "hours": hours_by_mentor(program, mentor_ids=[mentor.pk]).get(mentor.pk),
-                "checkin_form": CheckInForm(),
+                "checkin_form": checkin_form or CheckInForm(),
                 "last_checkin": mentor.checkins.first(),
             }
         )
-    return render(request, "mentors/home.html", context)
+    return render(request, "mentors/home.html", context, status=status)
 
 
 @program_required(Cap.MENTOR_SELF)
@@ -469,8 +474,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please answer how you are doing and how your workload feels."))
-        return redirect("mentors:home")
+        return _render_home(request, mentor, checkin_form=form, status=400)
     with transaction.atomic():
         entry = form.save(commit=False)
         entry.mentor, entry.by = mentor, request.user

@@ -143,7 +143,7 @@ def test_it_shows_row_errors_and_imports_nothing(world) -> None:
     response = client.post(
         review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
     )
-    assert response.status_code == 200 and "Nothing was imported" in response.content.decode()
+    assert response.status_code == 400 and "Nothing was imported" in response.content.decode()
     assert not Family.objects.exists()
 
 
@@ -185,7 +185,7 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(world) -> None:
         reverse("families:import"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")}
     )
     assert (
-        response.status_code == 200 and "Choose a .csv or .xlsx file." in response.content.decode()
+        response.status_code == 400 and "Choose a .csv or .xlsx file." in response.content.decode()
     )
     response = client.post(
         reverse("families:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}

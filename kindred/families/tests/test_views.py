@@ -270,7 +270,7 @@ def test_it_records_and_withdraws_consent(world, family) -> None:
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, {**data, "decision": "granted", "effective_at": future})
     assert (
-        response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
+        response.status_code == 400 and "cannot be dated in the future" in response.content.decode()
     )
     assert not may(family, Consent.Scope.CONTACT)
 
@@ -279,7 +279,7 @@ def test_it_closes_with_a_reason_and_never_deletes(world, family) -> None:
     client = world.client("coordinator")
     url = reverse("families:status", args=[family.pk])
     response = client.post(url, {"action": "close", "reason": ""})
-    assert response.status_code == 200 and "Say why" in response.content.decode()
+    assert response.status_code == 400 and "Say why" in response.content.decode()
     assert client.post(url, {"action": "close", "reason": "Moved away"}).status_code == 302
     family.refresh_from_db()
     assert family.status == "closed" and family.transitions.get().reason == "Moved away"
@@ -303,7 +303,7 @@ def test_it_merges_two_records_from_the_page(world, family) -> None:
     url = reverse("families:merge", args=[family.pk])
     assert f"#{twin.pk}" in client.get(url).content.decode()  # suggested as a likely duplicate
     response = client.post(url, {"other": twin.pk})
-    assert response.status_code == 200 and Family.objects.get(pk=twin.pk).status == "active"
+    assert response.status_code == 400 and Family.objects.get(pk=twin.pk).status == "active"
     assert client.post(url, {"other": twin.pk, "confirm": "on"}).status_code == 302
     assert family.caregivers.count() == 2
     assert Family.objects.get(pk=twin.pk).merged_into_id == family.pk
