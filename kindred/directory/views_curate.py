@@ -109,6 +109,7 @@ def organization_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> Http
         request,
         "directory/organization_form.html",
         {"form": form, "organization": organization, "is_new": pk is None},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -139,6 +140,7 @@ def service_edit(request: HttpRequest, pk: uuid.UUID | None = None) -> HttpRespo
         request,
         "directory/service_form.html",
         {"form": form, "service": service, "is_new": pk is None},
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -120,6 +120,7 @@ def share_new(request: HttpRequest) -> HttpResponse:
             "can_email": can_email,
             "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -11,6 +11,7 @@ from kindred.families.models import Condition
 from kindred.lib.languages import language_choices, spoken_language_choices
 from kindred.programs.models import Program
 from kindred.referrals.models import (
+    ConferenceItem,
     ConsentMethod,
     ContactAttempt,
     Intake,
@@ -410,3 +411,25 @@ class DashboardFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must be after the start date."))
         return data
+
+
+# --- The case conference (kindred.referrals.conference) -------------------------------------
+
+
+def next_meeting(today: date | None = None) -> date:
+    """The coming Monday (today if it is Monday): the weekly conference's default date."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+class AgendaForm(forms.ModelForm):
+    class Meta:
+        model = ConferenceItem
+        fields = ["meeting_on", "topic"]
+        widgets = {"meeting_on": DATE_INPUT, "topic": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_meeting_on(self) -> date:
+        value = self.cleaned_data["meeting_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later date."))
+        return value

@@ -310,13 +310,13 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         or TransitionForm(referral=referral, prefix="status"),
         "step_form": forms.get("step_form") or StepForm(prefix="step"),
         "badge": referral.urgency_badge(),
-        "conference_form": _conference_form(request, referral),
+        "conference_form": forms.get("conference_form") or _conference_form(request, referral),
         "duplicates": list(referral.duplicates.only("id")),
     }
 
 
 def _conference_form(request: HttpRequest, referral: Referral) -> Any:
-    from kindred.referrals.conference import AgendaForm, next_meeting
+    from kindred.referrals.forms import AgendaForm, next_meeting
 
     if not has_capability(request.user, referral.program_id, Cap.CASE_CONFERENCE):
         return None
@@ -450,7 +450,12 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
             program=referral.program_id,
             obj=existing,
         )
-    return render(request, "referrals/intake.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "referrals/intake.html",
+        {"referral": referral, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @program_required(Cap.REFERRALS_MANAGE)
@@ -470,7 +475,12 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Referral settings saved."))
         return redirect("referrals:settings")
-    return render(request, "referrals/settings.html", {"form": form, "program": program})
+    return render(
+        request,
+        "referrals/settings.html",
+        {"form": form, "program": program},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- Numbers ----------------------------------------------------------------------------------
