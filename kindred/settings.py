@@ -203,6 +203,9 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
+# kindred.lib is no app (it has no models and no extension modules), so its catalogue (the
+# language names of kindred.lib.languages) is named here.
+LOCALE_PATHS = [BASE_DIR / "kindred" / "lib" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_TZ = True
 

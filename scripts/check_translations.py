@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = sorted(p for p in (ROOT / "kindred").iterdir() if (p / "apps.py").exists())
+# Every app, and kindred/lib, whose catalogue settings.LOCALE_PATHS names.
+APPS = sorted(
+    p for p in (ROOT / "kindred").iterdir() if (p / "apps.py").exists() or (p / "locale").is_dir()
+)
 ENV = {**os.environ, "DEBUG": "true"}
 
 

@@ -17,14 +17,8 @@ from kindred.directory.models import (
 )
 from kindred.directory.search import SearchQuery
 from kindred.directory.services import PrimaryPlace, PublishDetails
+from kindred.lib.languages import spoken_language_choices
 
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("vi", _("Vietnamese")),
-    ("zh", _("Chinese")),
-    ("ar", _("Arabic")),
-]
 MILES_CHOICES = [("5", "5"), ("10", "10"), ("25", "25"), ("50", "50"), ("100", "100")]
 
 
@@ -38,7 +32,9 @@ class SearchForm(forms.Form):
         label=_("Condition"), required=False, choices=_blank(_("Any")) + Condition.choices[1:]
     )
     language = forms.ChoiceField(
-        label=_("Language spoken"), required=False, choices=_blank(_("Any")) + LANGUAGE_CHOICES
+        label=_("Language spoken"),
+        required=False,
+        choices=lambda: _blank(_("Any")) + spoken_language_choices(),
     )
     modality = forms.ChoiceField(
         label=_("How"), required=False, choices=_blank(_("Any")) + Modality.choices
@@ -115,7 +111,9 @@ class ServiceForm(forms.ModelForm):
         required=False,
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Languages"),
+        choices=spoken_language_choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     url = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=500)
     location_name = forms.CharField(label=_("Place name"), required=False, max_length=250)

@@ -47,6 +47,7 @@ from kindred.directory.models import (
     TaxonomyTerm,
     codes_to_text,
 )
+from kindred.lib.languages import OTHER, english_name, normalize_language
 
 # HSDS table -> JSON Schema name
 TABLE_SCHEMAS = {
@@ -150,7 +151,6 @@ WRITE_ORDER = [
     "cost_options",
     "attributes",
 ]
-LANGUAGE_ALIASES = {"eng": "en", "spa": "es", "vie": "vi", "zho": "zh", "urd": "ur", "ara": "ar"}
 
 
 @dataclass
@@ -773,9 +773,13 @@ def _convert(
     return values if ok else None
 
 
-def _language_code(raw: str) -> str:
-    code = (raw or "").strip().lower().replace("_", "-").split("-")[0]
-    return LANGUAGE_ALIASES.get(code, code)[:8]
+def _language_code(values: dict[str, Any]) -> str | None:
+    """The Kindred code of an HSDS language (its ISO 639 code, or failing that its name)."""
+    for raw in (values.get("code"), values.get("name")):
+        code = normalize_language(raw)
+        if code and code != OTHER:
+            return code
+    return None
 
 
 def _apply_peer_support(values: dict[str, Any], attributes: list[dict[str, Any]]) -> None:
@@ -918,12 +922,26 @@ def _build(collector: Collector, steward_id: int) -> dict[str, list[models.Model
         if row.get("taxonomy_term_id") in kindred_terms:
             peer_attributes.setdefault(row["link_id"], []).append(row)
     service_languages: dict[str, set[str]] = {}
-    for values in converted["languages"].values():
-        if values.get("service_id") and values.get("code"):
-            service_languages.setdefault(str(values["service_id"]), set()).add(
-                _language_code(values["code"])
-            )
-            values["code"] = _language_code(values["code"])
+    for record_id, values in converted["languages"].items():
+        code = _language_code(values)
+        if code is None:
+            # Kept as published, so an export gives it back; search and matching know only
+            # the languages of Kindred's list.
+            if values.get("code") or values.get("name"):
+                collector.warn(
+                    "languages",
+                    record_id,
+                    collector.where.get(("languages", record_id), "languages"),
+                    f"{values.get('code') or values.get('name')!r} is not on Kindred's list of "
+                    "languages: kept in the record, not offered in search",
+                )
+            values["code"] = str(values.get("code") or "")[:10]
+            continue
+        values["code"] = code
+        if not values.get("name"):
+            values["name"] = english_name(code)
+        if values.get("service_id"):
+            service_languages.setdefault(str(values["service_id"]), set()).add(code)
     costly = {str(v["service_id"]) for v in converted["cost_options"].values() if v.get("amount")}
 
     objects: dict[str, list[models.Model]] = {}

@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 
 from kindred.directory.geo import bounding_box, miles_between, zip_centroid
 from kindred.directory.models import Phone, Schedule, Service, ServiceAtLocation
+from kindred.lib.languages import related_codes
 
 PAGE_SIZE = 20
 FTS_QUERY = "(websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
@@ -93,7 +94,12 @@ def filtered(query: SearchQuery, base: QuerySet[Service] | None = None) -> Query
             Q(conditions__contains=f",{query.condition},") | Q(conditions__contains=",any,")
         )
     if query.language:
-        qs = qs.filter(language_codes__contains=f",{query.language},")
+        # Chinese also finds Cantonese and Mandarin services (lib.languages.related_codes).
+        spoken = related_codes(query.language) or {query.language}
+        any_of = Q()
+        for code in sorted(spoken):
+            any_of |= Q(language_codes__contains=f",{code},")
+        qs = qs.filter(any_of)
     if query.modality:
         qs = qs.filter(modalities__contains=f",{query.modality},")
     if query.kind:

@@ -30,16 +30,9 @@ from kindred.directory.models import (
     ServiceTransition,
     codes_to_text,
 )
+from kindred.lib.languages import english_name
 from kindred.programs.models import Organization as KindredOrganization
 from kindred.programs.models import Program
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-    "ar": "Arabic",
-}
 
 
 def directory_organization_id(organization: KindredOrganization) -> uuid.UUID:
@@ -164,7 +157,7 @@ def program_service_sync(
         Language.objects.filter(service=service).delete()
         Language.objects.bulk_create(
             [
-                Language(service=service, code=code, name=LANGUAGE_NAMES.get(code, code))
+                Language(service=service, code=code, name=english_name(code))
                 for code in (program.languages or ["en"])
             ]
         )
@@ -248,10 +241,7 @@ def service_save(
         service.save()
         Language.objects.filter(service=service).delete()
         Language.objects.bulk_create(
-            [
-                Language(service=service, code=c, name=LANGUAGE_NAMES.get(c, c))
-                for c in place.languages
-            ]
+            [Language(service=service, code=c, name=english_name(c)) for c in place.languages]
         )
         phone = Phone.objects.filter(service=service).order_by("id").first()
         if place.phone:

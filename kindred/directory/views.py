@@ -67,9 +67,11 @@ def service_page(
     service: Service,
     *,
     status_form: StatusForm | None = None,
+    list_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """A service's page; the curation view shows it again with a refused status change."""
+    """A service's page; the curation view shows it again with a refused status change, the
+    list view with a refused list choice (`list_error`)."""
     service = with_details(Service.objects.filter(pk=service.pk)).get()
     program: Program = request.program
     can_share = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
@@ -85,6 +87,7 @@ def service_page(
             "add_form": AddToListForm(lists=lists) if lists else None,
             "history": service.history() if can_edit else [],
             "status_form": (status_form or StatusForm(service=service)) if can_edit else None,
+            "list_error": list_error,
         },
         status=status,
     )
@@ -187,7 +190,10 @@ def lists(request: ProgramRequest) -> HttpResponse:
                 return redirect("directory:list_detail", pk=shared_list.pk)
     shared_lists = SharedList.objects.filter(program=program).select_related("created_by")
     return render(
-        request, "directory/lists.html", {"form": form, "lists": shared_lists, "program": program}
+        request,
+        "directory/lists.html",
+        {"form": form, "lists": shared_lists, "program": program},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -206,8 +212,9 @@ def list_add(request: ProgramRequest, pk: uuid.UUID) -> HttpResponse:
     try:
         list_pk = int(request.POST.get("shared_list", ""))
     except ValueError:
-        messages.error(request, _("Choose one of your program's lists."))
-        return redirect("directory:service", pk=service.pk)
+        return service_page(
+            request, service, list_error=_("Choose one of your program's lists."), status=400
+        )
     shared_list = get_shared_list_for(request, list_pk)
     _item, created = SharedListItem.objects.get_or_create(
         shared_list=shared_list, service=service, defaults={"added_by": request.user}

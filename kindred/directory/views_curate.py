@@ -107,6 +107,7 @@ def organization_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> H
         request,
         "directory/organization_form.html",
         {"form": form, "organization": organization, "is_new": pk is None},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -137,6 +138,7 @@ def service_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpRe
         request,
         "directory/service_form.html",
         {"form": form, "service": service, "is_new": pk is None},
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -118,6 +118,7 @@ def share_new(request: ProgramRequest) -> HttpResponse:
             "can_email": can_email,
             "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 

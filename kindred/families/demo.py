@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.families.consent import consent_record
+from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
 from kindred.families.models import Condition, Consent, Experience, Family
 from kindred.families.services import family_create
 
@@ -233,75 +234,74 @@ def load(ctx: Any) -> None:
         if token in existing:
             continue
         caregivers = [
-            {
-                "first_name": first,
-                "last_name": last,
-                "relationship": "mother",
-                "phone": _phone(n),
-                "email": f"{first.lower()[:3]}.{n}@example.test" if n % 4 else "",
-                "preferred_language": "es" if spanish else "en",
-                "interpreter_needed": spanish and n % 2 == 0,
-                "preferred_contact_method": "text" if n % 5 == 0 else "phone",
-                "preferred_contact_time": contact_time,
-                "gender": "woman",
-            }
+            CaregiverInput(
+                first_name=first,
+                last_name=last,
+                relationship="mother",
+                phone=_phone(n),
+                email=f"{first.lower()[:3]}.{n}@example.test" if n % 4 else "",
+                preferred_language="es" if spanish else "en",
+                interpreter_needed=spanish and n % 2 == 0,
+                preferred_contact_method="text" if n % 5 == 0 else "phone",
+                preferred_contact_time=contact_time,
+                gender="woman",
+            )
         ]
         if second_parent:
             caregivers.append(
-                {
-                    "first_name": partner,
-                    "last_name": last,
-                    "relationship": "father",
-                    "phone": _phone(n + 37),
-                    "preferred_language": "es" if spanish else "en",
-                    "gender": "man",
-                }
+                CaregiverInput(
+                    first_name=partner,
+                    last_name=last,
+                    relationship="father",
+                    phone=_phone(n + 37),
+                    preferred_language="es" if spanish else "en",
+                    gender="man",
+                )
             )
         children = [
-            {
-                "first_name": kid,
-                "last_name": last,
-                "date_of_birth": today - timedelta(days=age_days),
-                "conditions": [c.pk for c in kid_conditions],
-                "experiences": [e.pk for e in kid_experiences],
-                "care_settings": rng.choice(CARE_SETTINGS),
-                "is_deceased": bereaved,
-            }
+            ChildInput(
+                first_name=kid,
+                last_name=last,
+                date_of_birth=today - timedelta(days=age_days),
+                conditions=[c.pk for c in kid_conditions],
+                experiences=[e.pk for e in kid_experiences],
+                care_settings=rng.choice(CARE_SETTINGS),
+                is_deceased=bereaved,
+            )
         ]
         if sibling:
             children.append(
-                {
-                    "first_name": rng.choice(KIDS_ES if spanish else KIDS_EN),
-                    "last_name": last,
-                    "date_of_birth": today - timedelta(days=age_days + 700),
-                    "conditions": [rng.choice(conditions).pk],
-                }
+                ChildInput(
+                    first_name=rng.choice(KIDS_ES if spanish else KIDS_EN),
+                    last_name=last,
+                    date_of_birth=today - timedelta(days=age_days + 700),
+                    conditions=[rng.choice(conditions).pk],
+                )
             )
-        consents = [{"scope": Consent.Scope.CONTACT, "method": "verbal"}]
+        scopes = [(Consent.Scope.CONTACT, "verbal")]
         if share:
-            consents.append({"scope": Consent.Scope.SHARE_WITH_MENTOR, "method": "verbal"})
-            consents.append({"scope": Consent.Scope.SHARE_STATUS_WITH_REFERRER, "method": "verbal"})
+            scopes.append((Consent.Scope.SHARE_WITH_MENTOR, "verbal"))
+            scopes.append((Consent.Scope.SHARE_STATUS_WITH_REFERRER, "verbal"))
         if n % 4 == 0:
-            consents.append({"scope": Consent.Scope.GROUPS, "method": "written"})
+            scopes.append((Consent.Scope.GROUPS, "written"))
         if n % 3 == 1:
-            consents.append(
-                {"scope": Consent.Scope.EVALUATION_DEIDENTIFIED, "method": "electronic"}
-            )
+            scopes.append((Consent.Scope.EVALUATION_DEIDENTIFIED, "electronic"))
         when = timezone.now() - timedelta(days=min(days_ago, age_days - 1))
-        for consent in consents:
-            consent["effective_at"] = when
         family = family_create(
             program=program,
-            caregivers=caregivers,
-            children=children,
-            consents=consents,
-            family={
-                "address_line1": street,
-                "city": city,
-                "state": state,
-                "zip_code": zip_code,
-                "notes": note,
-            },
+            family=FamilyInput(
+                caregivers=caregivers,
+                children=children,
+                consents=[
+                    ConsentInput(scope=scope, method=method, effective_at=when)
+                    for scope, method in scopes
+                ],
+                address_line1=street,
+                city=city,
+                state=state,
+                zip_code=zip_code,
+                notes=note,
+            ),
             by=ctx.users["coordinator"],
             form_token=token,
             audit=False,

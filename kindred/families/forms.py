@@ -1,12 +1,23 @@
 """Forms validate, views apply: the services write (kindred.families.services)."""
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.families.inputs import (
+    FAMILY_FIELDS,
+    CaregiverInput,
+    ChildInput,
+    ConsentInput,
+    FamilyInput,
+    FamilyInputError,
+    FieldPath,
+)
 from kindred.families.models import (
     Caregiver,
     Child,
@@ -15,11 +26,13 @@ from kindred.families.models import (
     Consent,
     Experience,
     Family,
-    Language,
 )
+from kindred.lib.languages import language_choices
 from kindred.programs.models import Program
 
 SNAPSHOT_SALT = "kindred.families.edit-snapshot"
+# What an empty optional field of a caregiver's form stands for in the typed input.
+_EMPTY: dict[str, Any] = {"is_primary": False, "interpreter_needed": False}
 
 
 class FamilyForm(forms.ModelForm):
@@ -40,6 +53,16 @@ class FamilyForm(forms.ModelForm):
         self.fields["name"].help_text = _(
             "How the program refers to this family. Left empty: the first caregiver's last name."
         )
+
+    def to_input(
+        self,
+        *,
+        caregivers: Sequence[CaregiverInput],
+        children: Sequence[ChildInput],
+        consents: Sequence[ConsentInput] = (),
+    ) -> FamilyInput:
+        own = {name: self.cleaned_data.get(name) or "" for name in FAMILY_FIELDS}
+        return FamilyInput(caregivers=caregivers, children=children, consents=consents, **own)
 
 
 class CaregiverForm(forms.ModelForm):
@@ -76,6 +99,12 @@ class CaregiverForm(forms.ModelForm):
         return bool(self.instance.pk) or any(
             (self.data.get(self.add_prefix(name)) or "").strip()
             for name in ("first_name", "last_name", "phone", "email")
+        )
+
+    def to_input(self) -> CaregiverInput:
+        data = self.cleaned_data
+        return CaregiverInput(
+            **{name: data.get(name) or _EMPTY.get(name, "") for name in self.Meta.fields}
         )
 
 
@@ -122,6 +151,18 @@ class ChildForm(forms.ModelForm):
             for name in ("first_name", "last_name", "date_of_birth")
         )
 
+    def to_input(self) -> ChildInput:
+        data = self.cleaned_data
+        return ChildInput(
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            date_of_birth=data.get("date_of_birth"),
+            care_settings=data.get("care_settings") or "",
+            is_deceased=bool(data.get("is_deceased")),
+            conditions=list(data.get("conditions") or []),
+            experiences=list(data.get("experiences") or []),
+        )
+
 
 class CaregiverEditForm(CaregiverForm):
     remove = forms.BooleanField(
@@ -154,6 +195,14 @@ class FirstConsentForm(forms.Form):
         ),
     )
     method = forms.ChoiceField(label=_("How"), choices=Consent.Method.choices, initial="verbal")
+
+    def to_inputs(self) -> list[ConsentInput]:
+        """One consent per scope ticked, given by the first caregiver."""
+        method = self.cleaned_data["method"]
+        return [
+            ConsentInput(scope=scope, method=method, given_by=0)
+            for scope in self.cleaned_data["scopes"]
+        ]
 
 
 class DuplicateConfirmForm(forms.Form):
@@ -250,7 +299,9 @@ class SearchForm(forms.Form):
         choices=[("", _("Open and closed")), *Family.Status.choices],
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
+        label=_("Language"),
+        required=False,
+        choices=lambda: [("", _("Any")), *language_choices()],
     )
     condition = forms.ModelChoiceField(
         label=_("Child's condition"),
@@ -313,3 +364,83 @@ class ImportUploadForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+# --- A service's errors on the forms where the input was typed ----------------------------
+
+FormField = tuple[forms.BaseForm, str | None]
+Place = Callable[[FieldPath], FormField | None]
+
+
+def service_errors(error: ValidationError) -> Iterator[tuple[FieldPath, list[ValidationError]]]:
+    """Each part of a service's ValidationError with the FieldPath it is about: a
+    FamilyInputError's own paths; a plain error's field names as one-part paths."""
+    if isinstance(error, FamilyInputError):
+        yield from error.paths.items()
+    elif hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            yield (FieldPath() if name == NON_FIELD_ERRORS else FieldPath(name)), errors
+    else:
+        yield FieldPath(), error.error_list
+
+
+def apply_service_errors(error: ValidationError, place: Place) -> list[str]:
+    """Put each message of a service's ValidationError next to the field where its input was
+    typed (`place` answers the form and field of a FieldPath; a field the form lacks means the
+    form as a whole). Answers the messages no form takes, for the top of the page."""
+    leftover: list[str] = []
+    for path, errors in service_errors(error):
+        target = place(path)
+        if target is None:
+            leftover += [message for e in errors for message in e.messages]
+            continue
+        form, name = target
+        form.add_error(name if name in form.fields else None, errors)
+    return leftover
+
+
+# Where a consent's parts are typed on the new family page (FirstConsentForm).
+FIRST_CONSENT_FIELDS = {"scope": "scopes", "method": "method"}
+
+
+def family_page_place(
+    *,
+    family_form: forms.BaseForm,
+    caregiver_forms: Sequence[forms.BaseForm],
+    child_forms: Sequence[forms.BaseForm],
+    consent_form: forms.BaseForm | None = None,
+) -> Place:
+    """The family pages: the family's form, one form per caregiver and per child given to the
+    service (in the order given), and the first consents' form."""
+    rows = {"caregivers": caregiver_forms, "children": child_forms}
+
+    def place(path: FieldPath) -> FormField | None:
+        match path.parts:
+            case ():
+                return family_form, None
+            case (str() as name,) if name in family_form.fields:
+                return family_form, name
+            case (str() as kind, int() as index, *rest) if kind in rows and 0 <= index < len(
+                rows[kind]
+            ):
+                return rows[kind][index], str(rest[0]) if rest else None
+            case ("consents", int(), *rest) if consent_form is not None:
+                return consent_form, FIRST_CONSENT_FIELDS.get(str(rest[0])) if rest else None
+        return None
+
+    return place
+
+
+def flat_form_place(form: forms.BaseForm, paths: Mapping[FieldPath, str]) -> Place:
+    """One form with a field for some parts of a FamilyInput (the referral forms: `paths` says
+    which). A one-part path naming one of the form's fields is that field (a service's own
+    checks of the form); every other message is about the form as a whole."""
+
+    def place(path: FieldPath) -> FormField:
+        if path in paths:
+            return form, paths[path]
+        if len(path.parts) == 1 and path.parts[0] in form.fields:
+            return form, str(path.parts[0])
+        return form, None
+
+    return place

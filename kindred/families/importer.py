@@ -28,10 +28,11 @@ from kindred.families.models import (
     Condition,
     Consent,
     Family,
-    Language,
+    language_search_text,
     normalize_text,
     phone_digits,
 )
+from kindred.lib.languages import OTHER, normalize_language
 from kindred.programs.models import Program
 
 MAX_ROWS = 20000
@@ -256,27 +257,10 @@ def parse_date(value: str) -> date | None:
 
 
 def parse_language(value: str) -> str:
-    v = normalize_text(value)
-    if not v:
-        return Language.ENGLISH
-    names = {
-        "english": "en",
-        "ingles": "en",
-        "spanish": "es",
-        "espanol": "es",
-        "vietnamese": "vi",
-        "chinese": "zh",
-        "mandarin": "zh",
-        "cantonese": "zh",
-        "arabic": "ar",
-        "somali": "so",
-        "hmong": "hmn",
-        "asl": "ase",
-        "american sign language": "ase",
-    }
-    if v in Language.values:
-        return v
-    return names.get(v, Language.OTHER)
+    """An empty cell is English (the program's default); a language off the list is "other"."""
+    if not (value or "").strip():
+        return "en"
+    return normalize_language(value) or OTHER
 
 
 @dataclass
@@ -495,7 +479,7 @@ def _search_columns(family: Family, caregiver: Caregiver, child: Child | None) -
     family.search_phones = phone_digits(caregiver.phone)
     family.search_emails = caregiver.email.lower()
     family.sort_name = normalize_text(f"{family.name} {caregiver.first_name}")[:200]
-    family.languages = caregiver.preferred_language
+    family.languages = language_search_text([caregiver.preferred_language])
 
 
 def import_rows(

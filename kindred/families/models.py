@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.lib.languages import LANGUAGE_CODES, language_choices
 from kindred.programs.access import ScopedQuerySet, program_ids_with
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
@@ -38,6 +39,13 @@ def phone_digits(value: str) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     return digits
+
+
+def language_search_text(codes: Any) -> str:
+    """The caregivers' language codes as " en es ": a search for " es " finds only Spanish
+    (a bare "es" would also be found inside another code)."""
+    joined = " ".join(sorted({c for c in codes if c}))
+    return f" {joined} "[:60] if joined else ""
 
 
 # --- Vocabularies shared with the mentors app ----------------------------------------------
@@ -351,7 +359,7 @@ class Family(Stateful):
         self.sort_name = normalize_text(
             f"{self.name} {primary.first_name}" if primary else self.name
         )[:200]
-        self.languages = " ".join(sorted({c.preferred_language for c in caregivers}))[:60]
+        self.languages = language_search_text(c.preferred_language for c in caregivers)
         if save:
             Family.objects.filter(pk=self.pk).update(
                 search_text=self.search_text,
@@ -436,19 +444,6 @@ class FamilyMerge(models.Model):
         return f"{self.merged_id} -> {self.keep_id}"
 
 
-class Language(models.TextChoices):
-    # The languages families most often speak in US programs; "other" keeps anyone out of none.
-    ENGLISH = "en", _("English")
-    SPANISH = "es", _("Spanish")
-    VIETNAMESE = "vi", _("Vietnamese")
-    CHINESE = "zh", _("Chinese")
-    ARABIC = "ar", _("Arabic")
-    SOMALI = "so", _("Somali")
-    HMONG = "hmn", _("Hmong")
-    ASL = "ase", _("American Sign Language")
-    OTHER = "other", _("Other")
-
-
 class Caregiver(models.Model):
     """A parent or other caregiver in the family: the person the program supports."""
 
@@ -486,7 +481,7 @@ class Caregiver(models.Model):
     phone_alt = models.CharField(_("other phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"), max_length=8, choices=language_choices, default="en"
     )
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     preferred_contact_method = models.CharField(
@@ -543,6 +538,10 @@ class Caregiver(models.Model):
                 fields=["family"],
                 condition=models.Q(is_primary=True, is_active=True),
                 name="families_caregiver_one_primary",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preferred_language__in=LANGUAGE_CODES),
+                name="families_caregiver_language_known",
             ),
         ]
 

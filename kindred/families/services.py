@@ -1,6 +1,7 @@
 """Workflows about a family that span several models: create, update, merge."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.audit.log import record
+from kindred.families.inputs import (
+    FAMILY_FIELDS,
+    CaregiverInput,
+    ChildInput,
+    ErrorCollector,
+    FamilyInput,
+    FieldPath,
+)
 from kindred.families.models import (
     Caregiver,
     Child,
@@ -22,40 +31,10 @@ from kindred.families.models import (
 from kindred.lib import extensions
 from kindred.programs.models import Program
 
-FAMILY_FIELDS = [
-    "name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip_code",
-    "notes",
-]
-CAREGIVER_FIELDS = [
-    "first_name",
-    "last_name",
-    "relationship",
-    "is_primary",
-    "phone",
-    "phone_alt",
-    "email",
-    "preferred_language",
-    "interpreter_needed",
-    "preferred_contact_method",
-    "preferred_contact_time",
-    "gender",
-    "gender_self_described",
-    "race_ethnicity",
-    "identity_notes",
-]
-CHILD_FIELDS = [
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "care_settings",
-    "is_deceased",
-]
+# The fields of the typed input are the fields a caregiver's or a child's form sets.
 CHILD_M2M = ["conditions", "experiences"]
+CAREGIVER_FIELDS = [f.name for f in fields(CaregiverInput)]
+CHILD_FIELDS = [f.name for f in fields(ChildInput) if f.name not in CHILD_M2M]
 
 # Fields an edit never changes, so full_clean() leaves them alone.
 FAMILY_FIELDS_NOT_EDITED = ["program", "form_token", "merged_into", "created_by"]
@@ -77,14 +56,6 @@ class DuplicateSubmission(Exception):
         self.family = family
 
 
-def _collect(errors: dict[str, list[str]], prefix: str, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(f"{prefix}{field}", []).extend(messages)
-    else:
-        errors.setdefault(f"{prefix}__all__", []).extend(exc.messages)
-
-
 def _vocabulary(model: type[Any], program: Program, values: Iterable[Any]) -> list[Any]:
     ids = [v.pk if hasattr(v, "pk") else int(v) for v in values]
     found = list(model.objects.for_program(program).filter(pk__in=ids))
@@ -93,25 +64,9 @@ def _vocabulary(model: type[Any], program: Program, values: Iterable[Any]) -> li
     return found
 
 
-def _build_caregiver(family: Family, data: Mapping[str, Any]) -> Caregiver:
-    caregiver = Caregiver(family=family)
-    for name in CAREGIVER_FIELDS:
-        if name in data:
-            setattr(caregiver, name, data[name] if data[name] is not None else "")
-    return caregiver
-
-
-def _build_child(family: Family, data: Mapping[str, Any]) -> Child:
-    child = Child(family=family)
-    for name in CHILD_FIELDS:
-        if name in data:
-            setattr(child, name, data[name])
-    return child
-
-
-def _default_name(caregivers: list[Mapping[str, Any]]) -> str:
-    for data in caregivers:
-        name = (data.get("last_name") or data.get("first_name") or "").strip()
+def _default_name(caregivers: Sequence[CaregiverInput]) -> str:
+    for caregiver in caregivers:
+        name = (caregiver.last_name or caregiver.first_name or "").strip()
         if name:
             return name
     return ""
@@ -120,40 +75,28 @@ def _default_name(caregivers: list[Mapping[str, Any]]) -> str:
 def family_create(
     *,
     program: Program,
-    caregivers: list[dict[str, Any]],
-    children: list[dict[str, Any]],
+    family: FamilyInput,
     by: Any,
     request: HttpRequest | None = None,
-    consents: Iterable[Mapping[str, Any]] = (),
-    family: Mapping[str, Any] | None = None,
     form_token: str | None = None,
     audit: bool = True,
 ) -> Family:
     """Create a family with its caregivers, children and first consents, all or nothing.
 
-    `caregivers` / `children`: dicts of CAREGIVER_FIELDS / CHILD_FIELDS (+ `conditions`,
-    `experiences`: ids or objects from the program's lists). The first caregiver is the primary
-    contact unless one says `is_primary`. `consents`: dicts with `scope`, optional `decision`
-    (default granted), `method` (default verbal), `given_by` (index into caregivers, default 0),
-    `effective_at`, `note`. `family`: FAMILY_FIELDS; the name defaults to the first caregiver's
-    last name. Raises ValidationError whose keys name the part ("caregivers.0.phone");
-    DuplicateSubmission when `form_token` was already used.
+    Raises FamilyInputError (a ValidationError) naming each problem's FieldPath
+    ("caregivers[0].phone"); DuplicateSubmission when `form_token` was already used.
     """
-    if not caregivers:
-        raise ValidationError({"caregivers": [_("Add at least one caregiver.")]})
-    family_data = dict(family or {})
-    if not (family_data.get("name") or "").strip():
-        family_data["name"] = _default_name(caregivers)
-    caregivers = [dict(c) for c in caregivers]
-    if not any(c.get("is_primary") for c in caregivers):
-        caregivers[0]["is_primary"] = True
+    errors = ErrorCollector()
+    if not family.caregivers:
+        errors.add(FieldPath("caregivers"), _("Add at least one caregiver."))
+        errors.raise_if_any()
+    primary_given = any(c.is_primary for c in family.caregivers)
 
     if form_token:
         existing = Family.objects.filter(form_token=form_token).first()
         if existing is not None:
             raise DuplicateSubmission(existing)
 
-    errors: dict[str, list[str]] = {}
     now = timezone.now()
     new = Family(
         program=program,
@@ -163,69 +106,63 @@ def family_create(
         form_token=form_token or None,
     )
     for name in FAMILY_FIELDS:
-        if name in family_data:
-            setattr(
-                new,
-                name,
-                (family_data[name] or "").strip()
-                if isinstance(family_data[name], str)
-                else family_data[name],
-            )
+        setattr(new, name, (getattr(family, name) or "").strip())
+    new.name = new.name or _default_name(family.caregivers)
     try:
-        new.full_clean(exclude=["program", "form_token", "merged_into", "created_by"])
+        new.full_clean(exclude=FAMILY_FIELDS_NOT_EDITED)
     except ValidationError as exc:
-        _collect(errors, "family.", exc)
+        errors.add(FieldPath(), exc)
 
     built_caregivers = []
-    for index, data in enumerate(caregivers):
-        caregiver = _build_caregiver(new, data)
+    for index, data in enumerate(family.caregivers):
+        caregiver = Caregiver(family=new, **asdict(data))
+        if index == 0 and not primary_given:
+            caregiver.is_primary = True
         try:
             caregiver.full_clean(exclude=["family"], validate_constraints=False)
         except ValidationError as exc:
-            _collect(errors, f"caregivers.{index}.", exc)
+            errors.add(FieldPath("caregivers", index), exc)
         built_caregivers.append(caregiver)
     if sum(1 for c in built_caregivers if c.is_primary) > 1:
-        errors.setdefault("caregivers", []).append(
-            _("Only one caregiver can be the primary contact.")
-        )
+        errors.add(FieldPath("caregivers"), _("Only one caregiver can be the primary contact."))
 
     built_children = []
-    for index, data in enumerate(children):
-        child = _build_child(new, data)
+    for index, data in enumerate(family.children):
+        values = asdict(data)
+        m2m_values = {name: values.pop(name) for name in CHILD_M2M}
+        child = Child(family=new, **values)
         try:
             child.full_clean(exclude=["family"])
         except ValidationError as exc:
-            _collect(errors, f"children.{index}.", exc)
+            errors.add(FieldPath("children", index), exc)
         m2m: dict[str, list[Any]] = {}
         for name, model in (("conditions", Condition), ("experiences", Experience)):
             try:
-                m2m[name] = _vocabulary(model, program, data.get(name) or [])
+                m2m[name] = _vocabulary(model, program, m2m_values[name] or [])
             except (ValidationError, ValueError, TypeError):
-                errors.setdefault(f"children.{index}.{name}", []).append(
-                    _("Choose from the program's list.")
-                )
+                errors.add(FieldPath("children", index, name), _("Choose from the program's list."))
         built_children.append((child, m2m))
 
     consent_rows = []
-    for index, data in enumerate(consents):
-        giver = data.get("given_by", 0)
+    for index, data in enumerate(family.consents):
         entry = Consent(
-            scope=data.get("scope", ""),
-            decision=data.get("decision") or Consent.Decision.GRANTED,
-            method=data.get("method") or Consent.Method.VERBAL,
-            note=data.get("note", ""),
+            scope=data.scope,
+            decision=data.decision or Consent.Decision.GRANTED,
+            method=data.method or Consent.Method.VERBAL,
+            note=data.note,
             recorded_by=by if getattr(by, "pk", None) else None,
         )
-        if data.get("effective_at"):
-            entry.effective_at = data["effective_at"]
+        if data.effective_at:
+            entry.effective_at = data.effective_at
         try:
             entry.full_clean(exclude=["family", "given_by"], validate_constraints=False)
         except ValidationError as exc:
-            _collect(errors, f"consents.{index}.", exc)
-        consent_rows.append((entry, giver))
+            errors.add(FieldPath("consents", index), exc)
+        if data.given_by is not None and not 0 <= data.given_by < len(built_caregivers):
+            errors.add(FieldPath("consents", index, "given_by"), _("Choose a caregiver."))
+        consent_rows.append((entry, data.given_by))
 
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     try:
         with transaction.atomic():
@@ -242,10 +179,7 @@ def family_create(
                     child.experiences.set(m2m["experiences"])
             for entry, giver in consent_rows:
                 entry.family = new
-                if isinstance(giver, int) and 0 <= giver < len(built_caregivers):
-                    entry.given_by = built_caregivers[giver]
-                elif isinstance(giver, Caregiver):
-                    entry.given_by = giver
+                entry.given_by = built_caregivers[giver] if giver is not None else None
                 entry.save()
             new.refresh_search()
             if audit:
@@ -334,7 +268,8 @@ def family_update(
     `caregivers` / `children`: dicts with an optional `id` (absent: a new person) and the
     fields to set, including `is_active` False to remove someone from the family (kept, never
     deleted). Raises ConcurrentEdit when someone saved the family since `version`, and
-    ValidationError (keys as in family_create) on bad input; nothing is written then.
+    FamilyInputError (paths as in family_create, rows indexed as given) on bad input; nothing
+    is written then.
     """
     data = dict(data or {})
     caregivers = [dict(c) for c in caregivers]
@@ -344,11 +279,11 @@ def family_update(
         if locked.version != version:
             raise ConcurrentEdit(locked)
         if locked.status in (Family.Status.MERGED, Family.Status.ENTERED_IN_ERROR):
-            raise ValidationError(
-                {"family.__all__": [_("This family record can no longer change.")]}
-            )
+            gone = ErrorCollector()
+            gone.add(FieldPath(), _("This family record can no longer change."))
+            gone.raise_if_any()
         before = snapshot(locked)
-        errors: dict[str, list[str]] = {}
+        errors = ErrorCollector()
         for name in FAMILY_FIELDS:
             if name in data:
                 setattr(
@@ -360,7 +295,7 @@ def family_update(
                 validate_constraints=False,
             )
         except ValidationError as exc:
-            _collect(errors, "family.", exc)
+            errors.add(FieldPath(), exc)
 
         existing_caregivers = {c.pk: c for c in locked.caregivers.all()}
         to_save_caregivers = []
@@ -369,9 +304,7 @@ def family_update(
             if pk:
                 caregiver = existing_caregivers.get(int(pk))
                 if caregiver is None:
-                    errors.setdefault(f"caregivers.{index}.__all__", []).append(
-                        _("Unknown caregiver.")
-                    )
+                    errors.add(FieldPath("caregivers", index), _("Unknown caregiver."))
                     continue
             else:
                 caregiver = Caregiver(family=locked)
@@ -383,7 +316,7 @@ def family_update(
             try:
                 caregiver.full_clean(exclude=["family"], validate_constraints=False)
             except ValidationError as exc:
-                _collect(errors, f"caregivers.{index}.", exc)
+                errors.add(FieldPath("caregivers", index), exc)
             to_save_caregivers.append(caregiver)
         everyone = {c.pk: c for c in existing_caregivers.values()}
         new_ones = [c for c in to_save_caregivers if c.pk is None]
@@ -392,11 +325,9 @@ def family_update(
                 everyone[c.pk] = c
         active = [c for c in [*everyone.values(), *new_ones] if c.is_active]
         if not active:
-            errors.setdefault("caregivers", []).append(_("A family needs at least one caregiver."))
+            errors.add(FieldPath("caregivers"), _("A family needs at least one caregiver."))
         elif sum(1 for c in active if c.is_primary) > 1:
-            errors.setdefault("caregivers", []).append(
-                _("Only one caregiver can be the primary contact.")
-            )
+            errors.add(FieldPath("caregivers"), _("Only one caregiver can be the primary contact."))
         elif not any(c.is_primary for c in active):
             active[0].is_primary = True
             if active[0] not in to_save_caregivers:
@@ -409,7 +340,7 @@ def family_update(
             if pk:
                 child = existing_children.get(int(pk))
                 if child is None:
-                    errors.setdefault(f"children.{index}.__all__", []).append(_("Unknown child."))
+                    errors.add(FieldPath("children", index), _("Unknown child."))
                     continue
             else:
                 child = Child(family=locked)
@@ -420,19 +351,18 @@ def family_update(
             try:
                 child.full_clean(exclude=["family"])
             except ValidationError as exc:
-                _collect(errors, f"children.{index}.", exc)
+                errors.add(FieldPath("children", index), exc)
             m2m: dict[str, list[Any]] = {}
             for name, model in (("conditions", Condition), ("experiences", Experience)):
                 if name in row:
                     try:
                         m2m[name] = _vocabulary(model, locked.program, row[name] or [])
                     except (ValidationError, ValueError, TypeError):
-                        errors.setdefault(f"children.{index}.{name}", []).append(
-                            _("Choose from the program's list.")
+                        errors.add(
+                            FieldPath("children", index, name), _("Choose from the program's list.")
                         )
             to_save_children.append((child, m2m))
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_if_any()
 
         # Primary flags first cleared, then set, so the one-primary constraint holds throughout.
         for caregiver in to_save_caregivers:

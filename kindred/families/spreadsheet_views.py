@@ -74,7 +74,10 @@ def import_upload(request: ProgramRequest) -> HttpResponse:
             return redirect("families:import_review", pk=job.pk)
     recent = FamilyImport.objects.filter(program=program).select_related("uploaded_by")[:10]
     return render(
-        request, "families/import_upload.html", {"form": form, "program": program, "recent": recent}
+        request,
+        "families/import_upload.html",
+        {"form": form, "program": program, "recent": recent},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -163,6 +166,8 @@ def import_review(request: ProgramRequest, pk: int) -> HttpResponse:
             "warning_count": len(preview.warnings),
             "row_count": len(rows),
         },
+        # An import refused for rows with errors: the preview again, with them.
+        status=400 if request.method == "POST" and request.POST.get("action") == "import" else 200,
     )
 
 

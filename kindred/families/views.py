@@ -1,12 +1,14 @@
 """Family pages: the list, the family's story, create and edit, consent, status, merge."""
 
 import secrets
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -34,6 +36,8 @@ from kindred.families.forms import (
     SearchForm,
     StatusForm,
     VersionForm,
+    apply_service_errors,
+    family_page_place,
     formset_for,
     sign_snapshot,
 )
@@ -58,6 +62,7 @@ from kindred.families.services import (
     snapshot,
 )
 from kindred.families.timeline import collect
+from kindred.lib.languages import related_codes
 from kindred.lib.search import remembered_criteria
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.permissions import Cap
@@ -84,7 +89,11 @@ def search_families(program: Any, data: dict[str, Any]) -> QuerySet[Family]:
         else:
             families = families.filter(search_text__contains=normalize_text(q))
     if data.get("language"):
-        families = families.filter(languages__contains=data["language"])
+        # A search for Chinese also finds Cantonese and Mandarin (lib.languages.related_codes).
+        spoken = related_codes(data["language"]) or {data["language"]}
+        families = families.filter(
+            reduce(or_, (Q(languages__contains=f" {code} ") for code in sorted(spoken)))
+        )
     if data.get("condition"):
         families = families.filter(
             pk__in=Child.objects.filter(conditions=data["condition"], is_active=True).values(
@@ -211,39 +220,6 @@ def _person_rows(formset: Any, fields: list[str], *, editing: bool) -> list[dict
     return rows
 
 
-def _apply_service_errors(
-    exc: ValidationError,
-    family_form: Any,
-    caregiver_fs: Any,
-    child_fs: Any,
-    *,
-    rows: dict[str, list[Any]],
-) -> list[str]:
-    """Attach "caregivers.0.phone"-style errors to the matching form; return the others."""
-    leftover = []
-    for key, messages_ in exc.message_dict.items():
-        parts = key.split(".")
-        target = None
-        name = None
-        if parts[0] == "family" and len(parts) == 2:
-            target, name = family_form, parts[1]
-        elif (
-            parts[0] in rows
-            and len(parts) == 3
-            and parts[1].isdigit()
-            and int(parts[1]) < len(rows[parts[0]])
-        ):
-            target, name = rows[parts[0]][int(parts[1])], parts[2]
-        if target is not None:
-            for message in messages_:
-                target.add_error(
-                    None if name == "__all__" or name not in target.fields else name, message
-                )
-        else:
-            leftover.extend(messages_)
-    return leftover
-
-
 @program_required(Cap.FAMILIES_EDIT)
 @require_http_methods(["GET", "POST"])
 def family_create_view(request: ProgramRequest) -> HttpResponse:
@@ -274,9 +250,10 @@ def family_create_view(request: ProgramRequest) -> HttpResponse:
                 confirm_form.is_valid(),
             ]
         )
-        caregivers = _person_rows(caregiver_fs, CAREGIVER_FIELDS, editing=False) if valid else []
-        children = _person_rows(child_fs, CHILD_FIELDS, editing=False) if valid else []
-        if valid and not caregivers:
+        # The rows given to the service, in order: FieldPath("caregivers", 0) is the first.
+        caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
+        child_forms = [f for f in child_fs.forms if f.has_changed()]
+        if valid and not caregiver_forms:
             problems.append(_("Add at least one caregiver."))
             valid = False
         token = confirm_form.cleaned_data.get("form_token") if valid else ""
@@ -285,34 +262,34 @@ def family_create_view(request: ProgramRequest) -> HttpResponse:
             if existing is not None:
                 messages.info(request, _("This family was already saved."))
                 return redirect(existing)
+        if valid:
+            family_input = family_form.to_input(
+                caregivers=[f.to_input() for f in caregiver_forms],
+                children=[f.to_input() for f in child_forms],
+                consents=consent_form.to_inputs(),
+            )
         if valid and not confirm_form.cleaned_data.get("not_a_duplicate"):
-            for row in caregivers:
+            birth_date = next(
+                (c.date_of_birth for c in family_input.children if c.date_of_birth), None
+            )
+            for caregiver in family_input.caregivers:
                 duplicates += [
                     f
                     for f in find_likely_duplicates(
                         program=program,
-                        caregiver_name=f"{row['first_name']} {row['last_name']}",
-                        phone=row.get("phone", ""),
-                        email=row.get("email", ""),
-                        child_birth_date=next(
-                            (c["date_of_birth"] for c in children if c.get("date_of_birth")), None
-                        ),
+                        caregiver_name=f"{caregiver.first_name} {caregiver.last_name}",
+                        phone=caregiver.phone,
+                        email=caregiver.email,
+                        child_birth_date=birth_date,
                     )
                     if f not in duplicates
                 ]
             valid = not duplicates
         if valid:
-            consents = [
-                {"scope": scope, "method": consent_form.cleaned_data["method"], "given_by": 0}
-                for scope in consent_form.cleaned_data["scopes"]
-            ]
             try:
                 family = family_create(
                     program=program,
-                    caregivers=caregivers,
-                    children=children,
-                    consents=consents,
-                    family=dict(family_form.cleaned_data),
+                    family=family_input,
                     by=request.user,
                     request=request,
                     form_token=token or None,
@@ -321,14 +298,14 @@ def family_create_view(request: ProgramRequest) -> HttpResponse:
                 messages.info(request, _("This family was already saved."))
                 return redirect(dup.family)
             except ValidationError as exc:
-                caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
-                child_forms = [f for f in child_fs.forms if f.has_changed()]
-                problems += _apply_service_errors(
+                problems += apply_service_errors(
                     exc,
-                    family_form,
-                    caregiver_fs,
-                    child_fs,
-                    rows={"caregivers": caregiver_forms, "children": child_forms},
+                    family_page_place(
+                        family_form=family_form,
+                        caregiver_forms=caregiver_forms,
+                        child_forms=child_forms,
+                        consent_form=consent_form,
+                    ),
                 )
             else:
                 messages.success(request, _("Family saved."))
@@ -351,6 +328,8 @@ def family_create_view(request: ProgramRequest) -> HttpResponse:
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
             "no_optional_fields": [],
         },
+        # Likely duplicates only ask for a decision: the input itself is fine.
+        status=400 if problems else 200,
     )
 
 
@@ -417,6 +396,8 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     changes: list[dict[str, Any]] = []
     problems: list[str] = []
+    # Someone else's save in between is a conflict (409), not bad input (400).
+    status = 400 if request.method == "POST" else 200
     if request.method == "GET":
         record(action="families.family.viewed", request=request, obj=family, fields=["edit_form"])
     if request.method == "POST":
@@ -441,6 +422,7 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ConcurrentEdit as conflict:
+                status = 409
                 fresh = snapshot(conflict.current)
                 changes = _describe_changes(diff_snapshots(original or {}, fresh), conflict.current)
                 # The next save knowingly applies this person's version over the new one.
@@ -455,14 +437,13 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 )
             except ValidationError as exc:
-                caregiver_forms = [f for f in caregiver_fs.forms if f.has_changed()]
-                child_forms = [f for f in child_fs.forms if f.has_changed()]
-                problems += _apply_service_errors(
+                problems += apply_service_errors(
                     exc,
-                    family_form,
-                    caregiver_fs,
-                    child_fs,
-                    rows={"caregivers": caregiver_forms, "children": child_forms},
+                    family_page_place(
+                        family_form=family_form,
+                        caregiver_forms=[f for f in caregiver_fs.forms if f.has_changed()],
+                        child_forms=[f for f in child_fs.forms if f.has_changed()],
+                    ),
                 )
             else:
                 messages.success(request, _("Changes saved."))
@@ -485,6 +466,8 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "optional_caregiver_fields": OPTIONAL_CAREGIVER_FIELDS,
             "no_optional_fields": [],
         },
+        # Someone else's save in between is a conflict (409), not bad input.
+        status=status,
     )
 
 
@@ -515,14 +498,15 @@ def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValueError:
-            messages.error(request, _("This family record can no longer change."))
+            form.add_error(None, _("This family record can no longer change."))
         else:
             messages.success(request, _("Consent recorded."))
-        return redirect(family)
+            return redirect(family)
     return render(
         request,
         "families/consent_form.html",
         {"family": family, "form": form, "consents": consent_api.current_decisions(family)},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -549,7 +533,12 @@ def family_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return redirect(family)
-    return render(request, "families/status_form.html", {"family": family, "form": form})
+    return render(
+        request,
+        "families/status_form.html",
+        {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -601,6 +590,8 @@ def family_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "families/merge_form.html",
         {"family": family, "form": form, "other": other, "suggestions": suggestions},
+        # A GET with ?other= is a preview; a POST that reaches here was refused.
+        status=400 if request.method == "POST" or (form.is_bound and form.errors) else 200,
     )
 
 
@@ -646,4 +637,5 @@ def vocabulary(request: ProgramRequest) -> HttpResponse:
             "experience_form": experience_form,
             "language": language,
         },
+        status=400 if request.method == "POST" else 200,
     )

@@ -7,9 +7,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Condition, Experience
+from kindred.lib.languages import spoken_language_choices
 from kindred.mentors.models import (
     CARE_SETTINGS,
-    LANGUAGE_CHOICES,
     Escalation,
     Mentor,
     QualificationType,
@@ -35,7 +35,7 @@ class MentorDetailsForm(forms.ModelForm):
 
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"),
-        choices=LANGUAGE_CHOICES,
+        choices=spoken_language_choices,
         widget=forms.CheckboxSelectMultiple,
     )
     care_settings = forms.MultipleChoiceField(

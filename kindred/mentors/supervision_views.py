@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,19 +109,23 @@ def escalation_new(request: ProgramRequest) -> HttpResponse:
     program: Program = request.program
     form = EscalationForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            escalation = form.save(commit=False)
-            escalation.program, escalation.raised_by = program, request.user
+        escalation = form.save(commit=False)
+        escalation.program, escalation.raised_by = program, request.user
+        try:
             escalation.full_clean()
-            escalation.save()
-            record(
-                action="mentors.escalation.created",
-                request=request,
-                obj=escalation,
-                fields=form.Meta.fields,
-            )
-        messages.success(request, _("Concern added to the queue."))
-        return redirect("mentors:escalation", pk=escalation.pk)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            with transaction.atomic():
+                escalation.save()
+                record(
+                    action="mentors.escalation.created",
+                    request=request,
+                    obj=escalation,
+                    fields=form.Meta.fields,
+                )
+            messages.success(request, _("Concern added to the queue."))
+            return redirect("mentors:escalation", pk=escalation.pk)
     return render(
         request,
         "mentors/escalation_form.html",

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,6 +44,7 @@ from kindred.mentors.services import program_ensure_mentor_lists
 from kindred.mentors.views import title_for
 from kindred.programs.access import (
     ProgramRequest,
+    deny,
     has_capability,
     program_required,
 )
@@ -64,7 +65,14 @@ def training(request: ProgramRequest) -> HttpResponse:
     form = CourseForm(request.POST or None, prefix="course")
     if request.method == "POST":
         if not manage:
-            raise Http404
+            deny(
+                request,
+                object_type="mentors.trainingcourse",
+                object_id=None,
+                program=program.pk,
+                capability=Cap.MENTORS_MANAGE,
+            )
+            raise PermissionDenied
         if form.is_valid():
             with transaction.atomic():
                 course = form.save(commit=False)
@@ -201,6 +209,28 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, _("Session added. Mark attendance after it is held."))
         return redirect("mentors:cohort", pk=cohort.pk)
+    return _render_cohort(
+        request,
+        cohort,
+        manage=manage,
+        form=form,
+        members_form=members_form,
+        status=400 if (form.is_bound and not form.is_valid()) or members_form.is_bound else 200,
+    )
+
+
+def _render_cohort(
+    request: HttpRequest,
+    cohort: TrainingCohort,
+    *,
+    manage: bool,
+    form: Any = None,
+    members_form: Any = None,
+    status: int = 200,
+    attendance: tuple[int, set[int], str] | None = None,
+) -> HttpResponse:
+    """The cohort page; `attendance` (session id, ticked mentor ids, error) shows a refused
+    attendance list again as it was ticked."""
     members = list(cohort.mentors.order_by("full_name"))
     sessions = list(
         cohort.sessions.select_related("module").prefetch_related(
@@ -217,6 +247,18 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
         program=cohort.program_id,
         obj=cohort,
     )
+    rows = []
+    for s in sessions:
+        present = {a.mentor_id for a in s.present_rows}
+        refused = attendance is not None and attendance[0] == s.pk
+        rows.append(
+            {
+                "session": s,
+                "present": present,
+                "ticked": attendance[1] if refused else present,  # type: ignore[index]
+                "error": attendance[2] if refused else "",  # type: ignore[index]
+            }
+        )
     return render(
         request,
         "mentors/cohort.html",
@@ -224,15 +266,17 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "members": members,
             "title": title_for(cohort.program),
-            "sessions": [
-                {"session": s, "present": {a.mentor_id for a in s.present_rows}} for s in sessions
-            ],
-            "form": form if manage else None,
+            "sessions": rows,
+            "form": (form or TrainingSessionForm(cohort=cohort, prefix="session"))
+            if manage
+            else None,
             "manage": manage,
             "today": timezone.localdate(),
-            "members_form": members_form if manage else None,
+            "members_form": (members_form or CohortMembersForm(cohort=cohort, prefix="members"))
+            if manage
+            else None,
         },
-        status=400 if (form.is_bound and not form.is_valid()) or members_form.is_bound else 200,
+        status=status,
     )
 
 
@@ -240,13 +284,19 @@ def cohort(request: ProgramRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: ProgramRequest, pk: int) -> HttpResponse:
     session = get_training_session_for(request, pk, capability=Cap.MENTORS_MANAGE)
-    if session.held_on > timezone.localdate():
-        messages.error(request, _("Attendance can be marked once the session has been held."))
-        return redirect("mentors:cohort", pk=session.cohort_id)
     present: set[int] = set()
     for value in request.POST.getlist("present"):
         if value.isdigit():
             present.add(int(value))
+    if session.held_on > timezone.localdate():
+        refusal = _("Attendance can be marked once the session has been held.")
+        return _render_cohort(
+            request,
+            session.cohort,
+            manage=True,
+            status=400,
+            attendance=(session.pk, present, refusal),
+        )
     count = session.record_attendance(present_ids=present, by=request.user, request=request)
     messages.success(request, _("Attendance saved: %(n)s present.") % {"n": count})
     return redirect("mentors:cohort", pk=session.cohort_id)

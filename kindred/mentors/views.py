@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.audit.log import changed_fields, record
 from kindred.audit.states import TransitionError
+from kindred.lib.languages import language_name
 from kindred.lib.search import remembered_criteria
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
@@ -30,7 +31,6 @@ from kindred.mentors.forms import (
 from kindred.mentors.hours import hours_by_mentor
 from kindred.mentors.models import (
     CARE_SETTINGS,
-    LANGUAGE_CHOICES,
     Mentor,
     ModuleCompletion,
     Qualification,
@@ -174,8 +174,7 @@ def mentor_list(request: ProgramRequest) -> HttpResponse:
 
 
 def _language_labels(codes: list[str]) -> list[str]:
-    names = dict(LANGUAGE_CHOICES)
-    return [str(names.get(c, c)) for c in codes]
+    return [language_name(c) for c in codes]
 
 
 @program_required(Cap.PROGRAM_VIEW)
@@ -312,8 +311,7 @@ def mentor_status(request: ProgramRequest, pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     form = StatusForm(request.POST, mentor=mentor)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("mentors:detail", pk=mentor.pk)
+        return _invalid(request, mentor, form, "status_form")
     try:
         mentor_change_status(
             mentor=mentor,
@@ -384,12 +382,10 @@ def _invalid(request: HttpRequest, mentor: Mentor, form: Any, name: str) -> Http
 def mentor_invite_view(request: ProgramRequest, pk: int) -> HttpResponse:
     mentor = get_mentor_for(request, pk, capability=Cap.MENTORS_MANAGE)
     if mentor.status != Mentor.Status.ACTIVE or mentor.user_id:
-        messages.error(
-            request,
-            _("Only an active %(title)s without an account can be invited.")
-            % {"title": title_for(mentor.program)},
-        )
-        return redirect("mentors:detail", pk=mentor.pk)
+        refusal = _("Only an active %(title)s without an account can be invited.") % {
+            "title": title_for(mentor.program)
+        }
+        return _render_detail(request, mentor, status=400, invite_error=refusal)
     mentor_invite(mentor=mentor, by=request.user, request=request)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": mentor.email})
     return redirect("mentors:detail", pk=mentor.pk)
@@ -424,8 +420,16 @@ def certificate(request: ProgramRequest, pk: int, course_pk: int) -> HttpRespons
 
 @program_required(Cap.MENTOR_SELF)
 def home(request: ProgramRequest) -> HttpResponse:
+    return _render_home(request, own_mentor(request))
+
+
+def _render_home(
+    request: ProgramRequest,
+    mentor: Mentor | None,
+    checkin_form: CheckInForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     program: Program = request.program
-    mentor = own_mentor(request)
     context: dict[str, Any] = {"program": program, "title": title_for(program), "mentor": mentor}
     if mentor is not None:
         record(action="mentors.mentor.viewed", request=request, obj=mentor, detail={"page": "home"})
@@ -455,11 +459,11 @@ def home(request: ProgramRequest) -> HttpResponse:
                 ],
                 "trainings": trainings,
                 "hours": hours_by_mentor(program, mentor_ids=[mentor.pk]).get(mentor.pk),
-                "checkin_form": CheckInForm(),
+                "checkin_form": checkin_form or CheckInForm(),
                 "last_checkin": mentor.checkins.first(),
             }
         )
-    return render(request, "mentors/home.html", context)
+    return render(request, "mentors/home.html", context, status=status)
 
 
 @program_required(Cap.MENTOR_SELF)
@@ -470,8 +474,7 @@ def checkin(request: ProgramRequest) -> HttpResponse:
         raise Http404
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please answer how you are doing and how your workload feels."))
-        return redirect("mentors:home")
+        return _render_home(request, mentor, checkin_form=form, status=400)
     with transaction.atomic():
         entry = form.save(commit=False)
         entry.mentor, entry.by = mentor, request.user

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
+from kindred.lib.languages import OTHER, language_name, normalize_language, normalize_languages
 from kindred.programs.models import Program
 from kindred.programs.roles import Role
 
@@ -13,7 +14,7 @@ class ProgramSettingsForm(forms.ModelForm):
     languages_text = forms.CharField(
         label=_("Languages served"),
         required=False,
-        help_text=_("Language codes separated by commas, e.g. en, es, vi."),
+        help_text=_("Separated by commas, by name or code, e.g. English, Spanish, ASL or en, es."),
     )
 
     class Meta:
@@ -32,18 +33,23 @@ class ProgramSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["languages_text"].initial = ", ".join(self.instance.languages or [])
+        self.fields["languages_text"].initial = ", ".join(
+            language_name(code) for code in self.instance.languages or []
+        )
 
     def clean_languages_text(self) -> list[str]:
         raw = self.cleaned_data.get("languages_text", "")
-        codes = [c.strip().lower() for c in raw.split(",") if c.strip()]
-        bad = [c for c in codes if not (2 <= len(c) <= 3 and c.isalpha())]
-        if bad:
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        unknown = [name for name in names if normalize_language(name) in (None, OTHER)]
+        if unknown:
             raise forms.ValidationError(
-                _("These are not language codes: %(codes)s. Use two or three letters, e.g. es."),
-                params={"codes": ", ".join(bad)},
+                _(
+                    "Kindred does not know these languages: %(names)s. Write a language's name "
+                    "(e.g. Vietnamese) or its ISO 639 code (e.g. vi)."
+                ),
+                params={"names": ", ".join(unknown)},
             )
-        return list(dict.fromkeys(codes))
+        return normalize_languages(names)
 
     def save(self, commit: bool = True) -> Program:
         self.instance.languages = self.cleaned_data["languages_text"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kindred.lib.languages import validate_language_codes
 from kindred.programs.roles import OrganizationRole, Role
 
 
@@ -72,7 +73,8 @@ class Program(models.Model):
         _("languages served"),
         default=list,
         blank=True,
-        help_text=_("Language codes, e.g. en, es."),
+        help_text=_("Codes of Kindred's list of languages (ISO 639), e.g. en, es."),
+        validators=[validate_language_codes],
     )
     first_contact_target_hours = models.PositiveIntegerField(
         _("first-contact target (hours)"),

@@ -68,7 +68,12 @@ def settings_edit(request: ProgramRequest) -> HttpResponse:
             )
         messages.success(request, _("Program settings saved."))
         return redirect("programs:settings")
-    return render(request, "programs/settings.html", {"form": form, "program": program})
+    return render(
+        request,
+        "programs/settings.html",
+        {"form": form, "program": program},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @program_required(Cap.MEMBERS_MANAGE)
@@ -89,12 +94,31 @@ def members(request: ProgramRequest) -> HttpResponse:
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("programs:members")
+    return _render_members(request, form=form, status=400 if form.is_bound else 200)
+
+
+def _render_members(
+    request: HttpRequest,
+    *,
+    form: InviteMemberForm | None = None,
+    role_form: ChangeRoleForm | None = None,
+    row: Membership | None = None,
+    row_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The members page; a refused change of one person's role (or deactivation) is shown on
+    that person's row with what was chosen (`role_form`) and the reason."""
+    program: Program = request.program  # type: ignore[attr-defined]
     memberships = (
         Membership.objects.filter(program=program)
         .select_related("user")
         .order_by("-is_active", "user__full_name", "role")
     )
     invitations = Invitation.objects.pending().filter(program=program).order_by("-created_at")
+    chosen = ""
+    if role_form is not None and role_form.is_bound:
+        chosen = role_form.data.get("role", "")
+        row_error = row_error or " ".join(e for errors in role_form.errors.values() for e in errors)
     return render(
         request,
         "programs/members.html",
@@ -102,9 +126,13 @@ def members(request: ProgramRequest) -> HttpResponse:
             "program": program,
             "memberships": memberships,
             "invitations": invitations,
-            "form": form,
+            "form": form or InviteMemberForm(),
             "role_form": ChangeRoleForm(),
+            "row_id": row.pk if row else None,
+            "row_error": row_error,
+            "row_role": chosen,
         },
+        status=status,
     )
 
 
@@ -113,21 +141,24 @@ def members(request: ProgramRequest) -> HttpResponse:
 def member_role(request: ProgramRequest, pk: int) -> HttpResponse:
     membership = get_membership_for(request, pk)
     form = ChangeRoleForm(request.POST)
-    if not form.is_valid() or not membership.is_active:
-        messages.error(request, _("Choose a role from the list."))
-        return redirect("programs:members")
-    if membership.user_id == request.user.pk:
-        messages.error(request, _("You cannot change your own role."))
-        return redirect("programs:members")
-    try:
-        membership_change_role(
-            membership=membership, role=form.cleaned_data["role"], by=request.user, request=request
-        )
-    except (ValueError, IntegrityError):
-        messages.error(request, _("This person already has that role in this program."))
-        return redirect("programs:members")
-    messages.success(request, _("Role changed for %(name)s.") % {"name": membership.user})
-    return redirect("programs:members")
+    if form.is_valid() and not membership.is_active:
+        form.add_error("role", _("This role was deactivated: invite the person again instead."))
+    elif form.is_valid() and membership.user_id == request.user.pk:
+        form.add_error("role", _("You cannot change your own role."))
+    elif form.is_valid():
+        try:
+            membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
+        except (ValueError, IntegrityError):
+            form.add_error("role", _("This person already has that role in this program."))
+        else:
+            messages.success(request, _("Role changed for %(name)s.") % {"name": membership.user})
+            return redirect("programs:members")
+    return _render_members(request, role_form=form, row=membership, status=400)
 
 
 @program_required(Cap.MEMBERS_MANAGE)
@@ -135,8 +166,9 @@ def member_role(request: ProgramRequest, pk: int) -> HttpResponse:
 def member_deactivate(request: ProgramRequest, pk: int) -> HttpResponse:
     membership = get_membership_for(request, pk)
     if membership.user_id == request.user.pk:
-        messages.error(request, _("You cannot deactivate yourself."))
-        return redirect("programs:members")
+        return _render_members(
+            request, row=membership, row_error=_("You cannot deactivate yourself."), status=400
+        )
     membership_deactivate(membership=membership, by=request.user, request=request)
     messages.success(
         request,

@@ -1,13 +1,17 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindred.families.models import Condition, Language
+from kindred.families.forms import apply_service_errors, flat_form_place
+from kindred.families.models import Condition
+from kindred.lib.languages import language_choices, spoken_language_choices
 from kindred.programs.models import Program
 from kindred.referrals.models import (
+    ConferenceItem,
     ConsentMethod,
     ContactAttempt,
     Intake,
@@ -17,7 +21,7 @@ from kindred.referrals.models import (
     ReferrerRole,
     Urgency,
 )
-from kindred.referrals.services import ReferredFamily
+from kindred.referrals.services import REFERRED_FAMILY_PATHS, ReferredFamily
 from kindred.referrals.status import REASON_REQUIRED, Reason, Status, Step
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,7 +45,7 @@ class FamilyFieldsMixin(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Language.choices, initial=Language.ENGLISH
+        label=_("Preferred language"), choices=language_choices, initial="en"
     )
     child_first_name = forms.CharField(label=_("Child: first name"), max_length=100, required=False)
     child_birth_date = forms.DateField(
@@ -106,6 +110,11 @@ class FamilyFieldsMixin(forms.Form):
             conditions=list(data.get("conditions") or []),
             other_condition=data.get("other_condition", ""),
         )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """A refusal of referral_create next to the fields it is about: the family record's
+        problems through REFERRED_FAMILY_PATHS, the referral's own by field name."""
+        apply_service_errors(error, flat_form_place(self, REFERRED_FAMILY_PATHS))
 
 
 class ReferralForm(FamilyFieldsMixin):
@@ -343,7 +352,7 @@ class IntakeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["mentor_language"] = forms.ChoiceField(
             label=_("mentor's language"),
-            choices=[("", _("No preference")), *Language.choices],
+            choices=[("", _("No preference")), *spoken_language_choices()],
             required=False,
         )
         criteria = self.instance.criteria if self.instance and self.instance.pk else {}
@@ -402,3 +411,25 @@ class DashboardFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must be after the start date."))
         return data
+
+
+# --- The case conference (kindred.referrals.conference) -------------------------------------
+
+
+def next_meeting(today: date | None = None) -> date:
+    """The coming Monday (today if it is Monday): the weekly conference's default date."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+class AgendaForm(forms.ModelForm):
+    class Meta:
+        model = ConferenceItem
+        fields = ["meeting_on", "topic"]
+        widgets = {"meeting_on": DATE_INPUT, "topic": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_meeting_on(self) -> date:
+        value = self.cleaned_data["meeting_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later date."))
+        return value

@@ -69,14 +69,16 @@ def self_refer(request: HttpRequest, slug: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
-                    form.add_error(field if field in form.fields else None, errors)
-                if not hasattr(exc, "error_dict"):
-                    form.add_error(None, exc.messages)
+                form.add_service_errors(exc)
             else:
                 record(action="referrals.referral.self_submitted", request=request, program=program)
                 return redirect("referrals:self_thanks", slug=program.slug)
-    return render(request, "referrals/self_refer.html", {"program": program, "form": form})
+    return render(
+        request,
+        "referrals/self_refer.html",
+        {"program": program, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET

@@ -17,6 +17,13 @@ from django.utils.translation import gettext as _
 from kindred.audit.log import record
 from kindred.families.consent import consent_record, may
 from kindred.families.duplicates import find_likely_duplicates
+from kindred.families.inputs import (
+    CaregiverInput,
+    ChildInput,
+    ConsentInput,
+    FamilyInput,
+    FieldPath,
+)
 from kindred.families.models import Consent, Family
 from kindred.families.services import family_create
 from kindred.programs.models import Program, Role
@@ -105,24 +112,45 @@ def _check(family: ReferredFamily, consent_to_contact: bool) -> None:
         raise ValidationError(errors)
 
 
-def _family_errors(exc: ValidationError) -> ValidationError:
-    """Name the referral form's fields in the family app's errors ("caregivers.0.phone")."""
-    names = {
-        "caregivers.0.first_name": "caregiver_first_name",
-        "caregivers.0.last_name": "caregiver_last_name",
-        "caregivers.0.phone": "phone",
-        "caregivers.0.email": "email",
-        "caregivers.0.preferred_language": "language",
-        "children.0.first_name": "child_first_name",
-        "children.0.date_of_birth": "child_birth_date",
-        "children.0.conditions": "conditions",
-    }
-    if not hasattr(exc, "error_dict"):
-        return exc
-    mapped: dict[str, list[str]] = {}
-    for key, messages in exc.message_dict.items():
-        mapped.setdefault(names.get(key, "__all__"), []).extend(messages)
-    return ValidationError(mapped)
+# Where each part of the family input made from a ReferredFamily is typed on the referral forms
+# (their fields are named as ReferredFamily's): families.forms.flat_form_place reads it.
+REFERRED_FAMILY_PATHS = {
+    FieldPath("caregivers", 0, "first_name"): "caregiver_first_name",
+    FieldPath("caregivers", 0, "last_name"): "caregiver_last_name",
+    FieldPath("caregivers", 0, "phone"): "phone",
+    FieldPath("caregivers", 0, "email"): "email",
+    FieldPath("caregivers", 0, "preferred_language"): "language",
+    FieldPath("children", 0, "first_name"): "child_first_name",
+    FieldPath("children", 0, "date_of_birth"): "child_birth_date",
+    FieldPath("children", 0, "conditions"): "conditions",
+}
+
+
+def _family_input(family: ReferredFamily, consents: list[ConsentInput]) -> FamilyInput:
+    """The new family record a referral makes: one caregiver, the child if named."""
+    children = []
+    if family.child_first_name.strip():
+        children.append(
+            ChildInput(
+                first_name=family.child_first_name.strip(),
+                date_of_birth=family.child_birth_date,
+                conditions=list(family.conditions),
+            )
+        )
+    return FamilyInput(
+        caregivers=[
+            CaregiverInput(
+                first_name=family.caregiver_first_name.strip(),
+                last_name=family.caregiver_last_name.strip(),
+                relationship="parent",
+                phone=family.phone.strip(),
+                email=family.email.strip(),
+                preferred_language=family.language,
+            )
+        ],
+        children=children,
+        consents=consents,
+    )
 
 
 def _create_or_link_family(
@@ -130,7 +158,7 @@ def _create_or_link_family(
     program: Program,
     family: ReferredFamily,
     by: Any,
-    consents: list[dict[str, Any]],
+    consents: list[ConsentInput],
     request: HttpRequest | None,
 ) -> tuple[Family, bool]:
     name = f"{family.caregiver_first_name} {family.caregiver_last_name}".strip()
@@ -148,43 +176,18 @@ def _create_or_link_family(
         for entry in consents:
             consent_record(
                 family=existing,
-                scope=entry["scope"],
+                scope=entry.scope,
                 decision=Consent.Decision.GRANTED,
-                method=entry["method"],
+                method=entry.method,
                 by=by,
-                note=entry.get("note", ""),
+                note=entry.note,
                 request=request,
             )
         return existing, True
-    children = []
-    if family.child_first_name.strip():
-        children.append(
-            {
-                "first_name": family.child_first_name.strip(),
-                "date_of_birth": family.child_birth_date,
-                "conditions": list(family.conditions),
-            }
-        )
-    try:
-        created = family_create(
-            program=program,
-            caregivers=[
-                {
-                    "first_name": family.caregiver_first_name.strip(),
-                    "last_name": family.caregiver_last_name.strip(),
-                    "relationship": "parent",
-                    "phone": family.phone.strip(),
-                    "email": family.email.strip(),
-                    "preferred_language": family.language,
-                }
-            ],
-            children=children,
-            by=by,
-            request=request,
-            consents=consents,
-        )
-    except ValidationError as exc:
-        raise _family_errors(exc) from None
+    # A FamilyInputError goes up as it is: the forms place it (REFERRED_FAMILY_PATHS).
+    created = family_create(
+        program=program, family=_family_input(family, consents), by=by, request=request
+    )
     return created, False
 
 
@@ -216,14 +219,12 @@ def referral_create(
     if method is None:
         raise ValidationError({"consent_method": [_("Choose how the family gave consent.")]})
     note = _("Given for referral, obtained by %(who)s") % {"who": consent_obtained_by}
-    consents = [{"scope": Consent.Scope.CONTACT, "method": method, "note": note[:500]}]
+    consents = [ConsentInput(scope=Consent.Scope.CONTACT, method=method, note=note[:500])]
     if share_status_with_referrer and source != Source.SELF:
         consents.append(
-            {
-                "scope": Consent.Scope.SHARE_STATUS_WITH_REFERRER,
-                "method": method,
-                "note": note[:500],
-            }
+            ConsentInput(
+                scope=Consent.Scope.SHARE_STATUS_WITH_REFERRER, method=method, note=note[:500]
+            )
         )
     actor = by if getattr(by, "pk", None) else None
     with transaction.atomic():

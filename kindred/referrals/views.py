@@ -116,7 +116,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(
                 request,
@@ -154,20 +154,13 @@ def new(request: HttpRequest) -> HttpResponse:
                 "notify_referrer",
             ],
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
 def _field_of(error: TransitionError, fields: dict[str, str]) -> str | None:
     """The form field a refused move is about (by its code), or None for the whole form."""
     return fields.get(str(error.code))
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -318,13 +311,13 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         or TransitionForm(referral=referral, prefix="status"),
         "step_form": forms.get("step_form") or StepForm(prefix="step"),
         "badge": referral.urgency_badge(),
-        "conference_form": _conference_form(request, referral),
+        "conference_form": forms.get("conference_form") or _conference_form(request, referral),
         "duplicates": list(referral.duplicates.only("id")),
     }
 
 
 def _conference_form(request: HttpRequest, referral: Referral) -> Any:
-    from kindred.referrals.conference import AgendaForm, next_meeting
+    from kindred.referrals.forms import AgendaForm, next_meeting
 
     if not has_capability(request.user, referral.program_id, Cap.CASE_CONFERENCE):
         return None
@@ -458,7 +451,12 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
             program=referral.program_id,
             obj=existing,
         )
-    return render(request, "referrals/intake.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "referrals/intake.html",
+        {"referral": referral, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @program_required(Cap.REFERRALS_MANAGE)
@@ -478,7 +476,12 @@ def settings_edit(request: ProgramRequest) -> HttpResponse:
         )
         messages.success(request, _("Referral settings saved."))
         return redirect("referrals:settings")
-    return render(request, "referrals/settings.html", {"form": form, "program": program})
+    return render(
+        request,
+        "referrals/settings.html",
+        {"form": form, "program": program},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- Numbers ----------------------------------------------------------------------------------

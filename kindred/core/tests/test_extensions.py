@@ -25,6 +25,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     assert names(extensions.family_merge_modules(exclude=("kindred.families",))) == [
         "kindred.referrals.family_merge",
         "kindred.directory.family_merge",
+        "kindred.mentors.family_merge",
     ]
     demo = names(extensions.demo_modules(exclude=("kindred.core",)))
     assert demo[0] == "kindred.families.demo" and "kindred.mentors.demo" in demo

@@ -3,6 +3,8 @@ from typing import Any
 from django import template
 from django.utils import translation
 
+from kindred.lib.languages import language_name
+
 register = template.Library()
 
 
@@ -38,6 +40,4 @@ def miles(value: float | None) -> str:
 
 @register.filter
 def language_label(code: str) -> str:
-    from kindred.directory.forms import LANGUAGE_CHOICES
-
-    return str(dict(LANGUAGE_CHOICES).get(code, code))
+    return language_name(code)

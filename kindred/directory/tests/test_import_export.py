@@ -55,6 +55,25 @@ def test_it_imports_the_full_service_with_its_nested_records(world, hsds_dir) ->
     assert service.extra["funding"]
 
 
+def test_it_maps_hsds_languages_to_the_one_list(world, hsds_dir) -> None:
+    data = json.loads((hsds_dir / "examples/service_full.json").read_bytes())
+    note = {"note": "kept"}
+    data["languages"] = [
+        {"id": "5f1c7a36-0001-4d1e-9a7b-000000000001", "code": "spa", **note},
+        {"id": "5f1c7a36-0001-4d1e-9a7b-000000000002", "code": "zh-Hant", "name": "Chinese"},
+        {"id": "5f1c7a36-0001-4d1e-9a7b-000000000003", "name": "Vietnamese"},
+        {"id": "5f1c7a36-0001-4d1e-9a7b-000000000004", "code": "sq", "name": "Albanian"},
+    ]
+    report = run_import([("service.json", json.dumps(data).encode())], steward_id=world.org_a.pk)
+    assert report.ok, [str(e) for e in report.errors]
+    service = Service.objects.get(pk=SERVICE_ID)
+    assert service.language_list == ["es", "vi", "zh"]
+    assert any("'sq' is not on Kindred's list" in str(w) for w in report.warnings)
+    exported = {x["code"]: x.get("name") for x in hsds.service_json(service)["languages"]}
+    # Albanian is kept as published, so an export gives it back; the others carry names.
+    assert exported == {"es": "Spanish", "zh": "Chinese", "vi": "Vietnamese", "sq": "Albanian"}
+
+
 def test_it_imports_the_official_csv_datapackage_with_notes_for_loose_links(
     world, hsds_dir
 ) -> None:

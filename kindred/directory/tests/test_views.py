@@ -21,6 +21,7 @@ from kindred.directory.models import (
 )
 from kindred.directory.pdf import folder_html
 from kindred.directory.views_share import share_create
+from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
 from kindred.families.models import Consent
 from kindred.families.services import family_create
 from kindred.programs.models import OrganizationMembership, OrganizationRole
@@ -32,19 +33,21 @@ def make_family(
 ):
     return family_create(
         program=world.program_a,
-        caregivers=[
-            {
-                "first_name": "Ana",
-                "last_name": "Quintero",
-                "relationship": "mother",
-                "email": email,
-                "preferred_language": language,
-            }
-        ],
-        children=[
-            {"first_name": "Leo", "last_name": "Quintero", "date_of_birth": date(2022, 3, 4)}
-        ],
-        consents=[{"scope": Consent.Scope.CONTACT}] if consent else [],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(
+                    first_name="Ana",
+                    last_name="Quintero",
+                    relationship="mother",
+                    email=email,
+                    preferred_language=language,
+                )
+            ],
+            children=[
+                ChildInput(first_name="Leo", last_name="Quintero", date_of_birth=date(2022, 3, 4))
+            ],
+            consents=[ConsentInput(scope=Consent.Scope.CONTACT)] if consent else [],
+        ),
         by=world.users["coordinator"],
     )
 
@@ -170,7 +173,7 @@ def test_it_refuses_a_bad_service_with_clear_messages_and_saves_nothing(world, d
         ),
     )
     content = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The oldest age must be at least the youngest age." in content
     assert "We do not know the ZIP code 00000" in content
     assert "Choose at least one way the support is offered." in content
@@ -231,6 +234,19 @@ def test_it_withdraws_a_service_with_a_transition_row(world, directory) -> None:
         "curator",
     )
     assert not Service.objects.listed().filter(pk=heart.pk).exists()
+
+
+def test_it_shows_a_refused_status_change_on_the_service_page(world, directory) -> None:
+    heart = directory["heart"]
+    response = world.client("curator").post(
+        reverse("directory:service_status", args=[heart.pk]),
+        {"status": "gone-fishing", "reason": "Reason kept for the curator"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select a valid choice" in page and 'value="Reason kept for the curator"' in page
+    heart.refresh_from_db()
+    assert heart.status == "active" and not heart.events.filter(kind="status_changed").exists()
 
 
 def test_it_imports_hsds_files_from_the_page_and_reports_errors(world, hsds_dir) -> None:
@@ -348,7 +364,15 @@ def test_it_shares_lists_of_favourites_within_a_program(world, directory) -> Non
     )
     assert response.status_code == 404 and shared_list.items.count() == 1
     duplicate = client.post(reverse("directory:lists"), {"name": "our cardiology LIST"})
+    assert duplicate.status_code == 400
     assert "already has a list with this name" in duplicate.content.decode()
+    assert 'value="our cardiology LIST"' in duplicate.content.decode()
+    response = client.post(
+        reverse("directory:list_add", args=[directory["down"].pk]), {"shared_list": "ours"}
+    )
+    assert response.status_code == 400
+    assert "Choose one of your program&#x27;s lists." in response.content.decode()
+    assert shared_list.items.count() == 1
 
 
 def test_it_makes_a_pdf_folder_of_ticked_resources(world, directory) -> None:
@@ -446,7 +470,7 @@ def test_it_refuses_to_e_mail_a_family_without_consent_and_saves_nothing(world, 
             "send_email": "on",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "has not agreed to be contacted" in response.content.decode()
     assert not ResourceShare.objects.exists() and not mail.outbox
 

@@ -17,6 +17,7 @@ def setup(world: Any) -> None:
     from kindred.directory.models import SharedList, SharedListItem
     from kindred.directory.tests.factories import make_organization, make_service
     from kindred.directory.views_share import share_create
+    from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
     from kindred.families.models import Consent
     from kindred.families.services import family_create
 
@@ -30,19 +31,21 @@ def setup(world: Any) -> None:
     )
     family = family_create(
         program=world.program_a,
-        caregivers=[
-            {
-                "first_name": "Directorina",
-                "last_name": "Sharewell",
-                "relationship": "mother",
-                "email": "directorina@example.test",
-                "preferred_language": "es",
-            }
-        ],
-        children=[
-            {"first_name": "Pip", "last_name": "Sharewell", "date_of_birth": date(2022, 5, 1)}
-        ],
-        consents=[{"scope": Consent.Scope.CONTACT}],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(
+                    first_name="Directorina",
+                    last_name="Sharewell",
+                    relationship="mother",
+                    email="directorina@example.test",
+                    preferred_language="es",
+                )
+            ],
+            children=[
+                ChildInput(first_name="Pip", last_name="Sharewell", date_of_birth=date(2022, 5, 1))
+            ],
+            consents=[ConsentInput(scope=Consent.Scope.CONTACT)],
+        ),
         by=world.users["coordinator"],
     )
     share = share_create(
@@ -51,8 +54,11 @@ def setup(world: Any) -> None:
     # A share of program B: its public page may name program B, never program A.
     family_b = family_create(
         program=world.program_b,
-        caregivers=[{"first_name": "Bea", "last_name": "Otherside", "relationship": "mother"}],
-        children=[],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(first_name="Bea", last_name="Otherside", relationship="mother")
+            ]
+        ),
         by=world.users["outsider"],
     )
     share_b = share_create(

@@ -94,6 +94,39 @@ def test_it_imports_once_when_two_requests_race_for_the_same_job(world) -> None:
 
 
 @pytest.mark.django_db
+def test_it_reads_languages_as_spreadsheets_and_the_old_lists_spell_them(world) -> None:
+    rows = [
+        ("Ana", "Español"),
+        ("Bao", "zh-Hant"),
+        ("Chen", "Chinese (Cantonese)"),
+        ("Dede", "ASL"),
+        ("Eli", "es-MX"),
+        ("Fay", "ESL"),  # an English learner: which language is not said
+        ("Gus", ""),  # an empty cell is the program's default
+    ]
+    content = "First name,Language\n" + "".join(f"{n},{lang}\n" for n, lang in rows)
+    client = world.client("coordinator")
+    job = upload(client, content)
+    review = reverse("families:import_review", args=[job.pk])
+    mapping = {f"map_{k}": v for k, v in job.mapping.items()}
+    assert client.post(review, {**mapping, "action": "import"}).status_code == 302
+    languages = dict(Caregiver.objects.values_list("first_name", "preferred_language"))
+    assert languages == {
+        "Ana": "es",
+        "Bao": "zh",
+        "Chen": "yue",
+        "Dede": "ase",
+        "Eli": "es",
+        "Fay": "other",
+        "Gus": "en",
+    }
+    # The family list's language search finds them by code, Chinese with Cantonese.
+    response = client.post(reverse("families:list"), {"language": "zh"}, follow=True)
+    page = response.content.decode()
+    assert "Bao" in page and "Chen" in page and "Ana" not in page
+
+
+@pytest.mark.django_db
 def test_it_shows_row_errors_and_imports_nothing(world) -> None:
     client = world.client("coordinator")
     job = upload(client, BAD)
@@ -110,7 +143,7 @@ def test_it_shows_row_errors_and_imports_nothing(world) -> None:
     response = client.post(
         review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
     )
-    assert response.status_code == 200 and "Nothing was imported" in response.content.decode()
+    assert response.status_code == 400 and "Nothing was imported" in response.content.decode()
     assert not Family.objects.exists()
 
 
@@ -152,7 +185,7 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(world) -> None:
         reverse("families:import"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")}
     )
     assert (
-        response.status_code == 200 and "Choose a .csv or .xlsx file." in response.content.decode()
+        response.status_code == 400 and "Choose a .csv or .xlsx file." in response.content.decode()
     )
     response = client.post(
         reverse("families:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}

@@ -11,6 +11,7 @@ from kindred.core.testing.personas import request_as
 from kindred.families.access import get_family_for
 from kindred.families.consent import consent_record, may, with_consent
 from kindred.families.duplicates import find_likely_duplicates
+from kindred.families.inputs import FamilyInput, FamilyInputError, FieldPath
 from kindred.families.models import Caregiver, Child, Condition, Consent, Experience, Family
 from kindred.families.services import DuplicateSubmission, family_create, family_merge
 from kindred.families.tests.conftest import make_family
@@ -44,7 +45,7 @@ def test_it_refuses_a_birth_date_in_the_future_and_writes_nothing(world) -> None
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         make_family(world, child={"date_of_birth": tomorrow})
-    assert "children.0.date_of_birth" in caught.value.message_dict
+    assert "children[0].date_of_birth" in caught.value.message_dict
     assert not Family.objects.exists() and not Caregiver.objects.exists()
 
 
@@ -60,10 +61,22 @@ def test_it_reports_bad_input_by_part(world) -> None:
             caregiver={"first_name": "", "phone": "12"},
             family={"zip_code": "ABC"},
         )
-    errors = caught.value.message_dict
-    assert "caregivers.0.first_name" in errors
-    assert "caregivers.0.phone" in errors
-    assert "family.zip_code" in errors
+    error = caught.value
+    assert isinstance(error, FamilyInputError)
+    # Each problem at its path: what a form maps to its field, an API to an
+    # OperationOutcome issue's expression.
+    assert set(error.paths) == {
+        FieldPath("caregivers", 0, "first_name"),
+        FieldPath("caregivers", 0, "phone"),
+        FieldPath("zip_code"),
+    }
+    locations = dict(error.locations())
+    assert set(locations) == {"caregivers[0].first_name", "caregivers[0].phone", "zip_code"}
+    assert locations["caregivers[0].phone"] == (
+        "Enter a phone number with its area code, e.g. 312-555-0142."
+    )
+    assert set(error.message_dict) == set(locations)
+    assert not Family.objects.exists() and not Caregiver.objects.exists()
 
 
 def test_it_lets_the_latest_consent_entry_decide(world, family) -> None:
@@ -163,5 +176,8 @@ def test_it_merges_without_losing_anything(world, family) -> None:
 
 
 def test_it_requires_a_caregiver(world) -> None:
-    with pytest.raises(ValidationError):
-        family_create(program=world.program_a, caregivers=[], children=[], by=world.coordinator)
+    with pytest.raises(FamilyInputError) as caught:
+        family_create(
+            program=world.program_a, family=FamilyInput(caregivers=[]), by=world.coordinator
+        )
+    assert dict(caught.value.locations()) == {"caregivers": "Add at least one caregiver."}

@@ -132,7 +132,7 @@ def test_it_explains_bad_input_and_keeps_what_was_typed(world) -> None:
     )
     response = client.post(reverse("families:create"), data)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The date of birth cannot be in the future." in page
     assert "Enter a phone number with its area code" in page
     assert "Enter a ZIP code of 5 digits" in page
@@ -218,7 +218,7 @@ def test_it_tells_the_second_editor_what_changed(world, family) -> None:
     assert one.post(url, data_one).status_code == 302
     response = two.post(url, data_two)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409  # a conflict, not bad input
     assert "Someone else saved this family" in page
     assert "312-555-0000" in page and "(312) 555-0142" in page  # what the other person changed
     family.refresh_from_db()
@@ -270,7 +270,7 @@ def test_it_records_and_withdraws_consent(world, family) -> None:
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, {**data, "decision": "granted", "effective_at": future})
     assert (
-        response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
+        response.status_code == 400 and "cannot be dated in the future" in response.content.decode()
     )
     assert not may(family, Consent.Scope.CONTACT)
 
@@ -279,7 +279,7 @@ def test_it_closes_with_a_reason_and_never_deletes(world, family) -> None:
     client = world.client("coordinator")
     url = reverse("families:status", args=[family.pk])
     response = client.post(url, {"action": "close", "reason": ""})
-    assert response.status_code == 200 and "Say why" in response.content.decode()
+    assert response.status_code == 400 and "Say why" in response.content.decode()
     assert client.post(url, {"action": "close", "reason": "Moved away"}).status_code == 302
     family.refresh_from_db()
     assert family.status == "closed" and family.transitions.get().reason == "Moved away"
@@ -303,7 +303,7 @@ def test_it_merges_two_records_from_the_page(world, family) -> None:
     url = reverse("families:merge", args=[family.pk])
     assert f"#{twin.pk}" in client.get(url).content.decode()  # suggested as a likely duplicate
     response = client.post(url, {"other": twin.pk})
-    assert response.status_code == 200 and Family.objects.get(pk=twin.pk).status == "active"
+    assert response.status_code == 400 and Family.objects.get(pk=twin.pk).status == "active"
     assert client.post(url, {"other": twin.pk, "confirm": "on"}).status_code == 302
     assert family.caregivers.count() == 2
     assert Family.objects.get(pk=twin.pk).merged_into_id == family.pk
@@ -366,7 +366,7 @@ def test_it_tells_an_editor_the_family_was_closed_meanwhile(world, family) -> No
     family.transition(to=Family.Status.CLOSED, reason="Moved away", by=world.supervisor)
     response = client.post(url, data)
     page = response.content.decode()
-    assert response.status_code == 200 and "Someone else saved this family" in page
+    assert response.status_code == 409 and "Someone else saved this family" in page
     assert "<td>Active</td><td>Closed</td>" in page
     family.refresh_from_db()
     assert family.notes == ""

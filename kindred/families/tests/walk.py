@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from kindred.core.testing.walk import SIGNED_IN, Route
+from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
 from kindred.families.models import Consent, FamilyImport
 from kindred.families.services import family_create
 from kindred.families.tests.forms_data import family_post
@@ -17,26 +18,33 @@ NOT_READERS = SIGNED_IN - READERS
 def setup(world: Any) -> None:
     family = family_create(
         program=world.program_a,
-        caregivers=[
-            {
-                "first_name": "Canaryina",
-                "last_name": "Walkwood",
-                "relationship": "mother",
-                "phone": "312-555-0199",
-                "email": "canary@example.test",
-                "preferred_language": "es",
-            }
-        ],
-        children=[
-            {"first_name": "Tweety", "last_name": "Walkwood", "date_of_birth": date(2023, 1, 2)}
-        ],
-        consents=[{"scope": Consent.Scope.CONTACT}],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(
+                    first_name="Canaryina",
+                    last_name="Walkwood",
+                    relationship="mother",
+                    phone="312-555-0199",
+                    email="canary@example.test",
+                    preferred_language="es",
+                )
+            ],
+            children=[
+                ChildInput(
+                    first_name="Tweety", last_name="Walkwood", date_of_birth=date(2023, 1, 2)
+                )
+            ],
+            consents=[ConsentInput(scope=Consent.Scope.CONTACT)],
+        ),
         by=world.coordinator,
     )
     other = family_create(
         program=world.program_a,
-        caregivers=[{"first_name": "Dupla", "last_name": "Walkwood", "relationship": "father"}],
-        children=[],
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(first_name="Dupla", last_name="Walkwood", relationship="father")
+            ]
+        ),
         by=world.coordinator,
     )
     job = FamilyImport.objects.create(

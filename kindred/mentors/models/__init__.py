@@ -3,7 +3,6 @@
 
 from kindred.mentors.models.mentor import (
     CARE_SETTINGS,
-    LANGUAGE_CHOICES,
     Mentor,
     MentorStatusChange,
     Qualification,
@@ -28,7 +27,6 @@ from kindred.mentors.models.training import (
 
 __all__ = [
     "CARE_SETTINGS",
-    "LANGUAGE_CHOICES",
     "Attendance",
     "Escalation",
     "EscalationChange",

@@ -10,22 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.lib.languages import validate_language_codes
 from kindred.programs.access import ScopedQuerySet, program_ids_with
 from kindred.programs.permissions import Cap
-
-# Languages a mentor may speak with a family (matching on language: P2P USA practice).
-LANGUAGE_CHOICES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("vi", _("Vietnamese")),
-    ("zh", _("Chinese")),
-    ("ar", _("Arabic")),
-    ("fr", _("French")),
-    ("ht", _("Haitian Creole")),
-    ("pt", _("Portuguese")),
-    ("so", _("Somali")),
-    ("asl", _("American Sign Language")),
-]
 
 # Care settings a veteran parent knows from their own child's care (seed 000: inpatient and
 # outpatient; seed 003: unit- and clinic-based programs).
@@ -140,7 +127,10 @@ class Mentor(Stateful):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    # Codes of kindred.lib.languages, as families' languages are: matching compares the two.
+    languages = models.JSONField(
+        _("languages spoken"), default=list, blank=True, validators=[validate_language_codes]
+    )
     postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     travel = models.CharField(
         _("how far you can travel"), max_length=8, choices=Travel.choices, default=Travel.REMOTE

@@ -1,5 +1,6 @@
 """Training attendance and hours, supervision sessions, check-ins and the escalation queue."""
 
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -156,10 +157,16 @@ def test_it_takes_a_mentor_check_in_and_shows_a_struggling_one_to_supervisors(me
     w = mentor_world
     make_active(w.program_a, w.coordinator, email="mentor@a.test", full_name="Tired Partner")
     client = w.client("mentor")
-    assert (
-        client.post(reverse("mentors:checkin"), {"score": "9", "workload": "right"}).status_code
-        == 302
+    response = client.post(
+        reverse("mentors:checkin"),
+        {"score": "9", "workload": "right", "notes": "A long week at the NICU"},
     )
+    # Invalid: the home page again with the answers kept and the error next to the score.
+    assert response.status_code == 400
+    assert response.context["checkin_form"].errors["score"]
+    page = response.content.decode()
+    assert re.search(r'name="workload" value="right"[^>]*checked', page)
+    assert "A long week at the NICU" in page
     assert not WellbeingCheckIn.objects.exists()
     client.post(
         reverse("mentors:checkin"), {"score": "2", "workload": "too_much", "wants_to_talk": "on"}

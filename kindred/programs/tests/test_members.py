@@ -83,7 +83,8 @@ def test_it_lets_an_existing_account_accept_with_its_password(
 def test_it_refuses_an_invalid_email_or_role(world) -> None:
     client = world.client("coordinator")
     response = client.post("/program/members/", {"email": "not-an-email", "role": "mentor"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert 'value="not-an-email"' in response.content.decode()
     assert "Enter a valid email address" in response.content.decode()
     response = client.post("/program/members/", {"email": "x@a.test", "role": "superuser"})
     assert "Select a valid choice" in response.content.decode()
@@ -133,9 +134,37 @@ def test_it_keeps_an_account_active_that_has_a_role_elsewhere(world) -> None:
 
 def test_it_does_not_let_a_coordinator_deactivate_themselves(world) -> None:
     membership = Membership.objects.get(user=world.coordinator, program=world.program_a)
-    world.client("coordinator").post(f"/program/members/{membership.pk}/deactivate/")
+    response = world.client("coordinator").post(f"/program/members/{membership.pk}/deactivate/")
+    assert response.status_code == 400
+    assert "You cannot deactivate yourself." in response.content.decode()
     membership.refresh_from_db()
     assert membership.is_active
+
+
+def test_it_shows_a_refused_role_change_on_the_persons_row(world) -> None:
+    """The members page again, the choice kept on that person's row, with the reason."""
+    membership = Membership.objects.get(user=world.mentor, program=world.program_a)
+    client = world.client("coordinator")
+    response = client.post(f"/program/members/{membership.pk}/role/", {"role": "superuser"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="role-{membership.pk}-error"' in page and "Select a valid choice" in page
+    # Already a supervisor too: the row keeps "supervisor" chosen and says why not.
+    Membership.objects.create(user=world.mentor, program=world.program_a, role="supervisor")
+    response = client.post(f"/program/members/{membership.pk}/role/", {"role": "supervisor"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This person already has that role in this program." in page
+    row = page[page.index(f'id="role-{membership.pk}"') :].split("</select>")[0]
+    assert '<option value="supervisor" selected>' in row
+    own = Membership.objects.get(user=world.coordinator, program=world.program_a)
+    response = client.post(f"/program/members/{own.pk}/role/", {"role": "mentor"})
+    assert response.status_code == 400
+    assert "You cannot change your own role." in response.content.decode()
+    membership.refresh_from_db()
+    own.refresh_from_db()
+    assert membership.role == "mentor" and own.role == "coordinator"
+    assert not AuditEvent.objects.filter(action="programs.membership.changed").exists()
 
 
 def test_it_validates_ownership(world) -> None:
@@ -165,17 +194,23 @@ def test_it_validates_program_settings_with_clear_messages(world) -> None:
         "mentor_title": "Parent Partner",
         "mentor_title_es": "Madre Mentora",
         "first_contact_target_hours": "0",
-        "languages_text": "en, español",
+        "languages_text": "en, Klingon",
     }
     response = client.post("/program/settings/", data)
     text = response.content.decode()
+    assert response.status_code == 400
     assert "Ensure this value is greater than or equal to 1" in text
-    assert "These are not language codes: español" in text
+    assert "Kindred does not know these languages: Klingon" in text
+    assert 'value="en, Klingon"' in text  # what was typed is kept
     assert Program.objects.get(pk=world.program_a.pk).scope == "hospital_wide"
-    data.update(first_contact_target_hours="24", languages_text="en, es, vi")
+    # Names or codes, in English or Spanish: stored as codes of the one list.
+    data.update(first_contact_target_hours="24", languages_text="English, español, vi, ASL")
     assert client.post("/program/settings/", data).status_code == 302
     program = Program.objects.get(pk=world.program_a.pk)
-    assert program.languages == ["en", "es", "vi"]
+    assert program.languages == ["en", "es", "vi", "ase"]
+    # Shown again by name.
+    page = client.get("/program/settings/").content.decode()
+    assert 'value="English, Spanish, Vietnamese, American Sign Language"' in page
     assert program.first_contact_target_hours == 24
     assert program.mentor_title_for("es") == "Madre Mentora"
 

@@ -35,15 +35,41 @@ def test_it_refuses_a_past_date_and_a_second_entry_for_the_same_meeting(world, r
     coordinator = world.client("coordinator")
     url = reverse("referrals:conference_add", args=[referral.pk])
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
-    coordinator.post(url, {"conference-meeting_on": past, "conference-topic": "x"})
+    response = coordinator.post(
+        url, {"conference-meeting_on": past, "conference-topic": "Feeding tube worries"}
+    )
+    # The referral's page again, the topic kept, the error next to the date.
+    assert response.status_code == 400
+    assert response.context["conference_form"].errors["meeting_on"] == [
+        "Choose today or a later date."
+    ]
+    assert "Feeding tube worries" in response.content.decode()
     assert not ConferenceItem.objects.exists()
     on = next_meeting().isoformat()
     coordinator.post(url, {"conference-meeting_on": on, "conference-topic": "first"})
-    response = coordinator.post(
-        url, {"conference-meeting_on": on, "conference-topic": "again"}, follow=True
-    )
-    assert "already on that conference" in response.content.decode()
+    response = coordinator.post(url, {"conference-meeting_on": on, "conference-topic": "again"})
+    assert response.status_code == 400
+    assert response.context["conference_form"].errors["meeting_on"] == [
+        "This family is already on that conference's list."
+    ]
     assert ConferenceItem.objects.count() == 1
+
+
+def test_it_keeps_the_agenda_when_a_suggestion_is_empty(world, referral):
+    item = ConferenceItem.objects.create(
+        program=world.program_a,
+        family=referral.family,
+        meeting_on=next_meeting(),
+        topic="New diagnosis",
+        added_by=world.coordinator,
+    )
+    response = world.client("supervisor").post(
+        reverse("referrals:conference_suggest", args=[item.pk]), {f"s{item.pk}-text": ""}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Write a suggestion first." in page and "New diagnosis" in page
+    assert not ConferenceSuggestion.objects.exists()
 
 
 def test_it_validates_ownership_of_the_conference_list(world, referral):

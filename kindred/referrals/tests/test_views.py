@@ -67,9 +67,46 @@ def test_it_lets_a_referrer_refer_a_family_in_one_screen(world):
 )
 def test_it_refuses_bad_input_with_a_clear_error_and_saves_nothing(world, change, message):
     response = world.client("referrer").post(reverse("referrals:new"), form_data(world, **change))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert "Going home with a feeding tube" in response.content.decode()  # nothing lost
+    assert not Referral.objects.exists() and not Family.objects.exists()
+
+
+PHONE_MESSAGE = "Enter a phone number with its area code, e.g. 312-555-0142."
+
+
+def test_it_puts_the_family_records_errors_on_the_referral_fields(world):
+    """The referral form takes any phone text; the family record refuses a short one
+    (caregivers[0].phone), and the message lands on the form's phone field."""
+    response = world.client("referrer").post(
+        reverse("referrals:new"), form_data(world, phone="12", caregiver_first_name="Dana")
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["phone"] == [PHONE_MESSAGE]
+    assert not form.non_field_errors()
+    page = response.content.decode()
+    assert (
+        PHONE_MESSAGE in page and 'value="12"' in page and "Going home with a feeding tube" in page
+    )
+    assert not Referral.objects.exists() and not Family.objects.exists()
+
+
+def test_it_puts_the_family_records_errors_on_the_self_referral_fields(world):
+    url = reverse("referrals:self_refer", args=[world.program_a.slug])
+    data = {
+        "caregiver_first_name": "Lucía",
+        "phone": "12",
+        "language": "es",
+        "consent_to_contact": "on",
+        "looking_for": "Hablar con otra mamá",
+    }
+    response = world.client("anonymous").post(url, data, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    errors = response.context["form"].errors["phone"]
+    assert errors == ["Escriba un número de teléfono con su código de área, p. ej., 312-555-0142."]
+    assert "Hablar con otra mamá" in response.content.decode()
     assert not Referral.objects.exists() and not Family.objects.exists()
 
 
@@ -99,7 +136,7 @@ def test_it_validates_ownership_a_closed_program_refuses_outsiders(world):
     outsider = world.client("outsider")
     assert world.program_a.name not in outsider.get(reverse("referrals:new")).content.decode()
     response = outsider.post(reverse("referrals:new"), form_data(world))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Referral.objects.exists()
 
 
