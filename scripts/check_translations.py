@@ -1,7 +1,9 @@
 """Every user-facing string of every Kindred app must have a Spanish translation.
 
 For each app under kindred/: refresh its catalogue (`makemessages -l es`, which needs GNU
-gettext), fail on any untranslated or fuzzy entry, then compile the catalogues. With
+gettext), fail on any untranslated or fuzzy entry and on any error `msgfmt --check` finds (a
+plural entry with fewer forms than the header's nplurals shows English at runtime, a format
+placeholder the translation lost...), then compile the catalogues. With
 --update-only it refreshes and compiles without failing, for translators at work; with
 --app NAME it works on that app only.
 """
@@ -57,6 +59,25 @@ def problems(po: Path) -> list[str]:
     return bad
 
 
+def msgfmt_errors(po: Path) -> list[str]:
+    """What `msgfmt --check` refuses in a catalogue (its warnings about header fields that keep
+    their default values are not errors)."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "--output-file", os.devnull, str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0:
+        return []
+    lines = [
+        line.replace(f"{ROOT}{os.sep}", "")
+        for line in result.stderr.splitlines()
+        if "warning:" not in line
+    ]
+    return [f"msgfmt --check: {line}" for line in lines] or ["msgfmt --check failed"]
+
+
 def main() -> int:
     update_only = "--update-only" in sys.argv
     apps = APPS
@@ -95,7 +116,7 @@ def main() -> int:
         )
         po = app / "locale" / "es" / "LC_MESSAGES" / "django.po"
         if po.exists():
-            failures += [f"{app.name}: {p}" for p in problems(po)]
+            failures += [f"{app.name}: {p}" for p in problems(po) + msgfmt_errors(po)]
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "compilemessages"],
             cwd=app,
@@ -104,7 +125,7 @@ def main() -> int:
             capture_output=True,
         )
     if failures and not update_only:
-        print(f"{len(failures)} Spanish translations missing or fuzzy:")
+        print(f"{len(failures)} Spanish translations missing, fuzzy or refused by msgfmt:")
         print("\n".join(failures))
         return 1
     print(f"translations: {len(apps)} apps checked, {len(failures)} missing")
