@@ -154,8 +154,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15"))
-# Client address from X-Forwarded-For only behind a proxy you control.
+# Client address from X-Forwarded-For only behind a proxy you control: the entry appended by
+# the outermost of TRUSTED_PROXY_COUNT proxies (the left-most entries are the client's to choose).
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 # Sessions: idle timeout 30 minutes (renewed by activity, at most once a minute so that a
 # page view is not a database write), absolute limit 12 hours.
