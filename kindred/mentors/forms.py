@@ -413,3 +413,20 @@ class EscalationForm(forms.ModelForm):
 
 class ResolveForm(forms.Form):
     notes = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoursYearForm(forms.Form):
+    """The year of the volunteer hours page (a GET parameter: never a 500 for a bad one)."""
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        error_messages={"invalid": _("Choose a year between 1900 and 2100.")},
+    )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not self.FIRST_YEAR <= year <= self.LAST_YEAR:
+            raise forms.ValidationError(_("Choose a year between 1900 and 2100."))
+        return year
