@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -394,8 +394,24 @@ class ReferralSettingsForm(forms.ModelForm):
 
 
 class DashboardFilterForm(forms.Form):
+    # Dates far outside any program's life (9999-12-31) are refused rather than overflowing
+    # the date arithmetic of the range.
+    FIRST, LAST = date(1900, 1, 1), date(2100, 12, 31)
+
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def _in_bounds(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.FIRST <= value <= self.LAST:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+        return value
+
+    def clean_start(self) -> date | None:
+        return self._in_bounds("start")
+
+    def clean_end(self) -> date | None:
+        return self._in_bounds("end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -326,6 +326,46 @@ def test_it_counts_the_dashboard_and_exports_it(world, django_assert_max_num_que
     assert empty.context["data"]["referred"] == 0
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"start": "0000-00-00"},
+        {"start": "2026-02-30"},
+        {"start": "2026-03-01", "end": "2026-02-01"},
+    ],
+)
+@pytest.mark.parametrize("name", ["referrals:dashboard", "referrals:dashboard_csv"])
+def test_it_refuses_dashboard_dates_it_cannot_count_with_a_clear_400(world, name, query):
+    make_referral(world)
+    world.users["supervisor"].language = "es"
+    world.users["supervisor"].save(update_fields=["language"])
+    client = world.client("supervisor")
+    response = client.get(reverse(name), query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Embudo" not in page  # no numbers for a filter that is not one
+    assert any(
+        message in page
+        for message in (
+            "Escriba una fecha entre 1900 y 2100.",
+            "Introduzca una fecha válida.",
+            "La fecha final debe ser posterior a la inicial.",
+        )
+    ), page
+    assert not AuditEvent.objects.filter(action="referrals.dashboard.exported").exists()
+
+
+def test_it_counts_the_dashboard_up_to_the_last_day_it_knows(world):
+    make_referral(world)
+    client = world.client("supervisor")
+    response = client.get(reverse("referrals:dashboard"), {"end": "2100-12-31"})
+    assert response.status_code == 200
+    assert response.context["data"]["referred"] == 1
+
+
 def test_it_takes_a_self_referral_with_consent_and_says_what_happens_next(world):
     url = reverse("referrals:self_refer", args=[world.program_a.slug])
     client = world.client("anonymous")
