@@ -73,7 +73,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("families:import_review", pk=job.pk)
     recent = FamilyImport.objects.filter(program=program).select_related("uploaded_by")[:10]
     return render(
-        request, "families/import_upload.html", {"form": form, "program": program, "recent": recent}
+        request,
+        "families/import_upload.html",
+        {"form": form, "program": program, "recent": recent},
+        status=400 if form.errors else 200,
     )
 
 
