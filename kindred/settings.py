@@ -179,6 +179,10 @@ REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR = int(
 )
 # Directory entries not verified within this many days are flagged as stale.
 DIRECTORY_STALE_DAYS = int(os.environ.get("DIRECTORY_STALE_DAYS", "365"))
+# HSDS import: uploaded files together, what a ZIP may unpack to, and how many files it may hold.
+DIRECTORY_IMPORT_MAX_MB = int(os.environ.get("DIRECTORY_IMPORT_MAX_MB", "50"))
+DIRECTORY_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("DIRECTORY_IMPORT_MAX_UNZIPPED_MB", "100"))
+DIRECTORY_IMPORT_MAX_ZIP_FILES = int(os.environ.get("DIRECTORY_IMPORT_MAX_ZIP_FILES", "100"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 

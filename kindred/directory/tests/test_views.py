@@ -167,7 +167,7 @@ def test_it_refuses_a_bad_service_with_clear_messages_and_saves_nothing(world, d
         ),
     )
     content = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The oldest age must be at least the youngest age." in content
     assert "We do not know the ZIP code 00000" in content
     assert "Choose at least one way the support is offered." in content
@@ -235,7 +235,7 @@ def test_it_imports_hsds_files_from_the_page_and_reports_errors(world, hsds_dir)
         "services.csv", b"id,name,status\nnot-a-uuid,X,active\n", content_type="text/csv"
     )
     response = client.post(reverse("directory:import"), {"files": [bad]})
-    assert "nothing was imported" in response.content.decode()
+    assert response.status_code == 400 and "nothing was imported" in response.content.decode()
     assert Service.objects.count() == 1
 
 
