@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Condition, Experience
+from kindred.lib.idempotency import OneSubmissionForm
 from kindred.mentors.models import (
     CARE_SETTINGS,
     LANGUAGE_CHOICES,
@@ -143,7 +144,11 @@ class MentorDetailsForm(forms.ModelForm):
         return email
 
 
-class ApplicationForm(MentorDetailsForm):
+class ApplicationForm(OneSubmissionForm, MentorDetailsForm):
+    expired_message = _(
+        "This page was open for a long time, so your application was not sent yet. Check your "
+        "answers and press the button again."
+    )
     # A field people never see (hidden by CSS and from assistive technology): bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     agree = forms.BooleanField(
@@ -156,6 +161,7 @@ class ApplicationForm(MentorDetailsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.add_submission_key()
 
     @property
     def is_bot(self) -> bool:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Condition, Language
+from kindred.lib.idempotency import OneSubmissionForm
 from kindred.programs.models import Program
 from kindred.referrals.models import (
     ConsentMethod,
@@ -191,8 +192,13 @@ class ReferralForm(FamilyFieldsMixin):
         return True
 
 
-class SelfReferralForm(FamilyFieldsMixin):
+class SelfReferralForm(OneSubmissionForm, FamilyFieldsMixin):
     """The public page a family fills in for themselves, in their language."""
+
+    expired_message = _(
+        "This page was open for a long time, so your request was not sent yet. Check your "
+        "answers and press the button again."
+    )
 
     looking_for = forms.CharField(
         label=_("What would help you most right now?"),
@@ -215,6 +221,7 @@ class SelfReferralForm(FamilyFieldsMixin):
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_conditions(program)
+        self.add_submission_key()
         self.fields["caregiver_first_name"].label = _("Your first name")
         self.fields["caregiver_last_name"].label = _("Your last name")
         self.fields["child_first_name"].label = _("Your child's first name")

@@ -49,11 +49,13 @@ def _spoofing_client(n: int, real: str) -> dict[str, str]:
 
 
 def _self_referral(client: Client, url: str, n: int) -> dict[str, str]:
+    page = client.get(url)
     return {
         "caregiver_first_name": f"Parent{n}",
         "phone": f"555-100-{n:04}",
         "language": "en",
         "consent_to_contact": "on",
+        "submission_key": page.context["form"]["submission_key"].value(),
     }
 
 
