@@ -1,6 +1,7 @@
 """The public application: a parent applies to become a mentor, without signing in."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,8 +75,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                         submission_key=digest,
                     )
                     record(action=APPLICATION_ACTION, request=request, program=program, obj=mentor)
-            except IntegrityError:
-                # A concurrent twin of this submission was saved first (the unique key).
+            except (IntegrityError, ValidationError):
+                # A concurrent twin of this submission was saved first: the insert fails on the
+                # unique key, or full_clean already sees the twin's e-mail address.
                 if not _already_sent(digest):
                     raise
             return redirect("mentors:apply_thanks", slug=program.slug)
