@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "kindred.lib.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen (its 400 page is translated), before anything reads a value.
+    "kindred.lib.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,8 +156,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15"))
-# Client address from X-Forwarded-For only behind a proxy you control.
+# Client address from X-Forwarded-For only behind a proxy you control: the entry appended by
+# the outermost of TRUSTED_PROXY_COUNT proxies (the left-most entries are the client's to choose).
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 # Sessions: idle timeout 30 minutes (renewed by activity, at most once a minute so that a
 # page view is not a database write), absolute limit 12 hours.
@@ -175,6 +179,10 @@ REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR = int(
 )
 # Directory entries not verified within this many days are flagged as stale.
 DIRECTORY_STALE_DAYS = int(os.environ.get("DIRECTORY_STALE_DAYS", "365"))
+# HSDS import: uploaded files together, what a ZIP may unpack to, and how many files it may hold.
+DIRECTORY_IMPORT_MAX_MB = int(os.environ.get("DIRECTORY_IMPORT_MAX_MB", "50"))
+DIRECTORY_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("DIRECTORY_IMPORT_MAX_UNZIPPED_MB", "100"))
+DIRECTORY_IMPORT_MAX_ZIP_FILES = int(os.environ.get("DIRECTORY_IMPORT_MAX_ZIP_FILES", "100"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
+handler400 = "kindred.core.errors.bad_request"
 handler403 = "kindred.core.errors.permission_denied"
 handler404 = "kindred.core.errors.page_not_found"

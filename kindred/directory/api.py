@@ -81,12 +81,17 @@ def paginate(items: Any, *, page: int, per_page: int, total: int | None = None) 
 
 
 def _modified_after(value: str) -> datetime:
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise HttpError(400, "modified_after must be a date or date-time (ISO 8601)")
-        parsed = datetime.combine(day, time.min)
+    message = "modified_after must be a date or date-time (ISO 8601)"
+    try:
+        # parse_* raise ValueError for a well-shaped impossible value (2026-02-30).
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is None:
+                raise HttpError(400, message)
+            parsed = datetime.combine(day, time.min)
+    except ValueError:
+        raise HttpError(400, message) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, UTC)
     return parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kindred.directory.geo import normalize_zip, zip_centroid
@@ -15,6 +16,7 @@ from kindred.directory.models import (
     ServiceStatus,
     codes_to_text,
 )
+from kindred.directory.recurrence import parse_rule
 from kindred.directory.search import SearchQuery
 from kindred.directory.services import PrimaryPlace, PublishDetails
 from kindred.lib.languages import spoken_language_choices
@@ -128,6 +130,15 @@ class ServiceForm(forms.ModelForm):
     hours_es = forms.CharField(
         label=_("Hours, in Spanish"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    hours_rule = forms.CharField(
+        label=_("Repeats (calendar rule)"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Optional, for calendars and other directories (RFC 5545): e.g. FREQ=WEEKLY;BYDAY=TU,TH "
+            "or FREQ=MONTHLY;BYDAY=2SA (the second Saturday). Leave it empty if the hours say it all."
+        ),
+    )
 
     class Meta:
         model = Service
@@ -191,6 +202,7 @@ class ServiceForm(forms.ModelForm):
                 "phone",
                 "hours",
                 "hours_es",
+                "hours_rule",
             ):
                 self.fields[name].initial = getattr(place, name)
             self.fields["languages"].initial = list(place.languages)
@@ -203,6 +215,14 @@ class ServiceForm(forms.ModelForm):
                 params={"zip": value},
             )
         return value
+
+    def clean_hours_rule(self) -> str:
+        text = self.cleaned_data.get("hours_rule", "").strip()
+        if text:
+            _values, found = parse_rule(text)
+            if found:
+                raise forms.ValidationError([problem.message for problem in found])
+        return text
 
     def clean(self) -> dict:
         data = super().clean()
@@ -232,6 +252,7 @@ class ServiceForm(forms.ModelForm):
             phone=data["phone"],
             hours=data["hours"],
             hours_es=data["hours_es"],
+            hours_rule=data["hours_rule"],
             languages=tuple(data["languages"]),
         )
 
@@ -337,14 +358,15 @@ class ImportForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".json,.csv,.zip"}),
     )
 
-    MAX_BYTES = 50 * 1024 * 1024
-
     def clean_files(self) -> list:
         uploads = [u for u in self.cleaned_data.get("files") or [] if u]
         if not uploads:
             raise forms.ValidationError(_("Choose at least one file."))
-        if sum(u.size for u in uploads) > self.MAX_BYTES:
-            raise forms.ValidationError(_("The files are larger than 50 MB together."))
+        limit = settings.DIRECTORY_IMPORT_MAX_MB
+        if sum(u.size for u in uploads) > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The files are larger than %(max)s MB together."), params={"max": limit}
+            )
         return uploads
 
 

@@ -17,18 +17,22 @@ import as they are.
 import csv
 import io
 import json
+import math
+import struct
 import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.translation import gettext as _
 
-from kindred.directory import hsds
+from kindred.directory import hsds, recurrence
 from kindred.directory.models import (
     Address,
     Attribute,
@@ -151,6 +155,9 @@ WRITE_ORDER = [
     "cost_options",
     "attributes",
 ]
+# The deepest official HSDS example nests 7 levels; a publisher's file a few more.
+MAX_JSON_DEPTH = 32
+MAX_INTEGER, MAX_SMALL_INTEGER = 2_147_483_647, 32_767  # PostgreSQL integer, smallint
 
 
 @dataclass
@@ -498,19 +505,17 @@ def collect_rows(collector: Collector, table_file: str, rows: Iterable[Any], whe
         collector.add(table, row, place, strict=True)
 
 
-def collect_csv(collector: Collector, table_file: str, raw: bytes) -> None:
+def collect_csv(collector: Collector, table_file: str, raw: bytes | IO[bytes]) -> None:
+    """Rows of one HSDS table, read as a stream (a ZIP member is never unpacked whole)."""
     table = Path(table_file).stem
     if table not in TABLE_SCHEMAS:
         if table_file != "datapackage.json":
             collector.warn(table, "-", table_file, "not an HSDS table: ignored")
         return
+    stream = io.BytesIO(raw) if isinstance(raw, bytes) else raw
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        collector.error(table, "-", table_file, "the file is not UTF-8 text")
-        return
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(text, strict=True)
         header = next(reader, None)
         if not header or "id" not in header:
             collector.error(table, "-", table_file, "the first line must name the columns, with id")
@@ -531,6 +536,8 @@ def collect_csv(collector: Collector, table_file: str, raw: bytes) -> None:
                 if value != ""
             }
             collector.add(table, row, place, strict=True)
+    except UnicodeDecodeError:
+        collector.error(table, "-", table_file, "the file is not UTF-8 text")
     except csv.Error as exc:
         collector.error(table, "-", table_file, f"broken CSV: {exc}")
 
@@ -717,36 +724,57 @@ def _convert(
         kind = model_field.get_internal_type()
         converted: Any = value
         if kind == "DateField":
-            converted = parse_date(str(value)[:10]) if isinstance(value, str) else None
+            converted = _parsed(parse_date, str(value)[:10]) if isinstance(value, str) else None
             if converted is None:
                 collector.error(
                     table, record_id, where, f"{key}: {value!r} is not a date (YYYY-MM-DD)"
                 )
                 ok = False
         elif kind == "TimeField":
-            converted = parse_time(str(value)) if isinstance(value, str) else None
+            # "25:00" matches the pattern and then fails as a time: both are refused here.
+            converted = _parsed(parse_time, str(value)) if isinstance(value, str) else None
             if converted is None:
                 collector.error(table, record_id, where, f"{key}: {value!r} is not a time (HH:MM)")
                 ok = False
         elif kind == "DateTimeField":
-            converted = parse_datetime(str(value)) if isinstance(value, str) else None
+            converted = _parsed(parse_datetime, str(value)) if isinstance(value, str) else None
             if converted is None:
                 collector.error(table, record_id, where, f"{key}: {value!r} is not a date and time")
                 ok = False
         elif kind in {"PositiveIntegerField", "PositiveSmallIntegerField"}:
+            top = MAX_SMALL_INTEGER if kind == "PositiveSmallIntegerField" else MAX_INTEGER
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
+                or (isinstance(value, float) and not value.is_integer())  # also inf, nan
                 or value < 0
-                or float(value) != int(value)
             ):
                 collector.error(table, record_id, where, f"{key}: {value!r} is not a whole number")
+                ok = False
+            elif value > top:
+                collector.error(
+                    table, record_id, where,
+                    _("%(key)s: %(value)s is larger than %(top)s")
+                    % {"key": key, "value": value, "top": top},
+                )  # fmt: skip
                 ok = False
             else:
                 converted = int(value)
         elif kind in {"FloatField", "DecimalField"}:
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
                 collector.error(table, record_id, where, f"{key}: {value!r} is not a number")
+                ok = False
+            elif kind == "DecimalField" and abs(value) >= 10 ** (
+                model_field.max_digits - model_field.decimal_places
+            ):
+                collector.error(
+                    table, record_id, where,
+                    _("%(key)s: %(value)s is too large") % {"key": key, "value": value},
+                )  # fmt: skip
                 ok = False
         elif kind in {"UUIDField", "ForeignKey"}:
             if not _is_uuid(value):
@@ -771,6 +799,31 @@ def _convert(
             converted = str(value)
         values[attname] = converted
     return values if ok else None
+
+
+def _parsed(parse: Any, value: str) -> Any:
+    """Django's parse_* answer None for a shape they do not know and raise ValueError for a
+    well-shaped impossible value (2026-02-30, 25:00): both are "not a date" here."""
+    try:
+        return parse(value)
+    except ValueError:
+        return None
+
+
+def _check_schedules(collector: Collector, converted: dict[str, dict[str, Any]]) -> None:
+    """Each schedule's RFC 5545 rule, checked before it is stored (kindred.directory.recurrence)."""
+    for record_id, values in converted.items():
+        where = collector.where[("schedules", record_id)]
+        if values.get("count") is not None and values.get("until") is not None:
+            # RFC 5545 forbids both; the official HSDS examples carry both. The date is what a
+            # family reads ("until June"), so it is kept, and the change noted on the record.
+            values["count"] = None
+            collector.warn(
+                "schedules", record_id, where,
+                _("count and until together are not allowed by RFC 5545: until kept, count dropped"),
+            )  # fmt: skip
+        for problem in recurrence.problems(values):
+            collector.error("schedules", record_id, where, f"{problem.field}: {problem.message}")
 
 
 def _language_code(values: dict[str, Any]) -> str | None:
@@ -813,20 +866,7 @@ def run_import(
     for name, raw in sources:
         lower = name.lower()
         if lower.endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                    members = [m for m in archive.namelist() if not m.endswith("/")]
-                    for member in members:
-                        inner = archive.read(member)
-                        if member.lower().endswith(".csv"):
-                            collect_csv(collector, Path(member).name, inner)
-                        elif (
-                            member.lower().endswith(".json")
-                            and Path(member).name != "datapackage.json"
-                        ):
-                            _collect_json_bytes(collector, Path(member).name, inner)
-            except zipfile.BadZipFile:
-                collector.error("-", "-", name, "not a readable ZIP file")
+            _collect_zip(collector, name, raw)
         elif lower.endswith(".csv"):
             collect_csv(collector, Path(name).name, raw)
         elif lower.endswith(".json"):
@@ -852,11 +892,95 @@ def run_import(
     return report
 
 
+# A central directory record is 46 bytes plus its name, extra field and comment: an HSDS ZIP's
+# are under 200 bytes. Past this many bytes per allowed file, the directory holds too many.
+CENTRAL_RECORD_BYTES = 4096
+
+
+def _zip_directory(raw: bytes) -> tuple[int, int] | None:
+    """(entries, central directory bytes) from a ZIP's end record, read before zipfile builds
+    one object per entry (a small file can hold hundreds of thousands, and zipfile reads the
+    whole directory whatever the count says). None when there is no end record."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 22 - 65535))
+    if end < 0 or end + 22 > len(raw):
+        return None
+    entries, size = struct.unpack_from("<HL", raw, end + 10)
+    return entries, size
+
+
+def _collect_zip(collector: Collector, name: str, raw: bytes) -> None:
+    max_files = settings.DIRECTORY_IMPORT_MAX_ZIP_FILES
+    max_bytes = settings.DIRECTORY_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024
+    too_many = _(
+        "the ZIP holds more than %(max)s files: import at most %(max)s files at a time"
+    ) % {"max": max_files}
+    too_large = _("the ZIP unpacks to more than %(max)s MB: split it into smaller ZIP files") % {
+        "max": settings.DIRECTORY_IMPORT_MAX_UNZIPPED_MB
+    }
+    declared = _zip_directory(raw)
+    # 0xFFFF entries or 0xFFFFFFFF bytes (ZIP64 markers) count as too many.
+    if declared is not None and (
+        declared[0] > max_files or declared[1] > max_files * CENTRAL_RECORD_BYTES
+    ):
+        collector.error("-", "-", name, too_many)
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) > max_files:
+                collector.error("-", "-", name, too_many)
+                return
+            # zipfile never yields more than a member declares (it stops at its size and then
+            # checks the CRC), so the declared sizes bound what is read: a ZIP bomb (1 MB that
+            # unpacks to 400 MB) is refused here, before a byte of it is inflated.
+            if sum(m.file_size for m in members) > max_bytes:
+                collector.error("-", "-", name, too_large)
+                return
+            for member in members:
+                base = Path(member.filename).name
+                lower = base.lower()
+                if not (lower.endswith(".csv") or lower.endswith(".json")):
+                    continue
+                with archive.open(member) as stream:
+                    if lower.endswith(".csv"):
+                        collect_csv(collector, base, stream)
+                    elif base != "datapackage.json":
+                        _collect_json_bytes(collector, base, stream.read())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError):
+        # NotImplementedError: a compression method zipfile does not know; RuntimeError: an
+        # encrypted member.
+        collector.error("-", "-", name, "not a readable ZIP file")
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, level)
+            stack.extend((item, level + 1) for item in value if isinstance(item, dict | list))
+    return deepest
+
+
 def _collect_json_bytes(collector: Collector, name: str, raw: bytes) -> None:
+    too_deep = _("the JSON nests more than %(max)s levels deep: no HSDS record needs that many") % {
+        "max": MAX_JSON_DEPTH
+    }
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         collector.error("-", "-", name, f"not valid JSON: {exc}")
+        return
+    except RecursionError:
+        collector.error("-", "-", name, too_deep)
+        return
+    if _depth(data) > MAX_JSON_DEPTH:
+        # The flattener follows the nesting (a service in a service at location in a
+        # service...): bounded here, before it recurses.
+        collector.error("-", "-", name, too_deep)
         return
     collect_json(collector, data, name)
 
@@ -877,6 +1001,7 @@ def _build(collector: Collector, steward_id: int) -> dict[str, list[models.Model
             values = _convert(table, record_id, row, collector)
             if values is not None:
                 converted[table][record_id] = values
+    _check_schedules(collector, converted["schedules"])
     if collector.report.errors:
         return {}
     now = timezone.now()

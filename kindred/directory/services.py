@@ -4,7 +4,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from kindred.directory.models import (
     ServiceTransition,
     codes_to_text,
 )
+from kindred.directory.recurrence import RULE_FIELDS, parse_rule, rule_text
 from kindred.lib.languages import english_name
 from kindred.programs.models import Organization as KindredOrganization
 from kindred.programs.models import Program
@@ -222,6 +225,7 @@ class PrimaryPlace:
     phone: str = ""
     hours: str = ""
     hours_es: str = ""
+    hours_rule: str = ""  # RFC 5545, checked by the form (kindred.directory.recurrence)
     languages: tuple[str, ...] = ()
 
 
@@ -253,10 +257,15 @@ def service_save(
         elif phone is not None:
             phone.delete()
         schedule = Schedule.objects.filter(service=service).order_by("id").first()
-        if place.hours or place.hours_es:
+        if place.hours or place.hours_es or place.hours_rule:
             if schedule is None:
                 schedule = Schedule(service=service)
             schedule.description, schedule.description_es = place.hours, place.hours_es
+            rule, problems = parse_rule(place.hours_rule)
+            if problems:
+                raise ValidationError({"hours_rule": [p.message for p in problems]})
+            for name, value in rule.items():
+                setattr(schedule, name, value)
             schedule.save()
         elif schedule is not None:
             schedule.delete()
@@ -323,5 +332,6 @@ def primary_place_of(service: Service) -> PrimaryPlace:
         phone=phone.number if phone else "",
         hours=schedule.description if schedule else "",
         hours_es=schedule.description_es if schedule else "",
+        hours_rule=rule_text(model_to_dict(schedule, fields=RULE_FIELDS)) if schedule else "",
         languages=tuple(service.language_list),
     )

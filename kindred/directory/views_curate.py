@@ -138,7 +138,7 @@ def service_edit(request: ProgramRequest, pk: uuid.UUID | None = None) -> HttpRe
         request,
         "directory/service_form.html",
         {"form": form, "service": service, "is_new": pk is None},
-        status=400 if form.is_bound else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -201,7 +201,13 @@ def import_hsds(request: ProgramRequest) -> HttpResponse:
                     "organizations": report.counts.get("organizations", 0),
                 },
             )
-    return render(request, "directory/import.html", {"form": form, "report": report})
+    refused = bool(form.errors) or (report is not None and not report.ok)
+    return render(
+        request,
+        "directory/import.html",
+        {"form": form, "report": report},
+        status=400 if refused else 200,
+    )
 
 
 def _export_queryset(request: HttpRequest) -> QuerySet[Service]:

@@ -201,7 +201,22 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        # Python's reader refuses a cell longer than csv.field_size_limit() (131,072
+        # characters): no real family record has one, so the file is refused, not truncated.
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                _(
+                    "A cell of this file is longer than %(max)s characters: it is not a "
+                    "spreadsheet of families. Check the file and export it again."
+                )
+                % {"max": csv.field_size_limit()}
+            ) from exc
+        raise ImportFileError(
+            _("This file could not be read as CSV: check that it is a spreadsheet saved as CSV.")
+        ) from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:

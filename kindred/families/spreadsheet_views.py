@@ -77,7 +77,7 @@ def import_upload(request: ProgramRequest) -> HttpResponse:
         request,
         "families/import_upload.html",
         {"form": form, "program": program, "recent": recent},
-        status=400 if form.is_bound else 200,
+        status=400 if form.errors else 200,
     )
 
 

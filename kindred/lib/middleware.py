@@ -1,9 +1,12 @@
-"""Security headers every response carries (health data: no caching, no framing, no inline JS)."""
+"""Security headers every response carries (health data: no caching, no framing, no inline JS),
+and the refusal of NUL characters in any request value."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver, get_urlconf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,3 +43,44 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store, private"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+class NulCharacterError(BadRequest):
+    """A request value holds a NUL character (U+0000)."""
+
+
+def _holds_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RejectNulMiddleware:
+    """Answers 400 to any request whose path, query, form or cookies hold a NUL character.
+
+    No person types U+0000, PostgreSQL refuses it in text (a DataError: a 500 on whichever
+    page passed it to a query), and SQLite would store it silently. Checking here, once, covers
+    every parameter of every page, form and API, present and future, instead of each view or
+    form remembering to. The refusal is the project's 400 page (`handler400`), in the
+    language LocaleMiddleware chose (the language cookie, which sign-in sets from the profile),
+    and JSON under /api/.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._holds_nul(request):
+            request.no_store = True  # type: ignore[attr-defined]  # nobody is signed in yet here
+            handler = get_resolver(get_urlconf()).resolve_error_handler(400)
+            return handler(request, exception=NulCharacterError())
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path_info or _holds_nul(request.COOKIES.values()):
+            return True
+        for data in (request.GET, request.POST if request.method == "POST" else None):
+            if data is None:
+                continue
+            if _holds_nul(data.keys()) or any(_holds_nul(data.getlist(k)) for k in data):
+                return True
+        return False

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.models import Condition, Experience
+from kindred.lib.idempotency import OneSubmissionForm
 from kindred.lib.languages import spoken_language_choices
 from kindred.mentors.models import (
     CARE_SETTINGS,
@@ -143,7 +144,11 @@ class MentorDetailsForm(forms.ModelForm):
         return email
 
 
-class ApplicationForm(MentorDetailsForm):
+class ApplicationForm(OneSubmissionForm, MentorDetailsForm):
+    expired_message = _(
+        "This page was open for a long time, so your application was not sent yet. Check your "
+        "answers and press the button again."
+    )
     # A field people never see (hidden by CSS and from assistive technology): bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     agree = forms.BooleanField(
@@ -156,6 +161,7 @@ class ApplicationForm(MentorDetailsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.add_submission_key()
 
     @property
     def is_bot(self) -> bool:
@@ -413,3 +419,20 @@ class EscalationForm(forms.ModelForm):
 
 class ResolveForm(forms.Form):
     notes = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoursYearForm(forms.Form):
+    """The year of the volunteer hours page (a GET parameter: never a 500 for a bad one)."""
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        error_messages={"invalid": _("Choose a year between 1900 and 2100.")},
+    )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not self.FIRST_YEAR <= year <= self.LAST_YEAR:
+            raise forms.ValidationError(_("Choose a year between 1900 and 2100."))
+        return year

@@ -78,12 +78,21 @@ def mentor_apply(
     data: dict[str, Any],
     many: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
+    submission_key: str = "",
 ) -> Mentor:
-    """A parent applies through the public page. Nothing is written unless all of it is."""
+    """A parent applies through the public page. Nothing is written unless all of it is.
+    `submission_key`: the digest of the form's one-time key (IntegrityError if used)."""
     with transaction.atomic():
         program_ensure_mentor_lists(program=program)
-        mentor = Mentor(program=program, status=Mentor.Status.APPLICANT, **data)
-        mentor.full_clean()
+        mentor = Mentor(
+            program=program,
+            status=Mentor.Status.APPLICANT,
+            submission_key=submission_key,
+            **data,
+        )
+        # The key's unique constraint is the database's to enforce: a concurrent twin fails
+        # the insert, and the page answers it with the first one's thank-you.
+        mentor.full_clean(exclude=["submission_key"])
         mentor.save()
         for name, values in (many or {}).items():
             getattr(mentor, name).set(values)

@@ -26,6 +26,7 @@ from kindred.mentors.forms import (
     CohortForm,
     CohortMembersForm,
     CourseForm,
+    HoursYearForm,
     ModuleForm,
     QualificationTypeForm,
     ScreeningItemForm,
@@ -390,10 +391,20 @@ def settings_item(request: ProgramRequest, kind: str, pk: int) -> HttpResponse:
 def hours(request: ProgramRequest) -> HttpResponse:
     program: Program = request.program
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    form = HoursYearForm(request.GET if "year" in request.GET else {"year": today.year})
+    if not form.is_valid():
+        return render(
+            request,
+            "mentors/hours.html",
+            {
+                "program": program,
+                "title": title_for(program),
+                "form": form,
+                "years": range(today.year, today.year - 5, -1),
+            },
+            status=400,
+        )
+    year = form.cleaned_data["year"]
     start, end = date(year, 1, 1), date(year, 12, 31)
     per_mentor = hours_by_mentor(program, start, end)
     names = dict(Mentor.objects.filter(pk__in=per_mentor).values_list("pk", "full_name"))
@@ -413,6 +424,7 @@ def hours(request: ProgramRequest) -> HttpResponse:
         {
             "program": program,
             "title": title_for(program),
+            "form": form,
             "year": year,
             "rows": rows,
             "totals": volunteer_hours(program, start, end),

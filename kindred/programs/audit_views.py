@@ -4,7 +4,7 @@ These pages live in programs, not in audit, because they need program access; th
 below only records events and answers `AuditEvent.objects.for_program`.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
 from django.core.paginator import Paginator
@@ -33,6 +33,19 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def _in_bounds(self, name: str) -> date | None:
+        # 9999-12-31 overflowed once turned into a UTC time: 1900-2100 spans any program's log.
+        value = self.cleaned_data.get(name)
+        if value is not None and not date(1900, 1, 1) <= value <= date(2100, 12, 31):
+            raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+        return value
+
+    def clean_date_from(self) -> date | None:
+        return self._in_bounds("date_from")
+
+    def clean_date_to(self) -> date | None:
+        return self._in_bounds("date_to")
 
     def clean(self) -> dict:
         data = super().clean() or {}

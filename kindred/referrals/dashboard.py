@@ -76,7 +76,7 @@ def in_range(program: Program, start: date | None, end: date | None) -> QuerySet
     tz = timezone.get_current_timezone()
     if start:
         qs = qs.filter(received_at__gte=datetime.combine(start, time.min, tzinfo=tz))
-    if end:
+    if end and end < date.max:
         qs = qs.filter(
             received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
         )

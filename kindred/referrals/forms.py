@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.families.forms import apply_service_errors, flat_form_place
 from kindred.families.models import Condition
+from kindred.lib.idempotency import OneSubmissionForm
 from kindred.lib.languages import language_choices, spoken_language_choices
 from kindred.programs.models import Program
 from kindred.referrals.models import (
@@ -200,8 +201,13 @@ class ReferralForm(FamilyFieldsMixin):
         return True
 
 
-class SelfReferralForm(FamilyFieldsMixin):
+class SelfReferralForm(OneSubmissionForm, FamilyFieldsMixin):
     """The public page a family fills in for themselves, in their language."""
+
+    expired_message = _(
+        "This page was open for a long time, so your request was not sent yet. Check your "
+        "answers and press the button again."
+    )
 
     looking_for = forms.CharField(
         label=_("What would help you most right now?"),
@@ -224,6 +230,7 @@ class SelfReferralForm(FamilyFieldsMixin):
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_conditions(program)
+        self.add_submission_key()
         self.fields["caregiver_first_name"].label = _("Your first name")
         self.fields["caregiver_last_name"].label = _("Your last name")
         self.fields["child_first_name"].label = _("Your child's first name")
@@ -403,8 +410,24 @@ class ReferralSettingsForm(forms.ModelForm):
 
 
 class DashboardFilterForm(forms.Form):
+    # Dates far outside any program's life (9999-12-31) are refused rather than overflowing
+    # the date arithmetic of the range.
+    FIRST, LAST = date(1900, 1, 1), date(2100, 12, 31)
+
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def _in_bounds(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.FIRST <= value <= self.LAST:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+        return value
+
+    def clean_start(self) -> date | None:
+        return self._in_bounds("start")
+
+    def clean_end(self) -> date | None:
+        return self._in_bounds("end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

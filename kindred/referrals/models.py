@@ -206,6 +206,9 @@ class Referral(Stateful):
 
     fhir_service_request_id = models.CharField(max_length=64, blank=True)
     fhir_task_id = models.CharField(max_length=64, blank=True)
+    # The public form's one-time key (its SHA-256): one submission is one referral
+    # (kindred.lib.idempotency). Empty for referrals made by signed-in people.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = ReferralQuerySet.as_manager()
     sent = SentReferralQuerySet.as_manager()
@@ -246,6 +249,11 @@ class Referral(Stateful):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="referrals_referral_one_per_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(consent_to_contact=True),
                 name="referrals_referral_consent_required",

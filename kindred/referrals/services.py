@@ -208,10 +208,12 @@ def referral_create(
     referrer_role: str = "",
     referrer_department: str = "",
     request: HttpRequest | None = None,
+    submission_key: str = "",
 ) -> Referral:
     """A referral arrives: all or nothing. Refused (ValidationError, nothing saved) without the
     family's consent to be contacted, without a phone or e-mail, or with a child born in the
-    future. The family record is created, or linked when one is likely the same family."""
+    future. The family record is created, or linked when one is likely the same family.
+    `submission_key`: the digest of a public form's one-time key (IntegrityError if used)."""
     _check(family, consent_to_contact)
     if source != Source.SELF and not getattr(by, "pk", None):
         raise ValidationError(_("A referral from a referrer needs the referrer."))
@@ -260,8 +262,13 @@ def referral_create(
             due_at=first_contact_due(program, now),
             status_changed_at=now,
             child_age_years=family.child_age_years,
+            submission_key=submission_key,
         )
-        referral.full_clean(exclude=["family", "program", "referred_by", "duplicate_of"])
+        # submission_key: its unique constraint is the database's to enforce (a concurrent twin
+        # fails the insert, and the public page answers it with the first one's thank-you).
+        referral.full_clean(
+            exclude=["family", "program", "referred_by", "duplicate_of", "submission_key"]
+        )
         referral.save()
         referral.write_transition_row(at=now, by=actor, from_status="", to_status=Status.REQUESTED)
         record(

@@ -487,19 +487,21 @@ def settings_edit(request: ProgramRequest) -> HttpResponse:
 # --- Numbers ----------------------------------------------------------------------------------
 
 
-def _dashboard_data(request: ProgramRequest) -> tuple[DashboardFilterForm, dict[str, Any]]:
+def _dashboard_data(request: ProgramRequest) -> tuple[DashboardFilterForm, dict[str, Any] | None]:
+    """The filter form and the numbers; no numbers when the filter is invalid."""
     program: Program = request.program
     form = DashboardFilterForm(request.GET or None)
-    start = end = None
-    if form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if form.is_bound and not form.is_valid():
+        return form, None
+    start, end = (
+        (form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_bound else (None, None)
+    )
     return form, numbers.numbers(program, start, end)
 
 
-@program_required(Cap.REFERRALS_DASHBOARD)
-@require_GET
-def dashboard(request: ProgramRequest) -> HttpResponse:
-    form, data = _dashboard_data(request)
+def _dashboard_page(
+    request: ProgramRequest, form: DashboardFilterForm, data: dict[str, Any] | None
+) -> HttpResponse:
     return render(
         request,
         "referrals/dashboard.html",
@@ -507,21 +509,32 @@ def dashboard(request: ProgramRequest) -> HttpResponse:
             "program": request.program,
             "form": form,
             "data": data,
-            "sources": [
-                (label, data["by_source"].get(value, 0)) for value, label in Source.choices
-            ],
+            "sources": [(label, data["by_source"].get(value, 0)) for value, label in Source.choices]
+            if data
+            else [],
             "role_labels": dict(ReferrerRole.choices),
             "status_labels": dict(Status.choices),
             "reason_labels": dict(Reason.choices),
             "query": request.GET.urlencode(),
         },
+        # Invalid dates: the form again with its errors, no numbers.
+        status=200 if data is not None else 400,
     )
 
 
 @program_required(Cap.REFERRALS_DASHBOARD)
 @require_GET
+def dashboard(request: ProgramRequest) -> HttpResponse:
+    form, data = _dashboard_data(request)
+    return _dashboard_page(request, form, data)
+
+
+@program_required(Cap.REFERRALS_DASHBOARD)
+@require_GET
 def dashboard_csv(request: ProgramRequest) -> HttpResponse:
-    _form, data = _dashboard_data(request)
+    form, data = _dashboard_data(request)
+    if data is None:
+        return _dashboard_page(request, form, data)
     program: Program = request.program
     rows: list[tuple[str, str, Any]] = []
     for key in ("referred", "contacted", "supported", "active", "within_target"):

@@ -263,7 +263,7 @@ def test_it_imports_hsds_files_from_the_page_and_reports_errors(world, hsds_dir)
         "services.csv", b"id,name,status\nnot-a-uuid,X,active\n", content_type="text/csv"
     )
     response = client.post(reverse("directory:import"), {"files": [bad]})
-    assert "nothing was imported" in response.content.decode()
+    assert response.status_code == 400 and "nothing was imported" in response.content.decode()
     assert Service.objects.count() == 1
 
 

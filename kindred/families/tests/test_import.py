@@ -190,7 +190,20 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(world) -> None:
     response = client.post(
         reverse("families:import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}
     )
-    assert "could not be read" in response.content.decode()
+    assert response.status_code == 400 and "could not be read" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_cell_longer_than_the_csv_reader_takes(world) -> None:
+    client = world.client("coordinator")
+    huge = "Parent first name,Last name\nRosa," + "x" * 131_073 + "\n"
+    response = client.post(
+        reverse("families:import"), {"file": SimpleUploadedFile("families.csv", huge.encode())}
+    )
+    assert response.status_code == 400
+    assert "longer than 131072 characters" in response.content.decode()
+    assert not FamilyImport.objects.exists()
+    assert not AuditEvent.objects.filter(action="families.familyimport.uploaded").exists()
 
 
 @pytest.mark.django_db

@@ -177,6 +177,9 @@ class Mentor(Stateful):
     active_family_count = models.PositiveSmallIntegerField(_("active families"), default=0)
     applied_at = models.DateTimeField(_("applied"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
+    # The application form's one-time key (its SHA-256): one submission is one applicant
+    # (kindred.lib.idempotency). Empty for mentors a coordinator adds.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = MentorQuerySet.as_manager()
 
@@ -185,6 +188,11 @@ class Mentor(Stateful):
         verbose_name = _("mentor")
         indexes = [models.Index(fields=["program", "status"], name="mentors_program_status_idx")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="mentors_mentor_one_per_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     status__in=[

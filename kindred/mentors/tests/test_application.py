@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kindred.audit.models import AuditEvent
 from kindred.families.models import Condition, Experience
+from kindred.lib.idempotency import new_submission_key
 from kindred.mentors.models import Mentor
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ def form_data(**overrides: object) -> dict:
         "motivation": "Quiero acompañar a otras familias.",
         "references": "Ana Ruiz 555-0101",
         "agree": "on",
+        # What the page hands out: a one-time key per submission (kindred.lib.idempotency).
+        "submission_key": new_submission_key(),
     }
     data.update(overrides)
     return data
@@ -120,3 +123,40 @@ def test_it_has_no_application_page_for_an_inactive_or_unknown_program(mentor_wo
     w.program_b.save()
     assert Client().get(reverse("mentors:apply", args=[w.program_b.slug])).status_code == 404
     assert Client().get(reverse("mentors:apply", args=["no-such-program"])).status_code == 404
+
+
+def test_it_keeps_the_application_pages_out_of_every_cache(mentor_world) -> None:
+    w = mentor_world
+    client = Client()
+    page = client.get(reverse("mentors:apply", args=[w.program_a.slug]))
+    assert page["Cache-Control"] == "no-store, private"
+    thanks = client.get(reverse("mentors:apply_thanks", args=[w.program_a.slug]))
+    assert thanks["Cache-Control"] == "no-store, private"
+
+
+def test_it_takes_one_application_for_a_submission_sent_twice(mentor_world) -> None:
+    w = mentor_world
+    url = reverse("mentors:apply", args=[w.program_a.slug])
+    client = Client()
+    key = client.get(url).context["form"]["submission_key"].value()
+    first = client.post(url, form_data(submission_key=key))
+    again = client.post(url, form_data(submission_key=key))
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Mentor.objects.count() == 1
+    assert AuditEvent.objects.filter(action="mentors.application.submitted").count() == 1
+
+
+def test_it_asks_again_for_a_forged_or_missing_key_and_saves_nothing(mentor_world) -> None:
+    w = mentor_world
+    url = reverse("mentors:apply", args=[w.program_a.slug])
+    client = Client(headers={"accept-language": "es"})
+    for key in ("forged", ""):
+        response = client.post(url, form_data(submission_key=key))
+        assert response.status_code == 400
+        assert "Esta página estuvo abierta mucho tiempo" in response.content.decode()
+        fresh = response.context["form"]["submission_key"].value()
+        assert fresh != key and fresh
+    assert not Mentor.objects.exists()
+    assert client.post(url, form_data(submission_key=fresh)).status_code == 302
+    assert Mentor.objects.count() == 1

@@ -68,6 +68,35 @@ def test_it_completes_modules_from_attendance_and_adds_up_hours(mentor_world) ->
     assert "7.0" in page
 
 
+@pytest.mark.parametrize("year", ["0", "10000", "-1", "99999999999999999999", "2026x", ""])
+def test_it_refuses_a_year_it_cannot_count_with_a_clear_400(mentor_world, year) -> None:
+    mentor_world.users["coordinator"].language = "es"
+    mentor_world.users["coordinator"].save(update_fields=["language"])
+    client = mentor_world.client("coordinator")
+    response = client.get(reverse("mentors:hours"), {"year": year})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Elija un año entre 1900 y 2100." in page or "Este campo es obligatorio." in page
+    assert "Program total" not in page
+
+
+def test_it_shows_the_hours_of_the_year_asked_for(mentor_world) -> None:
+    response = mentor_world.client("coordinator").get(reverse("mentors:hours"), {"year": "2024"})
+    assert response.status_code == 200
+    assert "Volunteer hours in 2024" in response.content.decode()
+
+
+def test_it_refuses_the_hours_page_to_another_programs_coordinator_in_their_own_program(
+    mentor_world,
+) -> None:
+    # The page is of "the current program": the outsider sees program B's hours, never A's.
+    w = mentor_world
+    a = make_active(w.program_a, w.coordinator, email="hours-a@example.test")
+    response = w.client("outsider").get(reverse("mentors:hours"), {"year": "0"})
+    assert response.status_code == 400
+    assert a.full_name not in response.content.decode()
+
+
 def test_it_refuses_attendance_for_another_program(mentor_world) -> None:
     w = mentor_world
     course = make_course(w.program_a)

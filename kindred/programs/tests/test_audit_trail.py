@@ -43,6 +43,15 @@ def test_it_rejects_an_inverted_date_range_with_a_clear_message(world) -> None:
     assert "The start date is after the end date." in response.content.decode()
 
 
+def test_it_refuses_dates_past_any_programs_life_instead_of_overflowing(world) -> None:
+    client = world.client("coordinator")
+    for url in ("/audit/", "/audit/export.csv"):
+        response = client.get(url, {"date_to": "9999-12-31"})
+        assert response.status_code < 500
+    page = client.get("/audit/", {"date_to": "9999-12-31"}).content.decode()
+    assert "Enter a date between 1900 and 2100." in page
+
+
 def test_it_exports_the_trail_as_csv_and_audits_the_export(world) -> None:
     record(
         action="families.family.viewed",

@@ -363,18 +363,61 @@ def test_it_counts_the_dashboard_and_exports_it(world, django_assert_max_num_que
     assert empty.context["data"]["referred"] == 0
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"start": "0000-00-00"},
+        {"start": "2026-02-30"},
+        {"start": "2026-03-01", "end": "2026-02-01"},
+    ],
+)
+@pytest.mark.parametrize("name", ["referrals:dashboard", "referrals:dashboard_csv"])
+def test_it_refuses_dashboard_dates_it_cannot_count_with_a_clear_400(world, name, query):
+    make_referral(world)
+    world.users["supervisor"].language = "es"
+    world.users["supervisor"].save(update_fields=["language"])
+    client = world.client("supervisor")
+    response = client.get(reverse(name), query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Embudo" not in page  # no numbers for a filter that is not one
+    assert any(
+        message in page
+        for message in (
+            "Escriba una fecha entre 1900 y 2100.",
+            "Introduzca una fecha válida.",
+            "La fecha final debe ser posterior a la inicial.",
+        )
+    ), page
+    assert not AuditEvent.objects.filter(action="referrals.dashboard.exported").exists()
+
+
+def test_it_counts_the_dashboard_up_to_the_last_day_it_knows(world):
+    make_referral(world)
+    client = world.client("supervisor")
+    response = client.get(reverse("referrals:dashboard"), {"end": "2100-12-31"})
+    assert response.status_code == 200
+    assert response.context["data"]["referred"] == 1
+
+
 def test_it_takes_a_self_referral_with_consent_and_says_what_happens_next(world):
     url = reverse("referrals:self_refer", args=[world.program_a.slug])
     client = world.client("anonymous")
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
     data = {
         "caregiver_first_name": "Lucía",
         "phone": "555-777-8888",
         "language": "es",
         "child_first_name": "Mateo",
         "looking_for": "Hablar con otra mamá",
+        "submission_key": page.context["form"]["submission_key"].value(),
     }
     response = client.post(url, data)
+    assert response.status_code == 400
     assert "Please tick the box" in response.content.decode()
     assert not Referral.objects.exists()
     response = client.post(url, {**data, "consent_to_contact": "on"}, follow=True)
@@ -403,6 +446,57 @@ def test_it_ignores_a_filled_honeypot_and_rate_limits_an_address(world, settings
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()
     assert not Referral.objects.exists()
+
+
+def _self_referral_page(client, url):
+    page = client.get(url)
+    return {
+        "caregiver_first_name": "Lucía",
+        "phone": "555-777-8888",
+        "language": "es",
+        "child_first_name": "Mateo",
+        "consent_to_contact": "on",
+        "submission_key": page.context["form"]["submission_key"].value(),
+    }
+
+
+def test_it_takes_one_referral_for_a_self_referral_sent_twice(world):
+    url = reverse("referrals:self_refer", args=[world.program_a.slug])
+    client = world.client("anonymous")
+    data = _self_referral_page(client, url)
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Referral.objects.count() == 1 and Family.objects.count() == 1
+    assert AuditEvent.objects.filter(action="referrals.referral.self_submitted").count() == 1
+    # A new visit to the page is a new submission.
+    client.post(url, {**_self_referral_page(client, url), "phone": "555-777-9999"})
+    assert Referral.objects.count() == 2
+
+
+def test_it_asks_again_for_a_forged_or_expired_key_and_saves_nothing(world, settings):
+    from datetime import timedelta
+    from unittest import mock
+
+    from kindred.lib import idempotency
+
+    url = reverse("referrals:self_refer", args=[world.program_a.slug])
+    client = world.client("anonymous")
+    client.cookies["kindred_language"] = "es"
+    data = _self_referral_page(client, url)
+    with mock.patch.object(idempotency, "KEY_MAX_AGE", timedelta(seconds=-1)):
+        expired = client.post(url, data)
+    forged = client.post(url, {**data, "submission_key": data["submission_key"][:-2] + "xx"})
+    for response in (expired, forged):
+        assert response.status_code == 400
+        assert "Esta página estuvo abierta mucho tiempo" in response.content.decode()
+        assert 'value="Lucía"' in response.content.decode()
+    assert not Referral.objects.exists() and not Family.objects.exists()
+    fresh = forged.context["form"]["submission_key"].value()
+    assert fresh != data["submission_key"]
+    assert client.post(url, {**data, "submission_key": fresh}).status_code == 302
+    assert Referral.objects.count() == 1
 
 
 def test_it_closes_the_self_referral_page_when_the_program_says_so(world):
