@@ -95,14 +95,16 @@ def test_it_puts_the_family_records_errors_on_the_referral_fields(world):
 
 def test_it_puts_the_family_records_errors_on_the_self_referral_fields(world):
     url = reverse("referrals:self_refer", args=[world.program_a.slug])
+    client = world.client("anonymous")
     data = {
+        "submission_key": client.get(url).context["form"]["submission_key"].value(),
         "caregiver_first_name": "Lucía",
         "phone": "12",
         "language": "es",
         "consent_to_contact": "on",
         "looking_for": "Hablar con otra mamá",
     }
-    response = world.client("anonymous").post(url, data, HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 400
     errors = response.context["form"].errors["phone"]
     assert errors == ["Escriba un número de teléfono con su código de área, p. ej., 312-555-0142."]
