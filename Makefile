@@ -14,11 +14,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
 	@touch $@
 
+# requirements-dev.txt holds the runtime pins too (the same versions and hashes), so one
+# hash-checked install brings the whole tree.
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -78,16 +80,16 @@ test-browser: $(VENV)/.dev node_modules/.installed
 bench: $(VENV)/.dev
 	$(PY) bench/run.py
 
-## make lock: re-pin requirements*.txt from requirements*.in
+## make lock: re-pin requirements*.txt, with their hashes, from requirements*.in (pip-tools)
+LOCK_VENV := /tmp/kindred-lock
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 lock:
-	rm -rf /tmp/kindred-lock && $(PYTHON) -m venv /tmp/kindred-lock
-	/tmp/kindred-lock/bin/pip install --quiet -r requirements.in
-	(echo "# Pinned runtime dependencies (generated from requirements.in by 'make lock')."; \
-	 /tmp/kindred-lock/bin/pip freeze | grep -v '^pip==') > requirements.txt
-	/tmp/kindred-lock/bin/pip install --quiet -r requirements-dev.in
-	(echo "# Pinned test and development tools (generated from requirements-dev.in by 'make lock')."; \
-	 echo "-r requirements.txt"; \
-	 /tmp/kindred-lock/bin/pip freeze | grep -v -i -x -F -f <(grep -v '^#' requirements.txt)) > requirements-dev.txt
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet pip-tools
+	$(PIP_COMPILE) --upgrade --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --upgrade --output-file requirements-dev.txt requirements-dev.in
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

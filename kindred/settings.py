@@ -241,15 +241,25 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kindred <kindred@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: the Tasks API. Immediate in development and tests; the database backend plus
-# `manage.py db_worker` in production (TASKS_BACKEND=database). A Celery/RQ backend can be named
-# here by its dotted path without code changes.
+# Background work: the Tasks API. Immediate in development and tests; in production either the
+# database backend plus `manage.py db_worker` (TASKS_BACKEND=database, nothing more to run), or
+# Redis with RQ workers (TASKS_BACKEND=rq, `manage.py rqworker`) when several machines share
+# the work. Another backend can be named by its dotted path without code changes.
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 _task_backend = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+
+# Redis, read only by the RQ backend and its workers. The queue names match the Tasks API's
+# queue names ("default" unless a task says otherwise).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]:
+    # Only then: django_rq brings `manage.py rqworker` and its checks; other setups have no Redis.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
