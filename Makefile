@@ -9,7 +9,7 @@ DEV := DEBUG=true
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kindred
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check-migrations check-deploy i18n-check messages test-sqlite test-postgres \
+.PHONY: run test lint typecheck check-migrations check-deploy i18n-check messages test-sqlite test-postgres \
 	test-browser bench lock worker clean
 
 $(VENV)/.runtime: requirements.txt
@@ -41,12 +41,16 @@ worker: $(VENV)/.runtime
 	$(PY) manage.py db_worker
 
 ## make test: lint, migrations check, translations, deploy check, suite on SQLite and PostgreSQL, browser tests
-test: lint check-migrations i18n-check check-deploy test-sqlite test-postgres test-browser
+test: lint typecheck check-migrations i18n-check check-deploy test-sqlite test-postgres test-browser
 	@echo "make test: all checks passed"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## make typecheck: mypy with Django's stubs over the application code ([tool.mypy] in pyproject.toml)
+typecheck: $(VENV)/.dev
+	$(DEV) $(VENV)/bin/mypy
 
 check-migrations: $(VENV)/.dev | var
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run

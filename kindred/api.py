@@ -3,10 +3,13 @@
 Session authentication for people using Kindred in a browser; apps add routers here.
 """
 
+from typing import cast
+
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.security import SessionAuth
 
+from kindred.accounts.models import User
 from kindred.programs.access import capabilities
 from kindred.programs.models import Membership
 
@@ -35,7 +38,7 @@ class Me(Schema):
 
 @api.get("/me", response=Me, tags=["people"])
 def me(request: HttpRequest) -> dict:
-    user = request.user
+    user = cast(User, request.user)  # the API's auth admits signed-in people only
     capabilities(user)
     roles = [
         {"program_id": m.program_id, "program": m.program.name, "role": m.role}

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -68,5 +69,5 @@ def remember_language(response: HttpResponse, language: str) -> None:
         max_age=settings.LANGUAGE_COOKIE_AGE,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=cast(Any, settings.LANGUAGE_COOKIE_SAMESITE),
     )

@@ -19,7 +19,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be changed.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     def for_program(self, program_id: int) -> "AuditEventQuerySet":
@@ -36,7 +36,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             head_id, head_hash = chain.lock_and_read_head(connections[self.db])
             for event in events:
                 head_hash = event._link(head_hash)
-            created = super().bulk_create(events, *args, **kwargs)
+            created: list[AuditEvent] = super().bulk_create(events, *args, **kwargs)  # type: ignore[arg-type,assignment]
             ids = [event.pk for event in created]
             # The chain runs in id order: the ids must follow the order the rows were linked in.
             if (

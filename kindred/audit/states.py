@@ -86,15 +86,18 @@ class Stateful(models.Model):
     def allowed_statuses(self) -> list[str]:
         """The statuses this record may move to now, in the order of the status choices."""
         allowed = self.TRANSITIONS.get(self.current_status, ())
-        choices = self._meta.get_field(self.STATUS_FIELD).choices or []
+        choices = self._status_choices()
         return [value for value, _label in choices if value in allowed]
 
     def can_become(self, to: str) -> bool:
         return to in self.TRANSITIONS.get(self.current_status, ())
 
     def status_label(self, value: str) -> str:
-        choices = dict(self._meta.get_field(self.STATUS_FIELD).choices or [])
+        choices = dict(self._status_choices())
         return str(choices.get(value, value))
+
+    def _status_choices(self) -> list[tuple[str, Any]]:
+        return list(getattr(self._meta.get_field(self.STATUS_FIELD), "choices", None) or [])
 
     # Hooks for the model ----------------------------------------------------------------
 

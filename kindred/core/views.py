@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from kindred.accounts.middleware import remember_language
+from kindred.accounts.requests import SignedInRequest
 from kindred.lib import extensions
 from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
@@ -23,7 +24,7 @@ def _home_cards(request: HttpRequest) -> list[Any]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user, is_active=True, program__is_active=True)
         .select_related("program", "program__organization")

@@ -6,6 +6,7 @@ this page), first_page, last_page, empty, contents. `proximity` is in meters, fr
 of `postcode`, as HSDS says.
 """
 
+import uuid
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -114,7 +115,11 @@ def _term_filter(term_id: str) -> Q:
             return Q(**{f"{field}__contains": f",{value},"})
         return Q(pk__in=[])
     # The caller checked that term_id is a UUID.
-    return Q(Exists(Attribute.objects.filter(link_id=OuterRef("pk"), taxonomy_term_id=term_id)))
+    return Q(
+        Exists(
+            Attribute.objects.filter(link_id=OuterRef("pk"), taxonomy_term_id=uuid.UUID(term_id))
+        )
+    )
 
 
 def _services(
@@ -127,7 +132,10 @@ def _services(
         qs = qs.filter(organization_id=organization_id) if _is_uuid(organization_id) else qs.none()
     if modified_after:
         qs = qs.filter(last_modified__gte=_modified_after(modified_after))
-    return qs.order_by("-rank", "name", "id") if search.strip() else qs.order_by("name", "id")
+    # `rank` is the search annotation of `filtered` (the plugin cannot see it).
+    if search.strip():
+        return qs.order_by("-rank", "name", "id")  # type: ignore[misc]
+    return qs.order_by("name", "id")
 
 
 def _is_uuid(value: str) -> bool:

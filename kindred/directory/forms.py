@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -24,7 +24,7 @@ from kindred.lib.languages import spoken_language_choices
 MILES_CHOICES = [("5", "5"), ("10", "10"), ("25", "25"), ("50", "50"), ("100", "100")]
 
 
-def _blank(label: str) -> list[tuple[str, str]]:
+def _blank(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
 
 
@@ -183,9 +183,11 @@ class ServiceForm(forms.ModelForm):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = cast(
+            Any, organizations
+        )
         self.fields["kind"].required = True
-        self.fields["capacity"].choices = Capacity.choices
+        cast(forms.ChoiceField, self.fields["capacity"]).choices = Capacity.choices
         self.order_fields(["organization"])
         if self.instance.pk:
             self.fields["organization"].initial = self.instance.organization_id
@@ -225,7 +227,8 @@ class ServiceForm(forms.ModelForm):
         return text
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The oldest age must be at least the youngest age."))
@@ -274,7 +277,9 @@ class StatusForm(forms.Form):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         allowed = set(service.allowed_statuses())
-        self.fields["status"].choices = [c for c in ServiceStatus.choices if c[0] in allowed]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            c for c in ServiceStatus.choices if c[0] in allowed
+        ]
 
 
 class PublishForm(forms.Form):
@@ -352,7 +357,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field named like BaseForm.files
         label=_("HSDS files"),
         help_text=_("HSDS 3.0 JSON files, the CSV files of a datapackage, or a ZIP of them."),
         widget=MultipleFileInput(attrs={"accept": ".json,.csv,.zip"}),
@@ -379,4 +384,6 @@ class AddToListForm(forms.Form):
 
     def __init__(self, *args: object, lists: object = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["shared_list"].choices = [(sl.pk, sl.name) for sl in lists]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["shared_list"]).choices = [
+            (sl.pk, sl.name) for sl in cast(Any, lists)
+        ]

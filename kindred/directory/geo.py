@@ -21,6 +21,7 @@ from bisect import bisect_left
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 EARTH_RADIUS_MILES = 3958.8
 METERS_PER_MILE = 1609.344
@@ -56,7 +57,8 @@ def _unpack(data: bytes) -> tuple[array, array, array] | None:
     if magic != MAGIC or len(data) != HEADER.size + sum(sizes):
         return None
     start = HEADER.size
-    for part, size in zip((codes, latitudes, longitudes), sizes, strict=True):
+    parts: tuple[array[Any], ...] = (codes, latitudes, longitudes)
+    for part, size in zip(parts, sizes, strict=True):
         part.frombytes(data[start : start + size])
         start += size
     return codes, latitudes, longitudes

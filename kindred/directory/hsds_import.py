@@ -23,8 +23,9 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -513,7 +514,7 @@ def collect_csv(collector: Collector, table_file: str, raw: bytes | IO[bytes]) -
             collector.warn(table, "-", table_file, "not an HSDS table: ignored")
         return
     stream = io.BytesIO(raw) if isinstance(raw, bytes) else raw
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         reader = csv.reader(text, strict=True)
         header = next(reader, None)
@@ -586,7 +587,10 @@ def _existing_ids(collector: Collector) -> dict[str, set[str]]:
         model = MODELS.get(target)
         valid = [i for i in ids if _is_uuid(i)]
         found[target] = (
-            {str(pk) for pk in model.objects.filter(pk__in=valid).values_list("pk", flat=True)}
+            {
+                str(pk)
+                for pk in model._default_manager.filter(pk__in=valid).values_list("pk", flat=True)
+            }
             if model and valid
             else set()
         )
@@ -769,7 +773,8 @@ def _convert(
                 collector.error(table, record_id, where, f"{key}: {value!r} is not a number")
                 ok = False
             elif kind == "DecimalField" and abs(value) >= 10 ** (
-                model_field.max_digits - model_field.decimal_places
+                cast(models.DecimalField, model_field).max_digits
+                - cast(models.DecimalField, model_field).decimal_places
             ):
                 collector.error(
                     table, record_id, where,
@@ -1022,11 +1027,11 @@ def _build(collector: Collector, steward_id: int) -> dict[str, list[models.Model
                 )
     for record_id, row in rows["metadata"].items():
         target = row.get("resource_id")
-        parent = next(
+        owner = next(
             (t for t in ("services", "organizations", "locations") if target in rows[t]), None
         )
-        if parent:
-            extras.setdefault((parent, target), {}).setdefault("metadata", []).append(row)
+        if owner and target:
+            extras.setdefault((owner, target), {}).setdefault("metadata", []).append(row)
         else:
             collector.warn(
                 "metadata",
@@ -1091,9 +1096,7 @@ def _build(collector: Collector, steward_id: int) -> dict[str, list[models.Model
                 values["is_free"] = not (values.get("fees_description") or record_id in costly)
                 if values.get("assured_date"):
                     values["last_verified_at"] = timezone.make_aware(
-                        timezone.datetime.combine(
-                            values["assured_date"], timezone.datetime.min.time()
-                        )
+                        datetime.combine(values["assured_date"], datetime.min.time())
                     )
                 _apply_peer_support(values, peer_attributes.get(record_id, []))
             built.append(model(**values))
@@ -1114,7 +1117,7 @@ def _write(objects: dict[str, list[models.Model]], *, by: Any) -> None:
                 if not f.primary_key
                 and f.name not in {"created_at", "steward", "source_program", "last_verified_by"}
             ]
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 batch,
                 batch_size=1000,
                 update_conflicts=True,

@@ -10,6 +10,7 @@ came, in `extra`, and written back on export.
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self
 
@@ -83,7 +84,7 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
-def codes_to_text(codes: list[str] | tuple[str, ...]) -> str:
+def codes_to_text(codes: Sequence[str]) -> str:
     """Multi-valued codes stored as ",a,b," so `contains=",a,"` filters on every database."""
     kept = [c for c in dict.fromkeys(codes) if c]
     return f",{','.join(kept)}," if kept else ""

@@ -34,6 +34,7 @@ def may(family: Family | int, scope: str) -> bool:
     """
     if scope not in Scope.values:
         raise ValueError(f"Unknown consent scope {scope!r}")
+    status: str | None
     if isinstance(family, Family):
         status = family.status
     else:

@@ -1,7 +1,7 @@
 """Forms validate, views apply: the services write (kindred.families.services)."""
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -134,10 +134,10 @@ class ChildForm(forms.ModelForm):
             Condition.objects.for_program(program).filter(is_active=True).select_related("category")
         )
         experiences = Experience.objects.for_program(program).filter(is_active=True)
-        self.fields["conditions"].queryset = conditions
-        self.fields["experiences"].queryset = experiences
-        self.fields["conditions"].label_from_instance = lambda c: c.label_for(language)
-        self.fields["experiences"].label_from_instance = lambda e: e.label_for(language)
+        for name, queryset in (("conditions", conditions), ("experiences", experiences)):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = queryset
+            field.label_from_instance = lambda item: item.label_for(language)  # type: ignore[method-assign,assignment]  # Django's documented idiom
         hint = _("Hold Ctrl (Cmd on a Mac) to choose several.")
         self.fields["conditions"].help_text = hint
         self.fields["experiences"].help_text = _(
@@ -176,7 +176,8 @@ class ChildEditForm(ChildForm):
     )
 
 
-def formset_for(form: type[forms.ModelForm], extra: int) -> Any:
+def formset_for(form: Any, extra: int) -> Any:
+    """A model formset of `form` (a ModelForm class with its Meta)."""
     return forms.modelformset_factory(
         form.Meta.model, form=form, fields=form.Meta.fields, extra=extra, can_delete=False
     )
@@ -239,7 +240,9 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].queryset = family.caregivers.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["given_by"]).queryset = family.caregivers.filter(
+            is_active=True
+        )
         self.fields["given_by"].required = True
         self.fields["effective_at"].required = False
         self.fields["effective_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -269,7 +272,8 @@ class StatusForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        super().clean()
+        data = self.cleaned_data or {}
         if (
             data.get("action") in ("close", "entered_in_error")
             and not (data.get("reason") or "").strip()
@@ -324,9 +328,10 @@ class ConditionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ConditionCategory.objects.filter(
-            program__isnull=True
-        ) | ConditionCategory.objects.filter(program=program)
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
+            ConditionCategory.objects.filter(program__isnull=True)
+            | ConditionCategory.objects.filter(program=program)
+        )
         self.instance.program = program
 
     def clean_code(self) -> str:

@@ -127,8 +127,8 @@ def family_create(
         errors.add(FieldPath("caregivers"), _("Only one caregiver can be the primary contact."))
 
     built_children = []
-    for index, data in enumerate(family.children):
-        values = asdict(data)
+    for index, child_data in enumerate(family.children):
+        values = asdict(child_data)
         m2m_values = {name: values.pop(name) for name in CHILD_M2M}
         child = Child(family=new, **values)
         try:
@@ -144,23 +144,25 @@ def family_create(
         built_children.append((child, m2m))
 
     consent_rows = []
-    for index, data in enumerate(family.consents):
+    for index, consent_data in enumerate(family.consents):
         entry = Consent(
-            scope=data.scope,
-            decision=data.decision or Consent.Decision.GRANTED,
-            method=data.method or Consent.Method.VERBAL,
-            note=data.note,
+            scope=consent_data.scope,
+            decision=consent_data.decision or Consent.Decision.GRANTED,
+            method=consent_data.method or Consent.Method.VERBAL,
+            note=consent_data.note,
             recorded_by=by if getattr(by, "pk", None) else None,
         )
-        if data.effective_at:
-            entry.effective_at = data.effective_at
+        if consent_data.effective_at:
+            entry.effective_at = consent_data.effective_at
         try:
             entry.full_clean(exclude=["family", "given_by"], validate_constraints=False)
         except ValidationError as exc:
             errors.add(FieldPath("consents", index), exc)
-        if data.given_by is not None and not 0 <= data.given_by < len(built_caregivers):
+        if consent_data.given_by is not None and not 0 <= consent_data.given_by < len(
+            built_caregivers
+        ):
             errors.add(FieldPath("consents", index, "given_by"), _("Choose a caregiver."))
-        consent_rows.append((entry, data.given_by))
+        consent_rows.append((entry, consent_data.given_by))
 
     errors.raise_if_any()
 
@@ -299,7 +301,8 @@ def family_update(
 
         existing_caregivers = {c.pk: c for c in locked.caregivers.all()}
         to_save_caregivers = []
-        for index, row in enumerate(caregivers):
+        for index, given_caregiver in enumerate(caregivers):
+            row = dict(given_caregiver)
             pk = row.pop("id", None)
             if pk:
                 caregiver = existing_caregivers.get(int(pk))
@@ -335,7 +338,8 @@ def family_update(
 
         existing_children = {c.pk: c for c in locked.children.all()}
         to_save_children = []
-        for index, row in enumerate(children):
+        for index, given_child in enumerate(children):
+            row = dict(given_child)
             pk = row.pop("id", None)
             if pk:
                 child = existing_children.get(int(pk))

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import import_module
 from types import ModuleType
-from typing import Any, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
@@ -89,9 +89,6 @@ class BenchModule(Protocol):
         ...
 
 
-P = TypeVar("P")
-
-
 def _kindred_apps() -> list[AppConfig]:
     return [config for config in apps.get_app_configs() if config.name.startswith("kindred.")]
 
@@ -107,7 +104,8 @@ def app_modules(name: str, *, exclude: tuple[str, ...] = ()) -> tuple[ModuleType
     return tuple(found)
 
 
-def _typed(name: str, protocol: type[P], exclude: tuple[str, ...]) -> tuple[P, ...]:
+def _typed(name: str, protocol: Any, exclude: tuple[str, ...]) -> tuple[Any, ...]:
+    # `protocol` is a runtime-checkable Protocol class: mypy refuses one as a `type[P]`.
     modules = app_modules(name, exclude=exclude)
     for module in modules:
         if not isinstance(module, protocol):
@@ -115,7 +113,7 @@ def _typed(name: str, protocol: type[P], exclude: tuple[str, ...]) -> tuple[P, .
                 f"{module.__name__} is a `{name}` extension but does not provide what "
                 f"{protocol.__name__} names (kindred.lib.extensions)."
             )
-    return cast(tuple[P, ...], modules)
+    return modules
 
 
 def nav_modules(*, exclude: tuple[str, ...] = ()) -> tuple[NavModule, ...]:

@@ -71,7 +71,7 @@ class RejectNulMiddleware:
         if self._holds_nul(request):
             request.no_store = True  # type: ignore[attr-defined]  # nobody is signed in yet here
             handler = get_resolver(get_urlconf()).resolve_error_handler(400)
-            return handler(request, exception=NulCharacterError())
+            return handler(request, exception=NulCharacterError())  # type: ignore[call-arg]
         return self.get_response(request)
 
     @staticmethod

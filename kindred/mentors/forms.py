@@ -1,7 +1,8 @@
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -189,7 +190,7 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = mentor.allowed_statuses()
-        self.fields["to"].choices = [
+        cast(forms.ChoiceField, self.fields["to"]).choices = [
             (v, label) for v, label in Mentor.Status.choices if v in allowed
         ]
 
@@ -202,7 +203,9 @@ class ScreeningRecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = ScreeningItem.objects.filter(program=program, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = ScreeningItem.objects.filter(
+            program=program, is_active=True
+        )
         self.fields["item"].label = _("Screening item")
         self.fields["done_on"].initial = timezone.localdate
 
@@ -228,12 +231,13 @@ class QualificationForm(forms.Form):
 
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].queryset = QualificationType.objects.filter(
-            program=program, is_active=True
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["type"]
+        ).queryset = QualificationType.objects.filter(program=program, is_active=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         obtained, expires = data.get("obtained_on"), data.get("expires_on")
         if obtained and obtained > timezone.localdate():
             self.add_error("obtained_on", _("The date cannot be in the future."))
@@ -279,9 +283,7 @@ class ModuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hours"].min_value = 0.5
         self.fields["hours"].widget.attrs.update({"min": "0.5", "max": "40", "step": "0.5"})
-        self.fields["hours"].error_messages["min_value"] = _("Hours must be between 0.5 and 40.")
 
     def clean_hours(self) -> Any:
         hours = self.cleaned_data["hours"]
@@ -298,10 +300,10 @@ class CohortForm(forms.ModelForm):
 
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = TrainingCourse.objects.filter(
-            program=program, is_active=True
-        )
-        self.fields["mentors"].queryset = Mentor.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["course"]
+        ).queryset = TrainingCourse.objects.filter(program=program, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["mentors"]).queryset = Mentor.objects.filter(
             program=program,
             status__in=[
                 Mentor.Status.SCREENING,
@@ -322,17 +324,15 @@ class CohortMembersForm(forms.Form):
 
     def __init__(self, *args: Any, cohort: TrainingCohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].queryset = (  # type: ignore[attr-defined]
-            Mentor.objects.filter(
-                program_id=cohort.program_id,
-                status__in=[
-                    Mentor.Status.SCREENING,
-                    Mentor.Status.TRAINING,
-                    Mentor.Status.ACTIVE,
-                    Mentor.Status.PAUSED,
-                ],
-            ).exclude(training_cohorts=cohort)
-        )
+        cast(forms.ModelChoiceField, self.fields["mentors"]).queryset = Mentor.objects.filter(
+            program_id=cohort.program_id,
+            status__in=[
+                Mentor.Status.SCREENING,
+                Mentor.Status.TRAINING,
+                Mentor.Status.ACTIVE,
+                Mentor.Status.PAUSED,
+            ],
+        ).exclude(training_cohorts=cohort)
 
 
 class TrainingSessionForm(forms.ModelForm):
@@ -343,7 +343,9 @@ class TrainingSessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, cohort: TrainingCohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = TrainingModule.objects.filter(course=cohort.course)
+        cast(
+            forms.ModelChoiceField, self.fields["module"]
+        ).queryset = TrainingModule.objects.filter(course=cohort.course)
 
 
 class SupervisionSessionForm(forms.ModelForm):
@@ -368,16 +370,18 @@ class SupervisionSessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].queryset = Mentor.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["mentors"]).queryset = Mentor.objects.filter(
             program=program,
             status__in=[Mentor.Status.TRAINING, Mentor.Status.ACTIVE, Mentor.Status.PAUSED],
         )
-        self.fields["duration_minutes"].min_value = 5
-        self.fields["duration_minutes"].max_value = 600
+        minutes = self.fields["duration_minutes"]
+        minutes.validators += [MinValueValidator(5), MaxValueValidator(600)]
+        minutes.widget.attrs.update({"min": "5", "max": "600"})
         self.fields["held_on"].initial = timezone.localdate
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         mentors = data.get("mentors")
         if (
             data.get("kind") == SupervisionSession.Kind.INDIVIDUAL
@@ -399,6 +403,10 @@ class CheckInForm(forms.ModelForm):
             "workload": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "score": {"required": _("Please answer how you are doing.")},
+            "workload": {"required": _("Please answer how your workload feels.")},
+        }
 
 
 class EscalationForm(forms.ModelForm):
@@ -411,9 +419,9 @@ class EscalationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = Mentor.objects.filter(program=program).exclude(
-            status__in=[Mentor.Status.APPLICANT, Mentor.Status.DECLINED]
-        )
+        cast(forms.ModelChoiceField, self.fields["mentor"]).queryset = Mentor.objects.filter(
+            program=program
+        ).exclude(status__in=[Mentor.Status.APPLICANT, Mentor.Status.DECLINED])
         self.fields["mentor"].label = program.mentor_title_for(get_language() or "en")
 
 

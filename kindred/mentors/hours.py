@@ -43,9 +43,11 @@ def hours_by_mentor(
         result.setdefault(row["mentor_id"], {"training": ZERO, "supervision": ZERO})["training"] = (
             row["h"] or ZERO
         )
-    for row in presence.values("mentor_id").annotate(m=Sum("supervisionsession__duration_minutes")):
-        hours = (Decimal(row["m"] or 0) / 60).quantize(Decimal("0.1"))
-        result.setdefault(row["mentor_id"], {"training": ZERO, "supervision": ZERO})[
+    for held in presence.values("mentor_id").annotate(
+        m=Sum("supervisionsession__duration_minutes")
+    ):
+        hours = (Decimal(held["m"] or 0) / 60).quantize(Decimal("0.1"))
+        result.setdefault(held["mentor_id"], {"training": ZERO, "supervision": ZERO})[
             "supervision"
         ] = hours
     for values in result.values():

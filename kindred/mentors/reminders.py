@@ -40,7 +40,12 @@ def due_reminders(on: date) -> list[Qualification]:
         .exclude(Exists(renewed))
         .select_related("type", "mentor", "mentor__user", "mentor__program")
     )
-    return [q for q in candidates if q.expires_on <= on + timedelta(days=q.type.remind_days_before)]
+    return [
+        q
+        for q in candidates
+        if q.expires_on is not None
+        and q.expires_on <= on + timedelta(days=q.type.remind_days_before)
+    ]
 
 
 def send_qualification_reminders(on: date | None = None) -> int:
@@ -61,7 +66,8 @@ def send_qualification_reminders(on: date | None = None) -> int:
                     "title": program.mentor_title_for(language),
                     "name": qualification.type.label(language),
                     "expires_on": qualification.expires_on,
-                    "expired": qualification.expires_on < on,
+                    "expired": qualification.expires_on is not None
+                    and qualification.expires_on < on,
                     "link": _site(reverse("mentors:home")),
                 }
                 subject = render_to_string(

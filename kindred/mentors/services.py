@@ -147,7 +147,9 @@ def mentor_change_status(
             to=to, by=by, reason=reason, paused_until=paused_until, request=request
         )
         if change.from_status == Mentor.Status.ACTIVE and change.to_status != Mentor.Status.ACTIVE:
-            mentor_stop_matching(mentor=mentor, change=change, request=request)
+            mentor_stop_matching(
+                mentor=mentor, change=cast(MentorStatusChange, change), request=request
+            )
     return cast(MentorStatusChange, change)
 
 

@@ -410,7 +410,7 @@ def hours(request: ProgramRequest) -> HttpResponse:
     names = dict(Mentor.objects.filter(pk__in=per_mentor).values_list("pk", "full_name"))
     rows = sorted(
         ({"pk": pk, "name": names.get(pk, ""), **values} for pk, values in per_mentor.items()),
-        key=lambda r: r["name"],
+        key=lambda r: str(r["name"]),
     )
     record(
         action="mentors.hours.viewed",

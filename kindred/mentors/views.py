@@ -79,16 +79,16 @@ def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[
     for mentor in mentors:
         rows = []
         for t in types:
-            q = latest.get((mentor.pk, t.pk))
-            if q is None:
+            found = latest.get((mentor.pk, t.pk))
+            if found is None:
                 state = "missing"
-            elif not q.is_valid_on(on):
+            elif not found.is_valid_on(on):
                 state = "expired"
-            elif q.expires_on and q.expires_on <= on + timedelta(days=EXPIRING_DAYS):
+            elif found.expires_on and found.expires_on <= on + timedelta(days=EXPIRING_DAYS):
                 state = "expiring"
             else:
                 state = "valid"
-            rows.append({"type": t, "latest": q, "state": state})
+            rows.append({"type": t, "latest": found, "state": state})
         result[mentor.pk] = rows
     return result
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
+from kindred.accounts.requests import SignedInRequest
 from kindred.audit.log import record
 from kindred.programs.models import Membership, OrganizationMembership, Program
 from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CAPABILITIES, Cap
@@ -21,15 +22,14 @@ from kindred.programs.permissions import ORGANIZATION_ROLE_CAPABILITIES, ROLE_CA
 SESSION_PROGRAM_KEY = "kindred_program_id"
 
 if TYPE_CHECKING:
-    from kindred.accounts.models import User
+    pass
 
 
-class ProgramRequest(HttpRequest):
+class ProgramRequest(SignedInRequest):
     """The request of a view under `@program_required`: a signed-in person working in one of
     their programs (`request.program`)."""
 
     program: Program
-    user: "User"  # type: ignore[assignment]
 
 
 def capabilities(user: Any) -> dict[int, frozenset[str]]:
@@ -238,7 +238,7 @@ def get_scoped_or_404(
     model = queryset.model
     label = model._meta.label_lower
     try:
-        key = model._meta.pk.to_python(pk) if pk is not None else None  # type: ignore[union-attr]
+        key = model._meta.pk.to_python(pk) if pk is not None else None
     except ValidationError:
         key = None
     obj = queryset.visible_to(request.user).filter(pk=key).first() if key is not None else None

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from kindred.programs.access import (
     SESSION_PROGRAM_KEY,
     ProgramRequest,
     capabilities,
+    deny,
     get_membership_for,
     program_required,
 )
@@ -118,7 +120,9 @@ def _render_members(
     chosen = ""
     if role_form is not None and role_form.is_bound:
         chosen = role_form.data.get("role", "")
-        row_error = row_error or " ".join(e for errors in role_form.errors.values() for e in errors)
+        row_error = row_error or " ".join(
+            str(e) for errors in role_form.errors.values() for e in errors
+        )
     return render(
         request,
         "programs/members.html",
@@ -184,9 +188,8 @@ def invitation_revoke(request: ProgramRequest, pk: int) -> HttpResponse:
     program: Program = request.program
     invitation = Invitation.objects.pending().filter(pk=pk, program=program).first()
     if invitation is None:
+        deny(request, object_type="programs.invitation", object_id=pk, program=program.pk)
         raise Http404
-    from django.utils import timezone
-
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(action="programs.invitation.revoked", request=request, program=program, obj=invitation)

@@ -104,6 +104,8 @@ def _minutes_to_first_contact(qs: QuerySet[Referral]) -> list[tuple[int, int]]:
     # SQLite (development): the same histogram, computed here.
     counts: dict[int, int] = {}
     for a, b in contacted.values_list("received_at", "first_contact_at"):
+        if a is None or b is None:
+            continue
         minute = int((b - a).total_seconds() // 60)
         counts[minute] = counts.get(minute, 0) + 1
     return sorted(counts.items())

@@ -16,7 +16,8 @@ from kindred.referrals.status import Reason, Status, Step
 # (key, caregiver, last name, language, child, age in days, hours ago, source, script, extra)
 # script: list of steps applied in order, each ("move", status, reason) / ("step", step, name)
 # / ("attempt", outcome) / ("intake",).
-DEMO = [
+# (key, first, last, language, child, age in days, hours ago, source, script, extra)
+DEMO: list[tuple[str, str, str, str, str, int, int, str, list[tuple[str, ...]], dict[str, Any]]] = [
     ("new-en", "Jenna", "Morales", "en", "Ava", 200, 3, "referrer", [], {}),
     ("overdue-es", "Guadalupe", "Ríos", "es", "Santiago", 40, 75, "referrer", [], {}),
     ("due-soon", "Kevin", "Park", "en", "Hana", 700, 40, "referrer", [], {"urgency": "soon"}),

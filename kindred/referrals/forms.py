@@ -1,5 +1,5 @@
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -72,8 +72,11 @@ class FamilyFieldsMixin(forms.Form):
             if program is not None
             else queryset.filter(program__isnull=True)
         )
-        self.fields["conditions"].queryset = queryset.order_by("label")
-        self.fields["conditions"].label_from_instance = self._condition_label
+        cast(forms.ModelChoiceField, self.fields["conditions"]).queryset = queryset.order_by(
+            "label"
+        )
+        conditions = cast(forms.ModelChoiceField, self.fields["conditions"])
+        conditions.label_from_instance = self._condition_label  # type: ignore[method-assign,assignment]  # Django's documented idiom
 
     @staticmethod
     def _condition_label(condition: Condition) -> str:
@@ -88,7 +91,8 @@ class FamilyFieldsMixin(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         no_phone = not (data.get("phone") or "").strip()
         if no_phone and not (data.get("email") or "").strip() and "email" not in self.errors:
             self.add_error(
@@ -185,7 +189,7 @@ class ReferralForm(FamilyFieldsMixin):
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = programs
         if programs.count() == 1:
             self.fields["program"].initial = programs.first()
         self.setup_conditions(None)
@@ -261,7 +265,10 @@ class ContactAttemptForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        cast(forms.DateTimeField, self.fields["at"]).input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
         self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         self.fields["note"].help_text = _("Private to the program; the referrer never sees it.")
 
@@ -290,10 +297,13 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         targets = set(referral.allowed_statuses())
-        self.fields["to"].choices = [c for c in Status.choices if c[0] in targets]
+        cast(forms.ChoiceField, self.fields["to"]).choices = [
+            c for c in Status.choices if c[0] in targets
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("to") in REASON_REQUIRED and not data.get("reason"):
             self.add_error("reason", _("Choose a reason: it is required for this status."))
         return data
@@ -301,7 +311,7 @@ class TransitionForm(forms.Form):
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
-    service = forms.ModelChoiceField(
+    service: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Service from the directory"),
         queryset=None,  # set per form: the directory's listed services
         required=False,
@@ -319,7 +329,9 @@ class StepForm(forms.Form):
         # Through the referral's relation: referrals and the directory sit side by side and do
         # not import each other.
         services = Referral._meta.get_field("referred_out_service").related_model
-        self.fields["service"].queryset = services.objects.listed().order_by("name")
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = (
+            cast(Any, services)._default_manager.listed().order_by("name")
+        )
 
     note = forms.CharField(
         label=_("Note (private to the program)"),
@@ -329,7 +341,8 @@ class StepForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("step") == Step.REFERRED_OUT
             and not (data.get("referred_out_to") or "").strip()
@@ -403,7 +416,8 @@ class ReferralSettingsForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("The closing time must be after the opening time."))
         return data
@@ -430,7 +444,8 @@ class DashboardFilterForm(forms.Form):
         return self._in_bounds("end")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must be after the start date."))
         return data

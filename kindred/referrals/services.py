@@ -40,7 +40,7 @@ from kindred.referrals.notifications import notify, program_people
 from kindred.referrals.status import OPEN, Status
 
 # The family app records consent as verbal / written / electronic.
-CONSENT_METHOD_TO_FAMILIES = {
+CONSENT_METHOD_TO_FAMILIES: dict[str, str] = {
     ConsentMethod.VERBAL: Consent.Method.VERBAL,
     ConsentMethod.PHONE: Consent.Method.VERBAL,
     ConsentMethod.WRITTEN: Consent.Method.WRITTEN,
@@ -342,7 +342,7 @@ def referral_move(
         ):
             notify(
                 referral=referral,
-                recipients=[referral.referred_by],
+                recipients=[referral.referred_by] if referral.referred_by else [],
                 kind=Notification.Kind.STATUS_CHANGED,
                 status=to,
             )

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred.accounts.requests import SignedInRequest
 from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.lib.spreadsheets import csv_response
 from kindred.programs.access import (
     ProgramRequest,
     capabilities,
+    deny,
     has_any_capability,
     has_capability,
     program_ids_with,
@@ -79,7 +81,10 @@ def _source_for(user: Any, program: Program) -> str:
 
 
 def _require_any(request: HttpRequest, *caps: str) -> None:
+    """The referrer's pages span programs: one of `caps` in any program, else refused (403 for
+    a member of some program, 404 for anyone else), the refusal audited (`deny`)."""
     if not any(has_any_capability(request.user, cap) for cap in caps):
+        deny(request, object_type="referrals.referral", object_id=None, capability=" | ".join(caps))
         if capabilities(request.user):
             raise PermissionDenied
         raise Http404
@@ -417,7 +422,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest, pk: int) -> HttpResponse:
+def intake(request: SignedInRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
     existing = Intake.objects.filter(referral=referral).first()
     form = IntakeForm(request.POST or None, instance=existing)
@@ -568,7 +573,7 @@ def _round(value: float | None) -> Any:
 
 @login_required
 @require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     items = list(
         Notification.objects.filter(recipient=request.user).select_related("referral")[:100]
     )
@@ -578,7 +583,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: SignedInRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -189,7 +189,8 @@ class Escalation(Stateful):
     def clean(self) -> None:
         if self.mentor_id and self.program_id and self.mentor.program_id != self.program_id:
             raise ValidationError(_("This person belongs to another program."))
-        if self.family_id and self.program_id and self.family.program_id != self.program_id:
+        family = self.family if self.family_id else None
+        if family is not None and self.program_id and family.program_id != self.program_id:
             raise ValidationError(_("The family belongs to another program."))
 
     # A supervisor acknowledges a concern, then resolves it writing what was done (the

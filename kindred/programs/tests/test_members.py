@@ -241,3 +241,21 @@ def test_it_sends_the_invitation_through_a_real_smtp_server_in_the_invitees_lang
     body = message.get_payload(decode=True).decode()
     assert "Acepte la invitación" in body
     assert "/accounts/invitation/" in body
+
+
+def test_it_refuses_and_audits_withdrawing_another_programs_invitation(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    from kindred.core.testing.access import denials
+
+    invite(
+        world.client("outsider"), "newcomer@b.test", "mentor", django_capture_on_commit_callbacks
+    )
+    theirs = Invitation.objects.get(email="newcomer@b.test")
+    response = world.client("coordinator").post(f"/program/invitations/{theirs.pk}/revoke/")
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    assert denials("programs.invitation") == [
+        (world.coordinator.pk, world.program_a.pk, str(theirs.pk), {})
+    ]

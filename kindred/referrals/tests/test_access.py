@@ -122,3 +122,11 @@ def test_the_conference_list_is_for_the_programs_team(world, item) -> None:
         ),
         (world.coordinator.pk, None, "abc", {}),
     ]
+
+
+def test_the_referrers_pages_refuse_and_audit_a_person_who_may_not_refer(world) -> None:
+    response = world.client("evaluator").get("/referrals/new/")
+    assert response.status_code == 403
+    assert denials(REFERRAL) == [
+        (world.evaluator.pk, None, "", {"capability": Cap.REFERRALS_CREATE})
+    ]

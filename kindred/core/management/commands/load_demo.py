@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             return
         # Demo people are fictional: the notifications their demo data triggers go nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            ctx = demo.load(stdout=self.stdout)
+            ctx = demo.load(stdout=cast(TextIO, self.stdout))
         if options["quiet_logins"]:
             return
         self.stdout.write("")
