@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kindred.core",
     "kindred.accounts",
     "kindred.programs",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kindred.accounts.middleware.SessionLimitsMiddleware",
     "kindred.accounts.middleware.UserLanguageMiddleware",
+    "kindred.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -156,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15"))
+# Two-step sign-in (django-otp): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Kindred"
 # Client address from X-Forwarded-For only behind a proxy you control: the entry appended by
 # the outermost of TRUSTED_PROXY_COUNT proxies (the left-most entries are the client's to choose).
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

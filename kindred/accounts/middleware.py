@@ -1,14 +1,17 @@
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kindred.accounts import second_factor
 from kindred.accounts.signals import LOGIN_AT_KEY
 
 TOUCHED_KEY = "kindred_touched_at"
@@ -71,3 +74,52 @@ def remember_language(response: HttpResponse, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=cast(Any, settings.LANGUAGE_COOKIE_SAMESITE),
     )
+
+
+class TwoFactorMiddleware:
+    """A session whose second factor is still owed (`second_factor.VERIFY`) or whose person
+    must first enrol (`SETUP`) reaches only the pages that lead out of that state; everything
+    else redirects there (JSON 403 under /api/). The state was set at sign-in; a session from
+    before this check existed gets it on its first request."""
+
+    OPEN_VIEWS = frozenset(
+        {
+            "accounts:two_factor",
+            "accounts:two_factor_setup",
+            "accounts:logout",
+            "accounts:login",
+            "core:set_language",
+            "core:healthz",
+            "core:healthz_live",
+        }
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        state = request.session.get(second_factor.STATE_KEY)
+        if state is None:
+            state = second_factor.start(request, cast(Any, user))
+        if state not in (second_factor.VERIFY, second_factor.SETUP):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.OPEN_VIEWS:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Finish two-step sign-in in the browser first.")}, status=403
+            )
+        target = (
+            "accounts:two_factor" if state == second_factor.VERIFY else "accounts:two_factor_setup"
+        )
+        next_url = request.get_full_path() if request.method == "GET" else reverse("core:home")
+        return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

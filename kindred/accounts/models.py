@@ -79,3 +79,30 @@ class SessionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"
+
+
+class RememberedDevice(models.Model):
+    """A browser a person asked to remember after their second factor: for up to 30 days it
+    signs in with the password alone. The cookie holds a random token; only its SHA-256 is
+    stored, so the table does not let anyone forge one. A reset by an administrator, a new
+    password or "forget my devices" deletes the rows."""
+
+    MAX_DAYS = 30
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="remembered_devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_remembereddevice_expires_after_creation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"remembered device of {self.user_id}"

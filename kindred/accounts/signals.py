@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import activate
 
+from kindred.accounts import second_factor
 from kindred.accounts.models import SessionRecord
 from kindred.audit.log import record
 
@@ -23,6 +24,8 @@ def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> Non
         session_key=request.session.session_key, defaults={"user": user}
     )
     record(action="accounts.login.succeeded", request=request, actor=user)
+    second_factor.start(request, user)
+    request.session.save()
 
 
 @receiver(user_logged_out)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.accounts import views
+from kindred.accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
+    path("two-step/", two_factor_views.verify, name="two_factor"),
+    path("two-step/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path(
+        "two-step/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-step/forget/", two_factor_views.forget_devices, name="two_factor_forget"),
+    path("two-step/off/", two_factor_views.turn_off, name="two_factor_off"),
 ]

@@ -9,10 +9,13 @@ from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kindred.accounts import second_factor
 from kindred.accounts.forms import LoginForm, ProfileForm, QueuedPasswordResetForm
+from kindred.accounts.known_device import is_known_device, remember_known_device
 from kindred.accounts.models import SessionRecord, User
 from kindred.accounts.throttle import is_throttled
 from kindred.audit.log import record
@@ -25,7 +28,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("username", "")
-        if is_throttled(request, email=email):
+        if is_throttled(request, email=email, known_device=is_known_device(request, email)):
             record(action="accounts.login.throttled", request=request, actor_label=email.strip())
             response = render(
                 request,
@@ -40,6 +43,11 @@ class LoginView(auth_views.LoginView):
             response["Retry-After"] = "900"
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_known_device(response, form.get_user())
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -87,7 +95,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         record(action="accounts.user.changed", request=request, obj=user, fields=form.changed_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    two_factor = {
+        "enrolled": second_factor.is_enrolled(user),
+        "required": second_factor.required(user),
+        "codes_left": second_factor.recovery_codes_left(user),
+        "remembered": user.remembered_devices.filter(expires_at__gt=timezone.now()).count(),
+    }
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "two_factor": two_factor},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `family_merge`     | `FamilyMergeModule`    | merging two family records (families)     |
 | `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
 | `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
+| `two_factor`       | `TwoFactorModule`      | sign-in: who must use a second factor     |
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -71,6 +72,14 @@ class DemoModule(Protocol):
 class ProgramChangedModule(Protocol):
     def program_changed(self, program: Any, *, by: Any, request: HttpRequest | None) -> None:
         """A program's settings were saved (inside the save's transaction)."""
+        ...
+
+
+@runtime_checkable
+class TwoFactorModule(Protocol):
+    def requires_two_factor(self, user: Any) -> bool:
+        """Whether `user`'s roles oblige them to sign in with a second factor (accounts asks
+        at sign-in; the roles live above it)."""
         ...
 
 
@@ -138,6 +147,10 @@ def demo_modules(*, exclude: tuple[str, ...] = ()) -> tuple[DemoModule, ...]:
 
 def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramChangedModule, ...]:
     return _typed("program_changed", ProgramChangedModule, exclude)
+
+
+def two_factor_modules(*, exclude: tuple[str, ...] = ()) -> tuple[TwoFactorModule, ...]:
+    return _typed("two_factor", TwoFactorModule, exclude)
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:

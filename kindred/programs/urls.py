@@ -10,5 +10,10 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member_role"),
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path(
+        "members/<int:pk>/two-step/reset/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindred.accounts import second_factor
 from kindred.accounts.models import User
 from kindred.audit.log import record
 from kindred.lib import extensions
@@ -178,6 +179,28 @@ def member_deactivate(request: ProgramRequest, pk: int) -> HttpResponse:
         request,
         _("%(name)s no longer has access as %(role)s.")
         % {"name": membership.user, "role": membership.get_role_display()},
+    )
+    return redirect("programs:members")
+
+
+@program_required(Cap.MEMBERS_MANAGE)
+@require_POST
+def member_two_factor_reset(request: ProgramRequest, pk: int) -> HttpResponse:
+    """An administrator resets a member's two-step sign-in (a lost phone): their devices and
+    remembered browsers go, they are signed out, and they enrol again at the next sign-in."""
+    membership = get_membership_for(request, pk)
+    if membership.user_id == request.user.pk:
+        return _render_members(
+            request,
+            row=membership,
+            row_error=_("Reset your own two-step sign-in from your profile."),
+            status=400,
+        )
+    second_factor.reset(membership.user, by=request.user, request=request)
+    messages.success(
+        request,
+        _("Two-step sign-in reset for %(name)s: they set it up again at their next sign-in.")
+        % {"name": membership.user},
     )
     return redirect("programs:members")
 

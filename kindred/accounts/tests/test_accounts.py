@@ -13,6 +13,7 @@ from kindred.accounts.models import User
 from kindred.accounts.signals import LOGIN_AT_KEY
 from kindred.audit.models import AuditEvent
 from kindred.core.testing.personas import PASSWORD
+from kindred.core.testing.two_factor import authenticator, pass_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -215,8 +216,10 @@ def test_it_requires_12_characters_and_refuses_common_passwords(world) -> None:
 
 def test_it_changes_a_password_and_signs_out_other_sessions(world) -> None:
     first, second = Client(), Client()
-    login(first, "coordinator@a.test")
-    login(second, "coordinator@a.test")
+    authenticator(world.coordinator)
+    for client in (first, second):
+        login(client, "coordinator@a.test")
+        pass_second_step(client, world.coordinator)
     new = "another long passphrase 77"
     response = first.post(
         "/accounts/password/",

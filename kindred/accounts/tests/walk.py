@@ -14,4 +14,12 @@ ROUTES = [
     Route("accounts:password_reset_complete", allowed=PUBLIC),
     Route("accounts:profile", allowed=SIGNED_IN),
     Route("accounts:password_change", allowed=SIGNED_IN),
+    # Two-step sign-in. The personas' sessions have it done (or owe nothing): the code page
+    # sends them on (302); enrolment is open to anyone signed in who is not enrolled; new
+    # recovery codes and turning it off need an enrolled, verified person (403 otherwise).
+    Route("accounts:two_factor", allowed=SIGNED_IN, ok_status=frozenset({302})),
+    Route("accounts:two_factor_setup", allowed=SIGNED_IN),
+    Route("accounts:two_factor_recovery_codes", allowed=frozenset(), method="POST"),
+    Route("accounts:two_factor_forget", allowed=SIGNED_IN, method="POST"),
+    Route("accounts:two_factor_off", allowed=frozenset(), method="POST"),
 ]

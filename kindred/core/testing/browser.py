@@ -53,3 +53,25 @@ def settle_axe(page: Any) -> None:
     # A page without axe (a PDF, a download) has nothing to wait for.
     with contextlib.suppress(Exception):
         page.wait_for_function("window.__kindredAxeDone === true", timeout=10_000)
+
+
+def sign_in(page: Any, live_server: Any, email: str, password: str | None = None) -> None:
+    """Sign in through the pages, as a person does: e-mail and password, then — for a role that
+    requires it — the code from their authenticator app (one is given to them first if they
+    have none, as if they had enrolled earlier; enrolment itself is tested in
+    kindred/accounts/tests/test_browser.py)."""
+    from kindred.accounts import second_factor
+    from kindred.accounts.models import User
+    from kindred.core.testing.personas import PASSWORD
+    from kindred.core.testing.two_factor import authenticator, next_code
+
+    user = User.objects.get(email__iexact=email)
+    device = authenticator(user) if second_factor.required(user) else None
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password or PASSWORD)
+    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/two-step/**")
+        page.locator("input[name=code]").fill(next_code(device))
+        page.locator("form[action$='/accounts/two-step/'] button[type=submit]").click()

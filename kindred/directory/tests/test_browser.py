@@ -4,18 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from kindred.core.testing.personas import PASSWORD, build_world
+from kindred.core.testing.browser import sign_in
+from kindred.core.testing.personas import build_world
 from kindred.directory.models import Condition, Kind
 from kindred.directory.tests.factories import make_organization, make_service, pdf_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password (required)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_it_finds_resources_by_zip_and_condition_and_makes_a_pdf_folder(page, live_server) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
 from kindred.core.testing.access import denials
-from kindred.core.testing.personas import make_user
+from kindred.core.testing.personas import make_user, signed_in
 from kindred.directory.models import (
     Organization,
     ResourceShare,
@@ -186,7 +186,7 @@ def test_it_keeps_curators_to_their_own_organizations_entries(world, directory) 
         user=other, organization=world.org_b, role=OrganizationRole.CURATOR
     )
     client = world.client("curator")
-    client.force_login(other)
+    signed_in(client, other)
     heart = directory["heart"]
     # A listed service is read by the whole network: curator B sees it, but may not keep it.
     assert client.get(reverse("directory:service_edit", args=[heart.pk])).status_code == 403

@@ -4,18 +4,12 @@ import re
 
 import pytest
 
-from kindred.core.testing.personas import PASSWORD, build_world
+from kindred.core.testing.browser import sign_in
+from kindred.core.testing.personas import build_world
 from kindred.families.models import Family
 from kindred.families.tests.conftest import make_family
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password (required)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_it_adds_a_family_and_records_a_withdrawal(page, live_server) -> None:

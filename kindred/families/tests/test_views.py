@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kindred.audit.models import AuditEvent
+from kindred.core.testing.personas import signed_in
 from kindred.families.consent import may
 from kindred.families.models import Caregiver, Child, Condition, Consent, Family
 from kindred.families.tests.conftest import make_family
@@ -210,7 +211,7 @@ def test_it_tells_the_second_editor_what_changed(world, family) -> None:
     second = make_user("coordinator2@a.test", "Coordinator Two")
     Membership.objects.create(user=second, program=world.program_a, role=Role.COORDINATOR)
     one, two = world.client("coordinator"), world.client("coordinator")
-    two.force_login(second)
+    signed_in(two, second)
     url = reverse("families:edit", args=[family.pk])
     page_one, page_two = one.get(url), two.get(url)
     data_one = _edit_data(family, page_one, **{"caregiver-0-phone": "312-555-0000"})

@@ -9,18 +9,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from kindred.core.testing.personas import PASSWORD, build_world
+from kindred.core.testing.browser import sign_in
+from kindred.core.testing.personas import build_world
 from kindred.mentors.models import Mentor, QualificationType, TrainingCourse, TrainingModule
 from kindred.mentors.services import program_ensure_mentor_lists
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password (required)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_it_takes_a_parent_from_application_to_matchable_and_back(

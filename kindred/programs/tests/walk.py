@@ -44,6 +44,13 @@ ROUTES = [
         not_found={"outsider"},
     ),
     Route(
+        "programs:member_two_factor_reset",
+        allowed=MANAGERS,
+        method="POST",
+        kwargs=lambda w: {"pk": w.objects["membership_a"].pk},
+        not_found={"outsider"},
+    ),
+    Route(
         "programs:invitation_revoke",
         allowed=MANAGERS,
         method="POST",
