@@ -1,7 +1,13 @@
 """Families and mentors for the engine's tests: every field has a neutral default."""
 
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.test import override_settings
+from django.utils import translation
 
 from kindred.matching.engine.types import CRITERIA, FamilySide, Level, MentorSide
 
@@ -79,3 +85,20 @@ def mentor(mentor_id: int = 1, **changes) -> MentorSide:
 def only(*criteria: str, level: Level = Level.MEDIUM) -> dict[str, Level]:
     """Weights that ignore every criterion but these."""
     return {c: (level if c in criteria else Level.IGNORE) for c in CRITERIA}
+
+
+MATCHING_LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+@contextmanager
+def spanish():
+    """Spanish, with the matching catalogue found even before the app is installed."""
+    paths = [*settings.LOCALE_PATHS]
+    if MATCHING_LOCALE not in paths:
+        paths.append(MATCHING_LOCALE)
+    with override_settings(LOCALE_PATHS=paths), translation.override("es"):
+        yield
+
+
+def texts(ranked) -> dict[str, str]:
+    return {r.criterion: r.text for r in ranked.reasons}
