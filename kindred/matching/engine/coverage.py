@@ -15,9 +15,9 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kindred.lib.languages import language_name
 from kindred.matching.engine.criteria import acceptable_languages
 from kindred.matching.engine.matrix import MentorMatrix, as_matrix
+from kindred.matching.engine.reasons import in_sentence
 from kindred.matching.engine.types import FamilySide, Gap, MentorSide
 
 ORDER = ("language", "condition", "experience", "area")
@@ -103,7 +103,7 @@ def coverage(
 def gap_text(need: dict[str, str], families: int, places: int, labels: dict[str, str]) -> str:
     parts = []
     if "language" in need:
-        parts.append(_("who speaks %(language)s") % {"language": language_name(need["language"])})
+        parts.append(_("who speaks %(language)s") % {"language": in_sentence(need["language"])})
     if "condition" in need:
         parts.append(
             _("whose child has %(condition)s")

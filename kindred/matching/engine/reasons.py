@@ -6,6 +6,7 @@ language); languages by `kindred.lib.languages.language_name`.
 
 import math
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,8 +24,17 @@ def _list(family: FamilySide, codes) -> str:
     return ", ".join(sorted(_label(family, code) for code in codes))
 
 
+def in_sentence(code: str) -> str:
+    """A language's name inside a sentence: Spanish writes language names in lower case
+    ("ambos hablan español"), English capitalises them."""
+    name = language_name(code)
+    if (translation.get_language() or "").startswith("es"):
+        return name[:1].lower() + name[1:]
+    return name
+
+
 def _languages(codes) -> str:
-    return ", ".join(sorted(language_name(code) for code in codes))
+    return ", ".join(sorted(in_sentence(code) for code in codes))
 
 
 def _miles(value: float) -> int:
@@ -197,7 +207,7 @@ def violation(
         }
     elif constraint == "language":
         text = _("does not speak %(language)s, which the family needs") % {
-            "language": language_name(family.language_needed or "")
+            "language": in_sentence(family.language_needed or "")
         }
     elif constraint == "distance":
         miles = scores.miles[row]
