@@ -4,7 +4,7 @@
 `coverage` the needs the roster cannot meet well.
 """
 
-from kindred.matching.engine.types import (
+from kindred.matching.engine.types import (  # isort: skip (the types first)
     CRITERIA,
     Assignment,
     Blocks,
@@ -17,6 +17,11 @@ from kindred.matching.engine.types import (
     Reason,
     Violation,
 )
+
+# The functions bind over their submodules' names (kindred.matching.engine.rank is the function).
+from kindred.matching.engine.batch import assign
+from kindred.matching.engine.coverage import coverage
+from kindred.matching.engine.rank import rank
 
 __all__ = [
     "CRITERIA",
@@ -34,19 +39,3 @@ __all__ = [
     "coverage",
     "rank",
 ]
-
-
-def __getattr__(name: str):  # the implementations load lazily (NumPy, OR-Tools)
-    if name == "rank":
-        from kindred.matching.engine.rank import rank
-
-        return rank
-    if name == "assign":
-        from kindred.matching.engine.batch import assign
-
-        return assign
-    if name == "coverage":
-        from kindred.matching.engine.coverage import coverage
-
-        return coverage
-    raise AttributeError(name)
