@@ -34,6 +34,8 @@ INTAKE_CRITERIA = {
     "family-situation": "family_situation",
 }
 INTAKE_LEVELS = {"must": Level.MUST, "high": Level.HIGH, "medium": Level.MEDIUM, "low": Level.LOW}
+# "Anywhere in the region", in miles, for the engine's distance rule.
+REGION_MILES = 150
 # Intakes that ask for a mentor (kindred.referrals.models.SupportWanted).
 ONE_TO_ONE = ("one-to-one", "both", "virtual")
 CARE_WORDS = {
@@ -146,6 +148,8 @@ def family_sides(
         intake = intakes.get(family.pk)
         wish = wishes.get(family.pk)
         labels = dict(base_labels)
+        if family.zip_code:
+            labels["zip"] = family.zip_code[:5]
         conditions, categories, experiences, care, ages = set(), set(), set(), set(), []
         situations = {f"sit:{s}" for s in (wish.situations if wish else [])}
         children = list(family.children.all())
@@ -250,7 +254,7 @@ def mentor_sides(
                 care_settings=frozenset(f"care:{c}" for c in mentor.care_settings or []),
                 child_ages=(),
                 point=zip_centroid(mentor.postal_code) if mentor.postal_code else None,
-                travel_miles=mentor.travel_miles,
+                travel_miles=REGION_MILES if mentor.travel_miles is None else mentor.travel_miles,
                 gender=mentor.gender,
                 culture=mentor.culture,
                 situations=frozenset(f"sit:{s}" for s in mentor.family_situations or []),
