@@ -87,11 +87,18 @@ def waiting_family(
     return family
 
 
-def matchable_mentor(world: Any, *, name: str, email: str, user: Any = None, **fields: Any) -> Mentor:
+def matchable_mentor(
+    world: Any, *, name: str, email: str, user: Any = None, **fields: Any
+) -> Mentor:
     conditions = fields.pop("conditions", ())
     experiences = fields.pop("experiences", ())
     mentor = make_active(
-        world.program_a, world.coordinator, full_name=name, email=email, preferred_language="en", **fields
+        world.program_a,
+        world.coordinator,
+        full_name=name,
+        email=email,
+        preferred_language="en",
+        **fields,
     )
     mentor.child_conditions.set(conditions)
     mentor.child_experiences.set(experiences)
