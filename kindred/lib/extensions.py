@@ -9,6 +9,8 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `family_merge`     | `FamilyMergeModule`    | merging two family records (families)     |
 | `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
 | `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
+| `matched_families` | `MatchedFamiliesModule`| a mentor's families (families.models)     |
+| `mentor_stopped`   | `MentorStoppedModule`  | a mentor paused or left (mentors.services)|
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -71,6 +73,20 @@ class DemoModule(Protocol):
 class ProgramChangedModule(Protocol):
     def program_changed(self, program: Any, *, by: Any, request: HttpRequest | None) -> None:
         """A program's settings were saved (inside the save's transaction)."""
+        ...
+
+
+@runtime_checkable
+class MatchedFamiliesModule(Protocol):
+    def matched_family_ids(self, user: Any, program_ids: list[int]) -> Any:
+        """Ids (a values queryset or a list) of the families matched to `user`, a mentor."""
+        ...
+
+
+@runtime_checkable
+class MentorStoppedModule(Protocol):
+    def mentor_stopped(self, *, mentor: Any, change: Any, request: HttpRequest | None) -> None:
+        """A mentor left the matchable set (paused, alumni), inside the change's transaction."""
         ...
 
 
@@ -140,6 +156,14 @@ def demo_modules(*, exclude: tuple[str, ...] = ()) -> tuple[DemoModule, ...]:
 
 def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramChangedModule, ...]:
     return _typed("program_changed", ProgramChangedModule, exclude)
+
+
+def matched_families_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MatchedFamiliesModule, ...]:
+    return _typed("matched_families", MatchedFamiliesModule, exclude)
+
+
+def mentor_stopped_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MentorStoppedModule, ...]:
+    return _typed("mentor_stopped", MentorStoppedModule, exclude)
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:
