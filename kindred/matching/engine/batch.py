@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ortools.graph.python import min_cost_flow
 
+from kindred.matching.engine import constraints, criteria
 from kindred.matching.engine.matrix import MentorMatrix, as_matrix
-from kindred.matching.engine.rank import best_rows, evaluate
+from kindred.matching.engine.rank import best_rows, eligible_key, evaluate, excluded_key
 from kindred.matching.engine.types import Assignment, Blocks, FamilySide, MentorSide
 
 
@@ -36,6 +37,7 @@ class Pairs:
     score: np.ndarray  # 0..100
     capacity: np.ndarray  # places left per mentor row
     preference: list[np.ndarray]  # per family: its eligible rows, best first (greedy's order)
+    preference_score: list[np.ndarray]  # ... and their scores
     why_none: dict[int, str]  # family index -> why no mentor is eligible
 
 
@@ -81,6 +83,9 @@ def solve(pairs_family, pairs_row, scores, capacity, families: int) -> np.ndarra
     return smcf.flows(pair_arcs) > 0
 
 
+CHUNK = 128  # families scored together: (128 x mentors) arrays
+
+
 def eligible_pairs(
     families: Sequence[FamilySide],
     matrix: MentorMatrix,
@@ -93,37 +98,52 @@ def eligible_pairs(
     by_family: dict[int, dict[tuple[int, int], str]] = {}
     for pair, reason in blocks.pairs.items():
         by_family.setdefault(pair[0], {})[pair] = reason
-    fam_parts, row_parts, score_parts, preference = [], [], [], []
+    fam_parts, row_parts, score_parts = [], [], []
+    preference: list[np.ndarray] = []
+    preference_score: list[np.ndarray] = []
     why_none: dict[int, str] = {}
-    step = max(1, len(families) // 20)
-    for index, family in enumerate(families):
-        ev = evaluate(family, matrix, Blocks(by_family.get(family.family_id, {})), today=today)
-        rows = np.flatnonzero(ev.eligible)
-        ordered = np.asarray(
-            best_rows(rows, (-ev.score, matrix.active, matrix.ids), None), dtype=np.int64
-        )
-        preference.append(ordered)
-        if rows.size:
-            fam_parts.append(np.full(rows.size, index, dtype=np.int64))
-            row_parts.append(rows)
-            score_parts.append(ev.score[rows])
-        else:
-            why_none[index] = _no_eligible(ev)
-        if progress and index % step == 0:
-            progress(share * index / max(1, len(families)))
+    for start in range(0, len(families), CHUNK):
+        chunk = families[start : start + CHUNK]
+        scores = criteria.score_many(chunk, matrix, today=today)
+        blocked = [
+            constraints.blocked_rows(x, matrix, Blocks(by_family.get(x.family_id, {})))
+            for x in chunk
+        ]
+        masks = constraints.violations_many(chunk, matrix, scores, blocked)
+        eligible = constraints.missed_counts(masks, (len(chunk), matrix.n)) == 0
+        score = np.clip(np.rint(scores.total), 0, 100).astype(np.int32)
+        index, row = np.nonzero(eligible)
+        fam_parts.append(index + start)
+        row_parts.append(row)
+        score_parts.append(score[index, row])
+        key = np.where(eligible, eligible_key(matrix, score), np.iinfo(np.int64).max)
+        order = np.argsort(key, axis=1, kind="stable")
+        counts = eligible.sum(axis=1)
+        for i, family in enumerate(chunk):
+            rows = order[i, : counts[i]]
+            preference.append(rows)
+            preference_score.append(score[i, rows])
+            if not counts[i]:
+                ev = evaluate(
+                    family, matrix, Blocks(by_family.get(family.family_id, {})), today=today
+                )
+                why_none[start + i] = _no_eligible(ev)
+        if progress:
+            progress(share * min(len(families), start + CHUNK) / max(1, len(families)))
     empty = np.zeros(0, dtype=np.int64)
     return Pairs(
-        family=np.concatenate(fam_parts) if fam_parts else empty,
-        row=np.concatenate(row_parts) if row_parts else empty,
+        family=np.concatenate(fam_parts).astype(np.int64) if fam_parts else empty,
+        row=np.concatenate(row_parts).astype(np.int64) if row_parts else empty,
         score=np.concatenate(score_parts) if score_parts else empty,
         capacity=matrix.capacity_left.astype(np.int64),
         preference=preference,
+        preference_score=preference_score,
         why_none=why_none,
     )
 
 
 def _no_eligible(ev) -> str:
-    closest = best_rows(np.flatnonzero(ev.missed == 1), (-ev.score, ev.matrix.ids), 1)
+    closest = best_rows(excluded_key(ev.matrix, ev.score, ev.missed), ev.missed == 1, 1)
     if not closest:
         return _("No mentor meets every requirement, and none misses only one.")
     ranked = ev.ranked(closest[0], with_reasons=False)
@@ -137,17 +157,17 @@ def greedy(pairs: Pairs, families: int) -> dict[int, tuple[int, int]]:
     """One family at a time in the given order (longest-waiting first), each taking its best
     eligible mentor with a place left: family index -> (row, score)."""
     left = pairs.capacity.copy()
-    score_of: dict[tuple[int, int], int] = {
-        (int(f), int(r)): int(s)
-        for f, r, s in zip(pairs.family, pairs.row, pairs.score, strict=True)
-    }
     taken: dict[int, tuple[int, int]] = {}
     for index in range(families):
-        for row in pairs.preference[index]:
-            if left[row] > 0:
-                left[row] -= 1
-                taken[index] = (int(row), score_of[(index, int(row))])
-                break
+        rows = pairs.preference[index]
+        if rows.size == 0:
+            continue
+        open_ = np.flatnonzero(left[rows] > 0)
+        if open_.size:
+            first = int(open_[0])
+            row = int(rows[first])
+            left[row] -= 1
+            taken[index] = (row, int(pairs.preference_score[index][first]))
     return taken
 
 
@@ -162,6 +182,8 @@ def assign(
     """The optimal assignment of `families` (given longest-waiting first, the order greedy
     follows) to `mentors` under every hard constraint and every mentor's places left."""
     matrix = as_matrix(mentors)
+    if progress:
+        progress(0.0)
     pairs = eligible_pairs(families, matrix, blocks, today=today, progress=progress, share=0.6)
     used = solve(pairs.family, pairs.row, pairs.score, pairs.capacity, len(families))
     if progress:

@@ -4,6 +4,8 @@
 fixed order so that "the one constraint it misses" reads the same everywhere.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from kindred.matching.engine.criteria import (
@@ -43,39 +45,71 @@ def violations(
     scores: Scores,
     blocked: dict[int, str],
 ) -> dict[str, np.ndarray]:
-    n = matrix.n
+    """One family's masks (a one-family `scores` view): constraint -> missed per mentor."""
+    many = violations_many([family], matrix, scores, [blocked])
+    return {name: mask[0] for name, mask in many.items()}
+
+
+def violations_many(
+    families: Sequence[FamilySide],
+    matrix: MentorMatrix,
+    scores: Scores,
+    blocked: Sequence[dict[int, str]],
+) -> dict[str, np.ndarray]:
+    """Constraint -> (families, mentors) bool, True where the mentor misses it. `scores` may be
+    the families' grid or, for one family, its view (broadcast)."""
+    f, n = len(families), matrix.n
+    shape = (f, n)
+
+    def grid(array):
+        array = np.asarray(array)
+        return np.broadcast_to(array if array.ndim == 2 else array[None, :], shape)
+
     out: dict[str, np.ndarray] = {
-        "inactive": ~matrix.matchable,
-        "capacity": matrix.capacity_left <= 0,
-        "readiness": ~matrix.ready,
-        "consent": np.full(n, not family.consent_to_mentor),
+        "inactive": np.broadcast_to(~matrix.matchable, shape),
+        "capacity": np.broadcast_to(matrix.capacity_left <= 0, shape),
+        "readiness": np.broadcast_to(~matrix.ready, shape),
+        "consent": np.broadcast_to(
+            np.array([not x.consent_to_mentor for x in families])[:, None], shape
+        ),
     }
-    blocked_mask = np.zeros(n, dtype=bool)
-    if blocked:
-        blocked_mask[list(blocked)] = True
+    blocked_mask = np.zeros(shape, dtype=bool)
+    for i, rows in enumerate(blocked):
+        if rows:
+            blocked_mask[i, list(rows)] = True
     out["blocked"] = blocked_mask
-    out["mentor_exclusion"] = matrix.sets["excluded_situations"].any(family.situations)
-    if family.language_needed:
-        needed = acceptable_languages(frozenset({family.language_needed}))
-        out["language"] = ~matrix.sets["languages"].any(needed)
-    else:
-        out["language"] = np.zeros(n, dtype=bool)
-    if family.in_person:
-        within = np.nan_to_num(scores.miles, nan=np.inf) <= np.nan_to_num(matrix.travel, nan=-1)
-        out["distance"] = ~within
-    else:
-        out["distance"] = np.zeros(n, dtype=bool)
+    excluded = matrix.sets["excluded_situations"]
+    out["mentor_exclusion"] = (
+        excluded.shared(excluded.bits_of([x.situations for x in families])) > 0
+    )
+    needed = [
+        acceptable_languages(frozenset({x.language_needed})) if x.language_needed else frozenset()
+        for x in families
+    ]
+    has_need = np.array([bool(x.language_needed) for x in families])[:, None]
+    spoken = matrix.sets["languages"]
+    speaks = spoken.shared(spoken.bits_of(needed)) > 0
+    out["language"] = has_need & ~speaks
+    in_person = np.array([x.in_person for x in families])[:, None]
+    miles = grid(scores.miles)
+    within = miles <= matrix.travel_or_none[None, :]  # NaN compares False
+    out["distance"] = in_person & ~within
     for criterion in CRITERIA:
-        if level_of(family, criterion) != Level.MUST or not applies(family, criterion):
-            continue
-        if criterion == "language" and family.language_needed:
-            continue  # the same check as the "language" constraint
-        out[f"must:{criterion}"] = ~scores.met[criterion]
+        must = np.array(
+            [
+                level_of(x, criterion) == Level.MUST
+                and applies(x, criterion)
+                and not (criterion == "language" and x.language_needed)  # the same check
+                for x in families
+            ]
+        )
+        if must.any():
+            out[f"must:{criterion}"] = must[:, None] & ~grid(scores.met[criterion])
     return out
 
 
-def missed_counts(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
-    count = np.zeros(n, dtype=np.int32)
+def missed_counts(masks: dict[str, np.ndarray], shape) -> np.ndarray:
+    count = np.zeros(shape, dtype=np.int32)
     for mask in masks.values():
         count += mask
     return count

@@ -7,9 +7,10 @@ Missing mentor data (no ZIP, no year given) earns half the criterion's points: u
 neither a match nor a mismatch, and a mentor is not punished for an optional field.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -27,6 +28,7 @@ LEVEL_WEIGHT = {
 }
 DEFAULT_LEVEL = Level.MEDIUM  # a criterion the weights do not name
 UNKNOWN = 0.5  # share of the points when the mentor's side is unknown
+FAR = 1e6  # stands for a missing child's age: any gap with it is "unknown"
 
 AGE_SPAN = 10  # years apart at which the child's-age criterion reaches 0
 AGE_NEAR = 3  # years apart still "close" (met)
@@ -85,107 +87,176 @@ SETS = {
 
 @dataclass
 class Scores:
-    """One family against every mentor of a matrix."""
+    """Families against every mentor of a matrix: arrays of shape (families, mentors); `one(i)`
+    gives the family i's view, arrays of shape (mentors,)."""
 
-    weights: dict[str, float]  # the criteria that count -> weight
-    values: dict[str, np.ndarray]  # criterion -> 0..1 per mentor
-    met: dict[str, np.ndarray]  # criterion -> bool per mentor (matches)
-    unknown: dict[str, np.ndarray]  # criterion -> bool per mentor (mentor's side unknown)
-    total: np.ndarray  # 0..100 (float) per mentor
+    weights: np.ndarray  # (families, criteria): the weight of each criterion that counts, else 0
+    values: dict[str, np.ndarray]  # criterion -> 0..1
+    met: dict[str, np.ndarray]  # criterion -> bool (matches)
+    unknown: dict[str, np.ndarray]  # criterion -> bool (the mentor's side is unknown)
+    total: np.ndarray  # 0..100 (float)
     miles: np.ndarray  # NaN where unknown
     age_gap: np.ndarray  # years between the closest children (NaN unknown)
     years_ago: np.ndarray  # since the mentor's experience (NaN unknown)
 
-    @property
-    def weight_sum(self) -> float:
-        return sum(self.weights.values())
+    def one(self, index: int) -> "Scores":
+        def row(value):
+            if isinstance(value, dict):
+                return {key: array[index] for key, array in value.items()}
+            return value[index]
+
+        return Scores(**{f.name: row(getattr(self, f.name)) for f in fields(self)})
+
+    @cached_property
+    def counted(self) -> dict[str, float]:
+        """Criterion -> its weight, for the criteria that count (a one-family view)."""
+        return {c: float(w) for c, w in zip(CRITERIA, self.weights, strict=True) if w}
+
+    def counts(self, criterion: str) -> bool:
+        return criterion in self.counted
 
     def points(self, criterion: str, row: int) -> float:
-        total = self.weight_sum
-        if not total or criterion not in self.weights:
+        """This criterion's share of the score of mentor `row` (a one-family view)."""
+        weight = self.counted.get(criterion, 0.0)
+        if not weight:
             return 0.0
-        return 100.0 * self.weights[criterion] * float(self.values[criterion][row]) / total
+        total = sum(self.counted.values())
+        return 100.0 * weight * float(self.values[criterion][row]) / total
 
 
 def _with_unknown(value: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     return np.where(unknown, UNKNOWN, value)
 
 
+def _shared(families, matrix: MentorMatrix, attribute: str, sets) -> np.ndarray:
+    """(families, mentors): how many of each family's codes each mentor has."""
+    codes = matrix.sets[attribute]
+    return codes.shared(codes.bits_of(sets))
+
+
 def score(family: FamilySide, matrix: MentorMatrix, *, today: date) -> Scores:
-    n = matrix.n
-    nowhere = np.zeros(n, dtype=bool)
+    return score_many([family], matrix, today=today).one(0)
+
+
+def _weights(families: Sequence[FamilySide]) -> np.ndarray:
+    rows = []
+    for x in families:
+        row = []
+        for c in CRITERIA:
+            level = level_of(x, c)
+            row.append(LEVEL_WEIGHT[level] if level != Level.IGNORE and applies(x, c) else 0.0)
+        rows.append(row)
+    return np.array(rows, dtype=float).reshape(len(families), len(CRITERIA))
+
+
+def _mentor_only(matrix: MentorMatrix, year: int):
+    """Recency and load depend on the mentor alone: computed once per matrix (and year)."""
+    key = ("mentor_only", year)
+    if key not in matrix.cache:
+        years_ago = year - matrix.year
+        unknown = np.isnan(years_ago)
+        recent = np.clip(1.0 - np.maximum(0.0, years_ago - RECENT_FULL) / RECENCY_SPAN, 0, 1)
+        places = matrix.active + matrix.capacity_left
+        free = np.where(places > 0, matrix.capacity_left / np.maximum(1, places), 0.0)
+        matrix.cache[key] = (
+            years_ago,
+            unknown,
+            _with_unknown(recent, unknown),
+            years_ago <= RECENT_NEAR,  # NaN compares False
+            free,
+            free >= 0.5,
+        )
+    return matrix.cache[key]
+
+
+def score_many(families: Sequence[FamilySide], matrix: MentorMatrix, *, today: date) -> Scores:
+    f, n = len(families), matrix.n
+    shape = (f, n)
+    nowhere = np.broadcast_to(np.zeros(1, dtype=bool), shape)
     values: dict[str, np.ndarray] = {}
     met: dict[str, np.ndarray] = {}
     unknown: dict[str, np.ndarray] = {}
+    weights = _weights(families)
+    # Only the criteria that count for one of the families are computed.
+    needed = {c for k, c in enumerate(CRITERIA) if weights[:, k].any()}
 
-    languages = acceptable_languages(family_languages(family))
-    met["language"] = matrix.sets["languages"].any(languages)
-    values["language"] = met["language"].astype(float)
+    if "language" in needed:
+        languages = [acceptable_languages(family_languages(x)) for x in families]
+        met["language"] = _shared(families, matrix, "languages", languages) > 0
+        values["language"] = met["language"].astype(float)
 
-    same_code = matrix.sets["conditions"].any(family.conditions)
-    same_category = matrix.sets["condition_categories"].any(family.condition_categories)
-    values["condition"] = np.where(same_code, 1.0, np.where(same_category, 0.5, 0.0))
-    met["condition"] = same_code | same_category
+    if "condition" in needed:
+        same_code = _shared(families, matrix, "conditions", [x.conditions for x in families]) > 0
+        categories = [x.condition_categories for x in families]
+        same_category = _shared(families, matrix, "condition_categories", categories) > 0
+        values["condition"] = np.where(same_code, 1.0, np.where(same_category, 0.5, 0.0))
+        met["condition"] = same_code | same_category
 
     for criterion, attribute in SETS.items():
-        codes = getattr(family, attribute)
-        shared = matrix.sets[attribute].count(codes)
-        values[criterion] = shared / max(1, len(codes))
+        if criterion not in needed:
+            continue
+        sets = [getattr(x, attribute) for x in families]
+        shared = _shared(families, matrix, attribute, sets)
+        sizes = np.array([max(1, len(codes)) for codes in sets], dtype=float)
+        values[criterion] = shared / sizes[:, None]
         met[criterion] = shared > 0
 
-    if family.child_ages:
-        fam = np.asarray(family.child_ages, dtype=float)
-        gaps = np.abs(matrix.ages[:, :, None] - fam[None, None, :]).reshape(n, -1)
-        unknown["child_age"] = np.isnan(gaps).all(axis=1)
-        age_gap = np.where(
-            unknown["child_age"], np.nan, np.nanmin(np.where(np.isnan(gaps), np.inf, gaps), axis=1)
-        )
-    else:
-        unknown["child_age"] = nowhere
-        age_gap = np.full(n, np.nan)
-    closeness = np.clip(1.0 - np.nan_to_num(age_gap, nan=AGE_SPAN) / AGE_SPAN, 0.0, 1.0)
-    values["child_age"] = _with_unknown(closeness, unknown["child_age"])
-    met["child_age"] = ~unknown["child_age"] & (np.nan_to_num(age_gap, nan=np.inf) <= AGE_NEAR)
+    age_gap = np.broadcast_to(np.full(1, np.nan), shape)
+    if "child_age" in needed:
+        width = max([1, *(len(x.child_ages) for x in families)])
+        ages = np.full((f, width), FAR)  # padding: farther than any real gap
+        for i, x in enumerate(families):
+            ages[i, : len(x.child_ages)] = x.child_ages
+        gaps = np.abs(ages[:, None, :, None] - matrix.ages_far[None, :, None, :])
+        age_gap = gaps.reshape(f, n, -1).min(axis=2)
+        unknown["child_age"] = age_gap >= FAR / 2
+        age_gap = np.where(unknown["child_age"], np.nan, age_gap)
+        closeness = np.clip(1.0 - age_gap / AGE_SPAN, 0.0, 1.0)
+        values["child_age"] = _with_unknown(closeness, unknown["child_age"])
+        met["child_age"] = age_gap <= AGE_NEAR  # NaN compares False
 
-    miles = matrix.miles_from(family.point)
-    unknown["distance"] = np.isnan(miles)
-    near = np.clip(1.0 - np.nan_to_num(miles, nan=DISTANCE_SPAN) / DISTANCE_SPAN, 0.0, 1.0)
-    values["distance"] = _with_unknown(near, unknown["distance"])
-    met["distance"] = np.nan_to_num(miles, nan=np.inf) <= DISTANCE_NEAR
+    points = [x.point for x in families]
+    miles = (
+        matrix.miles_from_many(points)
+        if any(p is not None for p in points)
+        else np.broadcast_to(np.full(1, np.nan), shape)
+    )
+    if "distance" in needed:
+        unknown["distance"] = np.isnan(miles)
+        near = np.clip(1.0 - miles / DISTANCE_SPAN, 0.0, 1.0)
+        values["distance"] = _with_unknown(near, unknown["distance"])
+        met["distance"] = miles <= DISTANCE_NEAR
 
-    for criterion, wanted, vocabulary, codes in (
-        ("gender", family.gender_wanted, matrix.genders, matrix.gender),
-        ("culture", family.culture_wanted, matrix.cultures, matrix.culture),
+    for criterion, vocabulary, codes in (
+        ("gender", matrix.genders, matrix.gender),
+        ("culture", matrix.cultures, matrix.culture),
     ):
-        code = vocabulary.get(wanted.strip().casefold(), -2)
-        met[criterion] = codes == code
-        unknown[criterion] = codes == -1
+        if criterion not in needed:
+            continue
+        wanted = np.array(
+            [
+                vocabulary.get(getattr(x, f"{criterion}_wanted").strip().casefold(), -2)
+                for x in families
+            ]
+        )
+        met[criterion] = codes[None, :] == wanted[:, None]
+        unknown[criterion] = np.broadcast_to(codes == -1, shape)
         values[criterion] = _with_unknown(met[criterion].astype(float), unknown[criterion])
 
-    years_ago = today.year - matrix.year
-    unknown["recency"] = np.isnan(years_ago)
-    recent = np.clip(
-        1.0 - np.maximum(0.0, np.nan_to_num(years_ago, nan=99) - RECENT_FULL) / RECENCY_SPAN, 0, 1
-    )
-    values["recency"] = _with_unknown(recent, unknown["recency"])
-    met["recency"] = np.nan_to_num(years_ago, nan=np.inf) <= RECENT_NEAR
+    years, years_unknown, recent, recent_met, free, free_met = _mentor_only(matrix, today.year)
+    years_ago = np.broadcast_to(years, shape)
+    unknown["recency"] = np.broadcast_to(years_unknown, shape)
+    values["recency"] = np.broadcast_to(recent, shape)
+    met["recency"] = np.broadcast_to(recent_met, shape)
+    values["load"] = np.broadcast_to(free, shape)
+    met["load"] = np.broadcast_to(free_met, shape)
 
-    places = matrix.active + matrix.capacity_left
-    free = np.where(places > 0, matrix.capacity_left / np.maximum(1, places), 0.0)
-    values["load"] = free
-    met["load"] = free >= 0.5
-
-    weights = {
-        c: LEVEL_WEIGHT[level_of(family, c)]
-        for c in CRITERIA
-        if level_of(family, c) != Level.IGNORE and applies(family, c)
-    }
-    total_weight = sum(weights.values())
-    total = np.zeros(n)
-    for criterion, weight in weights.items():
-        total += weight * values[criterion]
-    if total_weight:
-        total *= 100.0 / total_weight
+    total = np.zeros(shape)
+    for k, criterion in enumerate(CRITERIA):
+        if criterion in needed:
+            total += weights[:, k, None] * values[criterion]
+    sums = weights.sum(axis=1)
+    total *= np.where(sums > 0, 100.0 / np.where(sums > 0, sums, 1.0), 0.0)[:, None]
     for criterion in CRITERIA:
         unknown.setdefault(criterion, nowhere)
     return Scores(weights, values, met, unknown, total, miles, age_gap, years_ago)

@@ -29,6 +29,24 @@ SET_FIELDS = (
 class CodeMatrix:
     columns: dict[str, int]
     values: np.ndarray  # bool (mentors, codes)
+    words: np.ndarray  # uint64 (mentors, ceil(codes / 64)): the same as bit sets
+
+    def bits_of(self, sets) -> np.ndarray:
+        """(len(sets), words) uint64: each set of codes as bits (codes no mentor has dropped)."""
+        out = np.zeros((len(sets), self.words.shape[1]), dtype=np.uint64)
+        for i, codes in enumerate(sets):
+            for code in codes:
+                column = self.columns.get(code)
+                if column is not None:
+                    out[i, column >> 6] |= np.uint64(1 << (column & 63))
+        return out
+
+    def shared(self, bits: np.ndarray) -> np.ndarray:
+        """(families, mentors): how many of each family's codes (as `bits_of`) each mentor has."""
+        count = np.bitwise_count(bits[:, None, 0] & self.words[None, :, 0])
+        for word in range(1, self.words.shape[1]):
+            count += np.bitwise_count(bits[:, None, word] & self.words[None, :, word])
+        return count
 
     def columns_of(self, codes) -> list[int]:
         return [self.columns[code] for code in codes if code in self.columns]
@@ -56,7 +74,10 @@ def _code_matrix(sets: list[frozenset[str]]) -> CodeMatrix:
     for row, codes in enumerate(sets):
         for code in codes:
             values[row, columns[code]] = True
-    return CodeMatrix(columns, values)
+    words = np.zeros((len(sets), max(1, (len(columns) + 63) // 64)), dtype=np.uint64)
+    for column in range(len(columns)):
+        words[:, column >> 6] |= values[:, column].astype(np.uint64) << np.uint64(column & 63)
+    return CodeMatrix(columns, values, words)
 
 
 def _text_codes(values: list[str]) -> tuple[dict[str, int], np.ndarray]:
@@ -113,8 +134,26 @@ class MentorMatrix:
         self.ages = np.full((n, width), np.nan)
         for row, m in enumerate(self.mentors):
             self.ages[row, : len(m.child_ages)] = m.child_ages
+        self.ages_far = np.where(np.isnan(self.ages), -1e6, self.ages)  # criteria.FAR
+        self.travel_or_none = np.nan_to_num(self.travel, nan=-1.0)  # no distance given: -1
+        self.cache: dict = {}  # per-matrix values the criteria compute once
+        # Tie-breaks as one integer: lower load, then lower mentor id.
+        self.id_rank = np.empty(n, dtype=np.int64)
+        self.id_rank[np.argsort(self.ids, kind="stable")] = np.arange(n)
+        self.load_span = (int(self.active.max(initial=0)) + 1) * max(1, n)
+        self.tie = self.active.astype(np.int64) * max(1, n) + self.id_rank
         self.genders, self.gender = _text_codes([m.gender for m in self.mentors])
         self.cultures, self.culture = _text_codes([m.culture for m in self.mentors])
+
+    def miles_from_many(self, points) -> np.ndarray:
+        """(len(points), mentors) great-circle miles (NaN where either side is unknown)."""
+        lat = np.radians([np.nan if p is None else p[0] for p in points])[:, None]
+        lon = np.radians([np.nan if p is None else p[1] for p in points])[:, None]
+        h = (
+            np.sin((self.lat[None, :] - lat) / 2) ** 2
+            + np.cos(lat) * self.cos_lat[None, :] * np.sin((self.lon[None, :] - lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(1.0, h)))
 
     def __len__(self) -> int:
         return self.n

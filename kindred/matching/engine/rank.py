@@ -56,19 +56,24 @@ def evaluate(family: FamilySide, matrix: MentorMatrix, blocks: Blocks, *, today:
     return Evaluation(family, matrix, scores, masks, blocked, missed, score)
 
 
-def best_rows(rows: np.ndarray, keys: tuple[np.ndarray, ...], limit: int | None) -> list[int]:
-    """`rows` sorted by `keys` (most significant first, ascending), the first `limit` only.
-
-    With a limit, only the rows whose first key can still make the cut are sorted."""
-    if rows.size == 0:
-        return []
-    first = keys[0][rows]
+def best_rows(key: np.ndarray, mask: np.ndarray, limit: int | None) -> list[int]:
+    """The rows where `mask` holds, by ascending `key`, the first `limit` only (one partition
+    over all rows, then a sort of the few kept)."""
+    rows = np.flatnonzero(mask)
     if limit is not None and rows.size > limit:
-        cut = np.partition(first, limit - 1)[limit - 1]
-        rows = rows[first <= cut]
-    order = np.lexsort(tuple(key[rows] for key in reversed(keys)))
-    chosen = rows[order]
-    return [int(row) for row in (chosen if limit is None else chosen[:limit])]
+        rows = rows[np.argpartition(key[rows], limit - 1)[:limit]] if limit else rows[:0]
+    return rows[np.argsort(key[rows], kind="stable")].tolist()
+
+
+def eligible_key(matrix: MentorMatrix, score: np.ndarray) -> np.ndarray:
+    """Best first: higher score, then lower load, then lower mentor id."""
+    return (100 - score.astype(np.int64)) * matrix.load_span + matrix.tie
+
+
+def excluded_key(matrix: MentorMatrix, score: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    """Closest first: fewer constraints missed, then higher score, then lower mentor id."""
+    n = max(1, matrix.n)
+    return (missed.astype(np.int64) * 101 + (100 - score.astype(np.int64))) * n + matrix.id_rank
 
 
 def rank(
@@ -78,27 +83,30 @@ def rank(
     *,
     today: date,
     limit: int | None = 20,
+    excluded_reasons: bool = False,
 ) -> Ranking:
+    """`limit` rows of each list are built. Excluded mentors carry their violations, and their
+    reasons only with `excluded_reasons` (the closest, shown when no one is eligible, always
+    have both)."""
     matrix = as_matrix(mentors)
     ev = evaluate(family, matrix, blocks, today=today)
-    negative = -ev.score
-    eligible_rows = np.flatnonzero(ev.eligible)
-    eligible = best_rows(eligible_rows, (negative, matrix.active, matrix.ids), limit)
-    excluded_rows = np.flatnonzero(~ev.eligible)
-    excluded = best_rows(excluded_rows, (ev.missed, negative, matrix.ids), limit)
+    eligible = best_rows(eligible_key(matrix, ev.score), ev.eligible, limit)
+    key = excluded_key(matrix, ev.score, ev.missed)
+    excluded = best_rows(key, ~ev.eligible, limit)
     closest: list[int] = []
-    if eligible_rows.size == 0:
-        closest = best_rows(np.flatnonzero(ev.missed == 1), (negative, matrix.ids), limit)
+    if not ev.eligible.any():
+        closest = best_rows(key, ev.missed == 1, limit)
     built: dict[int, Ranked] = {}
 
-    def one(row: int) -> Ranked:
-        if row not in built:
-            built[row] = ev.ranked(row)
+    def one(row: int, with_reasons: bool = True) -> Ranked:
+        if row not in built or (with_reasons and not built[row].reasons):
+            built[row] = ev.ranked(row, with_reasons=with_reasons)
         return built[row]
 
-    return Ranking(
-        family_id=family.family_id,
-        eligible=tuple(one(row) for row in eligible),
-        excluded=tuple(one(row) for row in excluded),
-        closest=tuple(one(row) for row in closest),
-    )
+    with reasons.one_language():
+        return Ranking(
+            family_id=family.family_id,
+            eligible=tuple(one(row) for row in eligible),
+            excluded=tuple(one(row, excluded_reasons or row in closest) for row in excluded),
+            closest=tuple(one(row) for row in closest),
+        )

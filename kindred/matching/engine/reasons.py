@@ -5,15 +5,67 @@ language); languages by `kindred.lib.languages.language_name`.
 """
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
+from django.utils.translation import ngettext as django_ngettext
 
 from kindred.lib.languages import language_name, related_codes
 from kindred.matching.engine.criteria import SETS, Scores, family_languages
 from kindred.matching.engine.matrix import MentorMatrix
 from kindred.matching.engine.types import CRITERIA, FamilySide, Reason, Violation
+
+
+# Reasons are built by the hundred per page: each text is looked up once per language, then
+# remembered (forgotten when the translation settings change, as in tests). The wrappers keep
+# the names `_` and `ngettext`, so makemessages still finds every msgid.
+@lru_cache(maxsize=512)
+def _cached(language: str, message: str) -> str:
+    return gettext(message)
+
+
+@lru_cache(maxsize=512)
+def _cached_plural(language: str, singular: str, plural: str, count: int) -> str:
+    return django_ngettext(singular, plural, count)
+
+
+# The active language, read once per batch of reasons rather than once per text.
+_language: ContextVar[str | None] = ContextVar("matching_reasons_language", default=None)
+
+
+def _active() -> str:
+    language = _language.get()
+    return language if language is not None else (translation.get_language() or "")
+
+
+def _(message: str) -> str:
+    return _cached(_active(), message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _cached_plural(_active(), singular, plural, count)
+
+
+@contextmanager
+def one_language():
+    """Within the block, the texts are looked up in the language active at its start."""
+    token = _language.set(translation.get_language() or "")
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@receiver(setting_changed)
+def _forget_texts(*, setting: str, **kwargs) -> None:
+    if setting in {"LOCALE_PATHS", "LANGUAGES", "LANGUAGE_CODE", "INSTALLED_APPS"}:
+        _cached.cache_clear()
+        _cached_plural.cache_clear()
 
 
 def _label(family: FamilySide, code: str) -> str:
@@ -169,7 +221,7 @@ def _set_text(criterion: str, shared: str, missing: str) -> str:
 
 def reasons(family: FamilySide, matrix: MentorMatrix, scores: Scores, row: int):
     """The reasons of the criteria that count, the biggest share of the score first."""
-    shown = [reason(family, matrix, scores, row, c) for c in CRITERIA if c in scores.weights]
+    shown = [reason(family, matrix, scores, row, c) for c in CRITERIA if scores.counts(c)]
     return tuple(sorted(shown, key=lambda r: (-r.points, CRITERIA.index(r.criterion))))
 
 

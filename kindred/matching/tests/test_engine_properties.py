@@ -8,13 +8,16 @@
 
 import itertools
 import math
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kindred.lib.languages import related_codes
 from kindred.matching.engine import Blocks, Level, assign, rank
+from kindred.matching.engine.batch import eligible_pairs
 from kindred.matching.engine.criteria import AGE_NEAR, DISTANCE_NEAR
+from kindred.matching.engine.matrix import MentorMatrix
 from kindred.matching.tests.engine_factories import TODAY, family, mentor
 
 SETTINGS = settings(
@@ -208,3 +211,18 @@ def test_the_batch_total_is_never_below_greedy_when_as_many_families_are_matched
     assert len(result.pairs) >= result.greedy_matched
     if len(result.pairs) == result.greedy_matched:
         assert result.total >= result.greedy_total
+
+
+@SETTINGS
+@given(instances(max_families=7, max_mentors=6))
+def test_the_batch_scores_pairs_exactly_as_the_ranking_does(instance):
+    fs, ms, blocks = instance
+    with mock.patch("kindred.matching.engine.batch.CHUNK", 3):  # several chunks
+        pairs = eligible_pairs(fs, MentorMatrix(ms), blocks, today=TODAY)
+    for index, f in enumerate(fs):
+        ranked = rank(f, ms, blocks, today=TODAY, limit=None).eligible
+        assert [ms[row].mentor_id for row in pairs.preference[index]] == [
+            r.mentor_id for r in ranked
+        ]
+        assert list(pairs.preference_score[index]) == [r.score for r in ranked]
+        assert (index in pairs.why_none) == (not ranked)
