@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kindred.referrals",
     "kindred.directory",
     "kindred.mentors",
+    "kindred.matching",
 ]
 
 MIDDLEWARE = [

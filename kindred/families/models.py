@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.lib.extensions import matched_families_modules
 from kindred.lib.languages import LANGUAGE_CODES, language_choices
 from kindred.programs.access import ScopedQuerySet, program_ids_with
 from kindred.programs.models import Program
@@ -221,13 +222,18 @@ class FamilyQuerySet(ScopedQuerySet["Family"]):
 
 
 def matched_family_ids(user: Any, program_ids: list[int]) -> models.QuerySet[Any] | list[int]:
-    """The ids of the families matched to `user` (a mentor) in `program_ids`.
-
-    EXTEND HERE when the matching app lands: return its active matches' family ids, e.g.
-    `Match.objects.active().filter(mentor__user=user, family__program_id__in=program_ids)
-    .values("family_id")`. Until a match model exists, a mentor sees no family.
-    """
-    return []
+    """The ids of the families matched to `user` (a mentor) in `program_ids`: what the apps
+    with a `matched_families` module say (the matching app: the mentor's active matches).
+    Without such an app a mentor sees no family."""
+    modules = matched_families_modules()
+    if not modules:
+        return []
+    if len(modules) == 1:
+        return modules[0].matched_family_ids(user, program_ids)
+    ids: set[int] = set()
+    for module in modules:
+        ids |= set(module.matched_family_ids(user, program_ids).values_list("family_id", flat=True))
+    return sorted(ids)
 
 
 class Family(Stateful):

@@ -10,6 +10,8 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
 | `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
 | `two_factor`       | `TwoFactorModule`      | sign-in: who must use a second factor     |
+| `matched_families` | `MatchedFamiliesModule`| a mentor's families (families.models)     |
+| `mentor_stopped`   | `MentorStoppedModule`  | a mentor paused or left (mentors.services)|
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -84,6 +86,20 @@ class TwoFactorModule(Protocol):
 
 
 @runtime_checkable
+class MatchedFamiliesModule(Protocol):
+    def matched_family_ids(self, user: Any, program_ids: list[int]) -> Any:
+        """Ids (a values queryset or a list) of the families matched to `user`, a mentor."""
+        ...
+
+
+@runtime_checkable
+class MentorStoppedModule(Protocol):
+    def mentor_stopped(self, *, mentor: Any, change: Any, request: HttpRequest | None) -> None:
+        """A mentor left the matchable set (paused, alumni), inside the change's transaction."""
+        ...
+
+
+@runtime_checkable
 class WalkModule(Protocol):
     """`ROUTES` (core.testing.walk.Route), and optionally `setup(world)`, which puts the objects
     the routes need into `world.objects` (a Protocol cannot name an optional member)."""
@@ -151,6 +167,14 @@ def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramCh
 
 def two_factor_modules(*, exclude: tuple[str, ...] = ()) -> tuple[TwoFactorModule, ...]:
     return _typed("two_factor", TwoFactorModule, exclude)
+
+
+def matched_families_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MatchedFamiliesModule, ...]:
+    return _typed("matched_families", MatchedFamiliesModule, exclude)
+
+
+def mentor_stopped_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MentorStoppedModule, ...]:
+    return _typed("mentor_stopped", MentorStoppedModule, exclude)
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:

@@ -25,6 +25,7 @@ from kindred.mentors.models import (
     WellbeingCheckIn,
 )
 from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
+from kindred.mentors.vocab import FAMILY_SITUATIONS, TREATMENTS
 
 # Many-to-many fields of the mentor's details, saved after the mentor row.
 MANY_FIELDS = {"child_conditions", "child_experiences"}
@@ -59,6 +60,33 @@ class MentorDetailsForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    treatment_codes = forms.MultipleChoiceField(
+        label=_("Treatments and technology your child has had"),
+        choices=TREATMENTS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Mentor._meta.get_field("treatment_codes").help_text,
+    )
+    family_situations = forms.MultipleChoiceField(
+        label=_("Your family's situation"),
+        choices=FAMILY_SITUATIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Mentor._meta.get_field("family_situations").help_text,
+    )
+    excluded_situations = forms.MultipleChoiceField(
+        label=_("Families you would rather not support"),
+        choices=FAMILY_SITUATIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Mentor._meta.get_field("excluded_situations").help_text,
+    )
+    off_active_treatment = forms.NullBooleanField(
+        label=_("Is your child off active treatment, or stable?"),
+        required=False,
+        widget=forms.NullBooleanSelect(),
+        help_text=Mentor._meta.get_field("off_active_treatment").help_text,
+    )
     availability_days = forms.MultipleChoiceField(
         label=_("Days you are usually available"),
         choices=WEEKDAYS,
@@ -84,8 +112,15 @@ class MentorDetailsForm(forms.ModelForm):
             "travel",
             "child_conditions",
             "child_experiences",
+            "treatment_codes",
             "treatments",
             "care_settings",
+            "experience_year",
+            "off_active_treatment",
+            "gender",
+            "culture",
+            "family_situations",
+            "excluded_situations",
             "availability_days",
             "availability_times",
             "availability_notes",
@@ -93,7 +128,7 @@ class MentorDetailsForm(forms.ModelForm):
             "references",
         ]
         widgets = {
-            "treatments": forms.Textarea(attrs={"rows": 3}),
+            "treatments": forms.Textarea(attrs={"rows": 2}),
             "motivation": forms.Textarea(attrs={"rows": 4}),
             "references": forms.Textarea(attrs={"rows": 3}),
         }
@@ -108,6 +143,11 @@ class MentorDetailsForm(forms.ModelForm):
             {"autocomplete": "postal-code", "inputmode": "numeric"}
         )
         self.fields["motivation"].label = _("Why do you want to support other parents?")
+        self.fields["off_active_treatment"].widget.choices = [
+            ("unknown", _("I'd rather not say")),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
         language = get_language() or "en"
         conditions = self.fields["child_conditions"]
         conditions.queryset = (  # type: ignore[attr-defined]
@@ -119,6 +159,14 @@ class MentorDetailsForm(forms.ModelForm):
         experiences = self.fields["child_experiences"]
         experiences.queryset = Experience.objects.for_program(self.program).filter(is_active=True)  # type: ignore[attr-defined]
         experiences.label_from_instance = lambda e: e.label_for(language)  # type: ignore[attr-defined]
+
+    def clean_experience_year(self) -> int | None:
+        year = self.cleaned_data.get("experience_year")
+        if year is not None and not 1950 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(
+                _("Enter a year between 1950 and this year, or leave it empty.")
+            )
+        return year
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
@@ -172,6 +220,15 @@ class ApplicationForm(OneSubmissionForm, MentorDetailsForm):
 class MentorEditForm(MentorDetailsForm):
     class Meta(MentorDetailsForm.Meta):
         fields = [*MentorDetailsForm.Meta.fields, "max_families"]
+
+    def clean_max_families(self) -> int:
+        value = self.cleaned_data["max_families"]
+        if value is not None and value < self.instance.active_family_count:
+            raise forms.ValidationError(
+                _("This mentor already holds %(n)s families: the maximum cannot be lower."),
+                params={"n": self.instance.active_family_count},
+            )
+        return value
 
 
 class StatusForm(forms.Form):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kindred.audit.log import record
+from kindred.lib.extensions import mentor_stopped_modules
 from kindred.lib.mail import send_email_after_commit
 from kindred.mentors.models import (
     Mentor,
@@ -158,11 +159,12 @@ def mentor_stop_matching(
 ) -> None:
     """A mentor leaves the matchable set (paused, alumni), inside the status change's transaction.
 
-    Nothing else changes yet: families already matched stay with the mentor, and
-    `Mentor.objects.matchable` leaves them out of new matches by their status.
-    EXTEND HERE when the matching app lands: withdraw the mentor's open offers (and notify the
-    coordinators after commit), so a paused mentor never receives a new family.
+    Families already matched stay with the mentor, and `Mentor.objects.matchable` leaves them
+    out of new matches by their status; the apps with a `mentor_stopped` module act on it (the
+    matching app withdraws the mentor's open offers and tells the coordinators after commit).
     """
+    for module in mentor_stopped_modules():
+        module.mentor_stopped(mentor=mentor, change=change, request=request)
 
 
 def screening_record(

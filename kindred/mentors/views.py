@@ -46,6 +46,7 @@ from kindred.mentors.services import (
     qualification_record,
     screening_record,
 )
+from kindred.mentors.vocab import FAMILY_SITUATIONS, TREATMENTS
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
@@ -227,6 +228,11 @@ def _render_detail(
         "manage": manage,
         "languages": _language_labels(mentor.languages),
         "care_settings": [str(dict(CARE_SETTINGS).get(c, c)) for c in mentor.care_settings],
+        "treatments": [str(dict(TREATMENTS).get(c, c)) for c in mentor.treatment_codes],
+        "situations": [str(dict(FAMILY_SITUATIONS).get(c, c)) for c in mentor.family_situations],
+        "excluded_situations": [
+            str(dict(FAMILY_SITUATIONS).get(c, c)) for c in mentor.excluded_situations
+        ],
         "days": [str(dict(WEEKDAYS).get(d, d)) for d in mentor.availability_days],
         "times": [str(dict(DAY_PARTS).get(t, t)) for t in mentor.availability_times],
         "conditions": [c.label_for(language) for c in mentor.child_conditions.all()],

@@ -35,6 +35,10 @@ class Cap:
     MENTORS_MANAGE = "mentors.manage"  # screening, training, status changes
     MENTOR_SELF = "mentors.self"  # my own mentor record and home page
     SUPERVISION = "mentors.supervise"
+    # Matching (issue 10): the waiting list, ranked mentors, proposals and the match's life.
+    MATCHING_VIEW = "matching.view"  # every match of the program, the waiting list (PHI read)
+    MATCHING_MANAGE = "matching.manage"  # propose, approve, offer, introduce, close, settings
+    MATCH_SELF = "matching.self"  # a mentor's own offers and matches
     # Evaluation (aggregate, de-identified)
     REPORTS_VIEW = "reports.view"
 
@@ -57,6 +61,8 @@ _COORDINATOR = {
     Cap.MENTORS_VIEW,
     Cap.MENTORS_MANAGE,
     Cap.SUPERVISION,
+    Cap.MATCHING_VIEW,
+    Cap.MATCHING_MANAGE,
     Cap.REPORTS_VIEW,
 }
 
@@ -73,6 +79,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.DIRECTORY_SHARE,
             Cap.MENTORS_VIEW,
             Cap.SUPERVISION,
+            Cap.MATCHING_VIEW,
             Cap.REPORTS_VIEW,
         }
     ),
@@ -83,6 +90,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.DIRECTORY_VIEW,
             Cap.DIRECTORY_SHARE,
             Cap.MENTOR_SELF,
+            Cap.MATCH_SELF,
         }
     ),
     Role.REFERRER: frozenset(

@@ -18,6 +18,8 @@ FLOORS["families"] = FLOORS["programs"] | {"programs"}
 # Domain apps side by side: families and the floors below, never one another.
 for _app in ("referrals", "directory", "mentors"):
     FLOORS[_app] = FLOORS["families"] | {"families"}
+# Matching sits above families, referrals, directory and mentors; none of them imports it.
+FLOORS["matching"] = FLOORS["families"] | {"families", "referrals", "directory", "mentors"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 

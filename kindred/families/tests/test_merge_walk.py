@@ -115,6 +115,40 @@ def _escalation(world: Any, family: Family) -> models.Model:
     )
 
 
+def _matching_mentor(world: Any, family: Family) -> Any:
+    from kindred.families.models import Consent
+    from kindred.mentors.tests.factories import make_active
+
+    Consent.objects.create(
+        family=family,
+        scope="share_with_mentor",
+        decision="granted",
+        method="verbal",
+        recorded_by=world.coordinator,
+    )
+    return make_active(family.program, world.coordinator, email="match.mentor@example.test")
+
+
+def _match(world: Any, family: Family) -> models.Model:
+    from kindred.matching.services import propose
+
+    return propose(family=family, mentor=_matching_mentor(world, family), by=world.coordinator)
+
+
+def _blocked_pair(world: Any, family: Family) -> models.Model:
+    from kindred.matching.services import add_block
+    from kindred.mentors.tests.factories import make_active
+
+    mentor = make_active(family.program, world.coordinator, email="block.mentor@example.test")
+    return add_block(family=family, mentor=mentor, by=world.coordinator, note="Neighbours")
+
+
+def _wishes(world: Any, family: Family) -> models.Model:
+    from kindred.matching.models import FamilyWishes
+
+    return FamilyWishes.objects.create(family=family, in_person=True, situations=["military"])
+
+
 BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "families.Caregiver.family": _caregiver,
     "families.Child.family": _child,
@@ -123,6 +157,10 @@ BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "referrals.ConferenceItem.family": _conference_item,
     "directory.ResourceShare.family": _resource_share,
     "mentors.Escalation.family": _escalation,
+    # Last: the match adds a consent to share with a mentor (after _consent took the first).
+    "matching.Match.family": _match,
+    "matching.BlockedPair.family": _blocked_pair,
+    "matching.FamilyWishes.family": _wishes,
 }
 
 

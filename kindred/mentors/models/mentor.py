@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
 from kindred.lib.languages import validate_language_codes
+from kindred.mentors.vocab import validate_situations, validate_treatments
 from kindred.programs.access import ScopedQuerySet, program_ids_with
 from kindred.programs.permissions import Cap
 
@@ -133,7 +134,11 @@ class Mentor(Stateful):
     )
     postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
     travel = models.CharField(
-        _("how far you can travel"), max_length=8, choices=Travel.choices, default=Travel.REMOTE
+        _("how far you can travel"),
+        max_length=8,
+        choices=Travel.choices,
+        default=Travel.REMOTE,
+        help_text=_("For families who want to meet in person."),
     )
     # Same vocabularies as families, so matching compares like with like.
     child_conditions = models.ManyToManyField(
@@ -149,9 +154,70 @@ class Mentor(Stateful):
         verbose_name=_("your family's experiences"),
     )
     treatments = models.TextField(
-        _("treatments and technology your child has had"),
+        _("other treatments, in your words"),
         blank=True,
-        help_text=_("For example: open-heart surgery, chemotherapy, a feeding tube, a trach."),
+        help_text=_("Anything the list above does not name."),
+    )
+    # What matching compares (kindred.matching): all optional, self-described, each asked
+    # with the reason it is asked.
+    treatment_codes = models.JSONField(
+        _("treatments and technology your child has had"),
+        default=list,
+        blank=True,
+        validators=[validate_treatments],
+        help_text=_("Families often ask for a parent who has been through the same treatment."),
+    )
+    gender = models.CharField(
+        _("gender"),
+        max_length=12,
+        choices=[
+            ("woman", _("Woman")),
+            ("man", _("Man")),
+            ("nonbinary", _("Non-binary")),
+            ("self", _("I describe myself another way")),
+        ],
+        blank=True,
+        help_text=_("Optional. Some parents feel easier talking with a mentor of their gender."),
+    )
+    culture = models.CharField(
+        _("culture or ethnicity"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Optional, in your words. Some families ask for a parent who shares their culture."
+        ),
+    )
+    family_situations = models.JSONField(
+        _("your family's situation"),
+        default=list,
+        blank=True,
+        validators=[validate_situations],
+        help_text=_("Optional. Families in the same situation often understand each other best."),
+    )
+    experience_year = models.PositiveSmallIntegerField(
+        _("year of your child's diagnosis or NICU stay"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. A family may want a parent whose experience is recent."),
+    )
+    off_active_treatment = models.BooleanField(
+        _("your child is off active treatment or stable"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Some programs ask that a mentor's own child is past active treatment, so that "
+            "supporting another family is not too heavy."
+        ),
+    )
+    excluded_situations = models.JSONField(
+        _("families you would rather not support"),
+        default=list,
+        blank=True,
+        validators=[validate_situations],
+        help_text=_(
+            "Optional. For example, a bereaved family if your own loss is recent. We will not "
+            "propose you to these families."
+        ),
     )
     care_settings = models.JSONField(_("care settings you know"), default=list, blank=True)
     availability_days = models.JSONField(_("days available"), default=list, blank=True)
@@ -173,7 +239,8 @@ class Mentor(Stateful):
             "P2P practice: caseloads of about 10 families for paid staff, fewer for volunteers."
         ),
     )
-    # Kept by the matching app inside its match transitions (one counter, no join to rank).
+    # Kept by the matching app inside its match transitions (one counter, no join to rank):
+    # the families holding one of the mentor's places, from approval to the match's end.
     active_family_count = models.PositiveSmallIntegerField(_("active families"), default=0)
     applied_at = models.DateTimeField(_("applied"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
@@ -213,6 +280,15 @@ class Mentor(Stateful):
             ),
             models.CheckConstraint(
                 condition=Q(max_families__lte=30), name="mentors_mentor_max_families_range"
+            ),
+            # Matching's guard: two coordinators approving a mentor's last place at once
+            # never take more places than the mentor has (kindred.matching.services).
+            models.CheckConstraint(
+                condition=Q(active_family_count__lte=F("max_families")),
+                name="mentors_mentor_within_capacity",
+                violation_error_message=_(
+                    "This mentor has no place left: lower their families first."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["program", "user"],
@@ -324,6 +400,14 @@ class Mentor(Stateful):
             if any(m.pk not in done for m in course.modules.all()):
                 missing.append(course)
         return missing
+
+    @property
+    def travel_miles(self) -> int | None:
+        """Miles the mentor travels for in-person support: 0 for phone and video only, None
+        for anywhere in the region."""
+        if self.travel == self.Travel.ANYWHERE:
+            return None
+        return 0 if self.travel == self.Travel.REMOTE else int(self.travel)
 
     @property
     def has_capacity(self) -> bool:

@@ -1,0 +1,29 @@
+"""Matching: a program's matching settings (settings.py), the match and its life (match.py),
+pairs that must never be made and a family's matching wishes (blocks.py)."""
+
+from kindred.matching.models.blocks import BlockedPair, FamilyWishes
+from kindred.matching.models.match import (
+    AWAITING_MENTOR as AWAITING_MENTOR_STATUSES,
+)
+from kindred.matching.models.match import (
+    CLOSE_REASONS,
+    DECLINE_REASONS,
+    HOLDS_PLACE,
+    OPEN,
+    Match,
+    MatchTransition,
+)
+from kindred.matching.models.settings import MatchSettings
+
+__all__ = [
+    "AWAITING_MENTOR_STATUSES",
+    "CLOSE_REASONS",
+    "DECLINE_REASONS",
+    "HOLDS_PLACE",
+    "OPEN",
+    "BlockedPair",
+    "FamilyWishes",
+    "Match",
+    "MatchSettings",
+    "MatchTransition",
+]

@@ -1,0 +1,63 @@
+"""One family's ranked mentors, from the database through the engine."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from kindred.families.models import Family
+from kindred.matching.engine import FamilySide, Ranked, Ranking, rank
+from kindred.matching.models import MatchSettings
+from kindred.matching.profiles import blocks_for, family_sides, mentor_sides
+from kindred.mentors.models import Mentor
+
+
+@dataclass
+class Row:
+    ranked: Ranked
+    mentor: Mentor
+
+    @property
+    def met(self) -> list[Any]:
+        return [r for r in self.ranked.reasons if r.met]
+
+    @property
+    def unmet(self) -> list[Any]:
+        return [r for r in self.ranked.reasons if r.met is False]
+
+
+@dataclass
+class FamilyRanking:
+    family: FamilySide
+    ranking: Ranking
+    eligible: list[Row]
+    excluded: list[Row]
+    closest: list[Row]
+
+
+def rank_family(family: Family, *, limit: int | None = 20) -> FamilyRanking:
+    settings = MatchSettings.for_program(family.program_id)
+    today = timezone.localdate()
+    side = family_sides([family], settings, today=today)[0]
+    mentors = mentor_sides(family.program, settings, today=today)
+    ranking = rank(side, mentors, blocks_for([family.pk]), today=today, limit=limit)
+    ids = {r.mentor_id for r in (*ranking.eligible, *ranking.excluded, *ranking.closest)}
+    by_id = Mentor.objects.in_bulk(ids)
+
+    def rows(items: tuple[Ranked, ...]) -> list[Row]:
+        return [Row(r, by_id[r.mentor_id]) for r in items if r.mentor_id in by_id]
+
+    return FamilyRanking(
+        family=side,
+        ranking=ranking,
+        eligible=rows(ranking.eligible),
+        excluded=rows(ranking.excluded),
+        closest=rows(ranking.closest),
+    )
+
+
+def reasons_snapshot(ranked: Ranked) -> list[dict[str, Any]]:
+    return [
+        {"criterion": r.criterion, "met": r.met, "text": r.text, "points": round(r.points, 1)}
+        for r in ranked.reasons
+    ]
