@@ -126,7 +126,7 @@ def act(request: ProgramRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         found.refresh_from_db()
         if form is None:
-            form = forms.Form()
+            form = forms.Form(data={})
             form.is_valid()
             form_name = "general"
         form.add_error(None, error.messages)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from kindred.families.models import Family
+from kindred.lib.languages import language_name
 from kindred.matching.models import Match, MatchSettings
 from kindred.matching.profiles import ONE_TO_ONE
 from kindred.referrals.models import Intake
@@ -30,6 +31,10 @@ class Waiting:
     @property
     def overdue(self) -> bool:
         return timezone.now() > self.due
+
+    @property
+    def language_names(self) -> list[str]:
+        return [language_name(code) for code in self.family.languages.split()]
 
     @property
     def hours_waited(self) -> int:

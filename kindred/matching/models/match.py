@@ -125,6 +125,7 @@ class Match(Stateful):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     renewals = models.PositiveSmallIntegerField(default=0)
     end_reminded_for = models.DateField(null=True, blank=True)
+    fit_reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = MatchQuerySet.as_manager()
 

@@ -1,8 +1,8 @@
 """The match's whole life through the services: every transition and its rules."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from kindred.audit.models import AuditEvent
 from kindred.audit.states import TransitionError

@@ -1,0 +1,52 @@
+"""The daily matching reminders: the early fit check once it is due, and a match's end a few
+days before it (program settings). Each is sent once, to the mentor and the coordinators, in
+their language, with a link only.
+
+The issue asks for the fit check "after the first two contacts or two weeks, whichever comes
+first": Kindred records no contacts (encounters) yet, so two weeks (the program's
+`fit_check_days`) decide until they do.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from kindred.matching.models import Match, MatchSettings
+from kindred.matching.notices import notify_coordinators, notify_mentor
+
+
+def send_match_reminders(on: date | None = None) -> int:
+    on = on or timezone.localdate()
+    sent = 0
+    fit_due = Match.objects.filter(
+        status="active", fit_check_due__lte=on, fit_reminded_at__isnull=True
+    ).select_related("mentor", "mentor__user", "program")
+    for match in fit_due:
+        with transaction.atomic():
+            Match.objects.filter(pk=match.pk).update(fit_reminded_at=timezone.now())
+            if not match.mentor_fit:
+                notify_mentor("fit_check", match)
+            if not match.coordinator_fit:
+                notify_coordinators("fit_check", match)
+        sent += 1
+    settings = {s.program_id: s for s in MatchSettings.objects.all()}
+    ending = Match.objects.filter(status="active", ends_on__isnull=False).select_related(
+        "mentor", "mentor__user", "program"
+    )
+    for match in ending:
+        days = settings.get(match.program_id, MatchSettings()).remind_days_before_end
+        if match.end_reminded_for == match.ends_on or match.ends_on - timedelta(days=days) > on:
+            continue
+        with transaction.atomic():
+            Match.objects.filter(pk=match.pk).update(end_reminded_for=match.ends_on)
+            notify_mentor("end_soon", match)
+            notify_coordinators("end_soon", match)
+        sent += 1
+    return sent
+
+
+@task()
+def match_reminders() -> int:
+    return send_match_reminders()
