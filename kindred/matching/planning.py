@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindred.audit.states import TransitionError
 from kindred.families.models import Family
 from kindred.matching import services
 from kindred.matching.engine import Gap, assign, coverage
@@ -102,43 +101,53 @@ def approve_pairs(
     blocks = blocks_for(list(families))
     made: list[Match] = []
     problems: list[str] = []
+    outcome: dict[tuple[int, int], str] = {}  # pair -> "offered" or why it was skipped
     for family_id, mentor_id in chosen:
         family, mentor = families.get(family_id), mentors.get(mentor_id)
         if family is None or mentor is None or family.program_id != run.program_id:
             continue
-        label = f"{family.name} – {mentor.full_name}"
-        side = sides.get(family_id)
-        row = matrix.row_of.get(mentor_id)
-        if side is None or row is None:
-            problems.append(_("%(pair)s: no longer possible.") % {"pair": label})
-            continue
-        ev = evaluate(side, matrix, blocks, today=today)
-        ranked = ev.ranked(int(row))
-        if ranked.violations:
-            problems.append(
-                _("%(pair)s: no longer possible: %(why)s")
-                % {"pair": label, "why": ranked.violations[0].text}
-            )
-            continue
-        try:
-            with transaction.atomic():
-                match = services.propose(
-                    family=family,
-                    mentor=mentor,
-                    by=by,
-                    score=ranked.score,
-                    reasons=reasons_snapshot(ranked),
-                    request=request,
-                )
-                services.approve_and_offer(match=match, by=by, request=request)
-        except (ValidationError, TransitionError) as error:
-            messages = getattr(error, "messages", None) or [str(error)]
-            problems.append(_("%(pair)s: %(why)s") % {"pair": label, "why": " ".join(messages)})
-            continue
-        made.append(match)
+        match, problem = _approve_one(
+            family, mentor, sides.get(family_id), matrix, blocks, today, by, request
+        )
+        if match is not None:
+            made.append(match)
+        else:
+            problems.append(problem)
+        outcome[(family_id, mentor_id)] = "offered" if match is not None else problem
+    run.pairs = [
+        {**p, "outcome": outcome.get((p["family"], p["mentor"]), "unticked")} for p in run.pairs
+    ]
     run.approved_at, run.approved_by = timezone.now(), by
-    run.save(update_fields=["approved_at", "approved_by"])
+    run.save(update_fields=["pairs", "approved_at", "approved_by"])
     return made, problems
+
+
+def _approve_one(family, mentor, side, matrix, blocks, today, by, request):
+    """Propose, approve and offer one pair: (the match, "") or (None, why not)."""
+    label = f"{family.name} – {mentor.full_name}"
+    row = matrix.row_of.get(mentor.pk)
+    if side is None or row is None:
+        return None, _("%(pair)s: no longer possible.") % {"pair": label}
+    ranked = evaluate(side, matrix, blocks, today=today).ranked(int(row))
+    if ranked.violations:
+        return None, _("%(pair)s: no longer possible: %(why)s") % {
+            "pair": label,
+            "why": ranked.violations[0].text,
+        }
+    try:
+        with transaction.atomic():
+            match = services.propose(
+                family=family,
+                mentor=mentor,
+                by=by,
+                score=ranked.score,
+                reasons=reasons_snapshot(ranked),
+                request=request,
+            )
+            services.approve_and_offer(match=match, by=by, request=request)
+    except ValidationError as error:  # TransitionError is one
+        return None, _("%(pair)s: %(why)s") % {"pair": label, "why": " ".join(error.messages)}
+    return match, ""
 
 
 def coverage_families(program: Any) -> list[Family]:

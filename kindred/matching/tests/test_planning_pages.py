@@ -53,7 +53,8 @@ def test_approving_the_ticked_pairs_offers_them(mworld, django_capture_on_commit
     assert (match.mentor, match.status) == (ana, "offered")
     assert match.reasons  # the reasons of the moment, as a single proposal keeps them
     run.refresh_from_db()
-    assert run.approved_at is not None
+    assert run.approved_at is not None and run.pairs[0]["outcome"] == "offered"
+    assert "Offered to the mentor" in client.get(f"/matching/batch/{run.pk}/").content.decode()
     # Approved once: a second post changes nothing.
     client.post(f"/matching/batch/{run.pk}/approve/", {"pair": [f"{family.pk}:{ana.pk}"]})
     assert Match.objects.filter(family=family).count() == 1
