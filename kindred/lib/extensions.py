@@ -9,6 +9,7 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `family_merge`     | `FamilyMergeModule`    | merging two family records (families)     |
 | `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
 | `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
+| `consent_changed`  | `ConsentChangedModule` | a family's consent recorded (families)    |
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -71,6 +72,14 @@ class DemoModule(Protocol):
 class ProgramChangedModule(Protocol):
     def program_changed(self, program: Any, *, by: Any, request: HttpRequest | None) -> None:
         """A program's settings were saved (inside the save's transaction)."""
+        ...
+
+
+@runtime_checkable
+class ConsentChangedModule(Protocol):
+    def consent_changed(self, family: Any, scope: str, *, by: Any, request: Any) -> None:
+        """A consent decision of `family` for `scope` was recorded (inside its transaction):
+        act on a withdrawal at once (leave groups, stop reminders)."""
         ...
 
 
@@ -140,6 +149,10 @@ def demo_modules(*, exclude: tuple[str, ...] = ()) -> tuple[DemoModule, ...]:
 
 def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramChangedModule, ...]:
     return _typed("program_changed", ProgramChangedModule, exclude)
+
+
+def consent_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ConsentChangedModule, ...]:
+    return _typed("consent_changed", ConsentChangedModule, exclude)
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:

@@ -35,6 +35,11 @@ class Cap:
     MENTORS_MANAGE = "mentors.manage"  # screening, training, status changes
     MENTOR_SELF = "mentors.self"  # my own mentor record and home page
     SUPERVISION = "mentors.supervise"
+    # Support groups (issue 12)
+    GROUPS_VIEW = "groups.view"  # groups, their schedules and calendars (no families)
+    GROUPS_MANAGE = "groups.manage"  # create groups, edit sessions, register, cancel
+    GROUPS_ROSTER = "groups.roster"  # every group's registrations and attendance
+    GROUPS_FACILITATE = "groups.facilitate"  # roster, registration, attendance of my groups
     # Evaluation (aggregate, de-identified)
     REPORTS_VIEW = "reports.view"
 
@@ -58,6 +63,9 @@ _COORDINATOR = {
     Cap.MENTORS_MANAGE,
     Cap.SUPERVISION,
     Cap.REPORTS_VIEW,
+    Cap.GROUPS_VIEW,
+    Cap.GROUPS_MANAGE,
+    Cap.GROUPS_ROSTER,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -74,6 +82,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.MENTORS_VIEW,
             Cap.SUPERVISION,
             Cap.REPORTS_VIEW,
+            Cap.GROUPS_VIEW,
+            Cap.GROUPS_ROSTER,
         }
     ),
     Role.MENTOR: frozenset(
@@ -83,6 +93,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.DIRECTORY_VIEW,
             Cap.DIRECTORY_SHARE,
             Cap.MENTOR_SELF,
+            Cap.GROUPS_VIEW,
+            Cap.GROUPS_FACILITATE,
         }
     ),
     Role.REFERRER: frozenset(

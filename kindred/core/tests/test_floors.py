@@ -18,6 +18,8 @@ FLOORS["families"] = FLOORS["programs"] | {"programs"}
 # Domain apps side by side: families and the floors below, never one another.
 for _app in ("referrals", "directory", "mentors"):
     FLOORS[_app] = FLOORS["families"] | {"families"}
+# Support groups stand on families, mentors and the directory; none of them imports groups.
+FLOORS["groups"] = FLOORS["families"] | {"families", "mentors", "directory"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 
