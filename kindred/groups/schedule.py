@@ -15,7 +15,7 @@ from dateutil.rrule import rrule, rrulestr
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kindred.directory.recurrence import parse_rule, rule_text
 from kindred.groups.models import GroupSession, SupportGroup
@@ -185,21 +185,21 @@ def session_for(occurrence: Occurrence) -> GroupSession:
 
 
 DAY_NAMES = {
-    "MO": _l("Monday"),
-    "TU": _l("Tuesday"),
-    "WE": _l("Wednesday"),
-    "TH": _l("Thursday"),
-    "FR": _l("Friday"),
-    "SA": _l("Saturday"),
-    "SU": _l("Sunday"),
+    "MO": gettext_lazy("Monday"),
+    "TU": gettext_lazy("Tuesday"),
+    "WE": gettext_lazy("Wednesday"),
+    "TH": gettext_lazy("Thursday"),
+    "FR": gettext_lazy("Friday"),
+    "SA": gettext_lazy("Saturday"),
+    "SU": gettext_lazy("Sunday"),
 }
 ORDINALS = {
-    "1": _l("first"),
-    "2": _l("second"),
-    "3": _l("third"),
-    "4": _l("fourth"),
-    "5": _l("fifth"),
-    "-1": _l("last"),
+    "1": gettext_lazy("first"),
+    "2": gettext_lazy("second"),
+    "3": gettext_lazy("third"),
+    "4": gettext_lazy("fourth"),
+    "5": gettext_lazy("fifth"),
+    "-1": gettext_lazy("last"),
 }
 
 
