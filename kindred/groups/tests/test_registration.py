@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from kindred.audit.models import AuditEvent
 from kindred.audit.states import TransitionError
@@ -100,9 +102,9 @@ def test_reminders_go_once_in_the_familys_language_and_never_after_attendance(
     assert "Recordatorio" in message.subject and "Trisomy" not in message.subject
     assert "/groups/family/" in message.body
 
-    april = [
+    april = next(
         o for o in occurrences([group], now, now + timedelta(days=40)) if o.starts_at.month == 4
-    ][0]
+    )
     attendance_mark(occurrence=april, family=ana, present=True, by=world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_group_reminders(april.starts_at - timedelta(hours=2)) == 0
@@ -215,3 +217,10 @@ def test_a_coordinator_creates_a_monthly_group_which_the_directory_lists(world) 
     assert client.post(f"/groups/{group.pk}/status/", {"to": "draft"}).status_code == 302
     service.refresh_from_db()
     assert service.status == "inactive"
+
+
+def test_the_database_refuses_more_places_than_the_capacity(world) -> None:
+    group = make_group(world.program_a, world.coordinator, capacity=1)
+    SupportGroup.objects.filter(pk=group.pk).update(registered_count=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SupportGroup.objects.filter(pk=group.pk).update(registered_count=F("registered_count") + 1)
