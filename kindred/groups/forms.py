@@ -144,8 +144,18 @@ def _key(facilitator: Any) -> str:
 
 
 class StatusForm(forms.Form):
-    to = forms.ChoiceField(choices=SupportGroup.Status.choices)
+    to = forms.ChoiceField(label=_("New status"), choices=SupportGroup.Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, group: SupportGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every status is accepted (a refused move is a TransitionError next to the field);
+        # the ones possible now come first.
+        labels = dict(SupportGroup.Status.choices)
+        allowed = group.allowed_statuses()
+        self.fields["to"].choices = [(s, labels[s]) for s in allowed] + [
+            (s, labels[s]) for s in labels if s not in allowed and s != group.status
+        ]
 
 
 class RegisterForm(forms.Form):

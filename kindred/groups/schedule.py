@@ -160,13 +160,15 @@ def occurrence_at(group: SupportGroup, recurrence_id: datetime) -> Occurrence | 
 
 
 def next_occurrences(group: SupportGroup, count: int = 3) -> list[Occurrence]:
+    """The next `count` meetings from now that are not cancelled, however far away."""
     now = timezone.now()
-    found: list[Occurrence] = []
-    horizon = 60
-    while len(found) < count and horizon <= 800:
-        found = occurrences([group], now, now + timedelta(days=horizon), include_cancelled=False)
-        horizon *= 2
-    return found[:count]
+    local_now = timezone.localtime(now, zone(group)).replace(tzinfo=None)
+    ahead = list(_rule(group).xafter(local_now, count=count + 12))
+    if not ahead:
+        end = now + timedelta(days=62)
+    else:
+        end = ahead[-1].replace(tzinfo=zone(group)) + timedelta(days=1)
+    return occurrences([group], now, end, include_cancelled=False)[:count]
 
 
 def session_for(occurrence: Occurrence) -> GroupSession:

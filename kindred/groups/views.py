@@ -30,6 +30,7 @@ from kindred.groups.forms import CancelForm, GroupForm, RegisterForm, StatusForm
 from kindred.groups.models import Facilitator, Registration, SupportGroup
 from kindred.groups.schedule import describe, next_occurrences, occurrences
 from kindred.groups.services import group_capacity_changed, registration_cancel, registration_create
+from kindred.lib.languages import language_name
 from kindred.mentors.models import Mentor
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Membership
@@ -203,12 +204,13 @@ def _render_detail(
         "conditions": list(group.conditions.all()),
         "upcoming": next_occurrences(group, 6),
         "schedule_text": describe(group),
+        "language_label": language_name(group.language),
         "roster": roster,
         "registered": [r for r in registrations if r.status == "registered"],
         "waitlist": [r for r in registrations if r.status == "waitlisted"],
         "can_run": runs,
         "can_manage": manage,
-        "status_form": StatusForm(),
+        "status_form": StatusForm(group=group),
         "feed": feed,
         "register_form": extra.pop("register_form", None)
         or (RegisterForm(families=_families(request, group)) if runs else None),
@@ -234,7 +236,7 @@ def _families(request: ProgramRequest, group: SupportGroup) -> list[tuple[int, s
 @require_POST
 def group_status(request: ProgramRequest, pk: int) -> HttpResponse:
     group = get_group_for(request, pk, capability=Cap.GROUPS_MANAGE)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, group=group)
     if form.is_valid():
         try:
             with transaction.atomic():
