@@ -5,6 +5,7 @@ the family's story. axe-core checks every page reached (the `page` fixture)."""
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from kindred.groups.models import Attendance, Registration, SupportGroup
 from kindred.groups.tests.factories import make_family
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("KINDRED_SCREENSHOTS", "artifacts")) / "groups"
+SHOTS = Path(os.environ.get("KINDRED_SCREENSHOTS", tempfile.gettempdir())) / "kindred-groups"
 
 
 def sign_in(page, live_server, email: str) -> None:
