@@ -71,6 +71,11 @@ class Occurrence:
     session: GroupSession | None = None
 
     @property
+    def local_start(self) -> datetime:
+        """The start in the group's own time zone (a page shows the group's clock)."""
+        return self.starts_at.astimezone(zone(self.group))
+
+    @property
     def key(self) -> str:
         return occurrence_key(self.recurrence_id)
 
