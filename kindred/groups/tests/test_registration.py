@@ -224,3 +224,25 @@ def test_the_database_refuses_more_places_than_the_capacity(world) -> None:
     SupportGroup.objects.filter(pk=group.pk).update(registered_count=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         SupportGroup.objects.filter(pk=group.pk).update(registered_count=F("registered_count") + 1)
+
+
+def test_a_merge_moves_registrations_and_attendance_to_the_kept_record(world) -> None:
+    from kindred.families.services import family_merge
+
+    group = make_group(world.program_a, world.coordinator, capacity=5)
+    other = make_group(world.program_a, world.coordinator, capacity=5, name="Dads")
+    keep = make_family(world.program_a, world.coordinator, "Keep")
+    merged = make_family(world.program_a, world.coordinator, "Merged")
+    registration_create(group=group, family=keep, by=world.coordinator)
+    registration_create(group=group, family=merged, by=world.coordinator)
+    moved = registration_create(group=other, family=merged, by=world.coordinator)
+    occurrence = next_occurrences(group, 1)[0]
+    attendance_mark(occurrence=occurrence, family=merged, present=True, by=world.coordinator)
+    family_merge(keep=keep, merged=merged, by=world.coordinator, reason="Same family")
+    moved.refresh_from_db()
+    assert moved.family_id == keep.pk and moved.status == "registered"
+    assert Registration.objects.active().filter(group=group, family=keep).count() == 1
+    assert not Registration.objects.active().filter(family=merged).exists()
+    assert Attendance.objects.get().family_id == keep.pk
+    group.refresh_from_db()
+    assert group.registered_count == 1
