@@ -1,10 +1,12 @@
 """Called by kindred.families.services.family_merge inside its transaction: the merged
 family's registrations, attendance and calendar link follow it to the record that is kept.
 Where both records were in the same group or at the same session, the kept record's row stays
-and the merged one's is cancelled (registration) or dropped into the kept one (attendance)."""
+and the merged one's is cancelled (registration) or dropped into the kept one (attendance); the
+merged record's calendar link is revoked."""
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.groups.models import Attendance, CalendarFeed, Registration
@@ -26,6 +28,8 @@ def reassign(*, keep: Any, merged: Any) -> None:
     kept_sessions = set(Attendance.objects.filter(family=keep).values_list("session_id", flat=True))
     Attendance.objects.filter(family=merged, session_id__in=kept_sessions).delete()
     Attendance.objects.filter(family=merged).update(family=keep)
+    # The merged record's secret link stops working; the row (history) follows the family.
     CalendarFeed.objects.filter(family=merged, revoked_at__isnull=True).update(
-        revoked_at=keep.updated_at
+        revoked_at=timezone.now()
     )
+    CalendarFeed.objects.filter(family=merged).update(family=keep)
