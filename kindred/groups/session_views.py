@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,14 +61,8 @@ def session_edit(request: ProgramRequest, pk: int, key: str) -> HttpResponse:
             session_save(
                 occurrence=occurrence, values=form.values(), by=request.user, request=request
             )
-        except TransitionError as exc:
-            form.add_error(None, exc)
-        except Exception as exc:  # a ValidationError of the model's own checks
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
-            form.add_error(None, exc)
+        except ValidationError as exc:  # a TransitionError, or the session's own checks
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Session saved."))
             return redirect("groups:session", pk=group.pk, key=occurrence.key)

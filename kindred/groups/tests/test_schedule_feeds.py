@@ -97,3 +97,31 @@ def test_a_meeting_the_rule_does_not_give_is_not_found(world) -> None:
     assert client.get(f"/groups/{group.pk}/sessions/garbage/").status_code == 404
     assert client.get(f"/groups/{group.pk}/sessions/{found.key}/").status_code == 200
     assert client.get(f"/groups/{group.pk}/sessions/{found.key}.ics").status_code == 200
+
+
+def test_a_session_moved_on_its_page_keeps_its_identity_and_bad_input_is_400(world) -> None:
+    group = make_group(world.program_a)
+    occurrence = occurrences([group], *_window())[1]  # 10 February 2026, 18:00
+    client = world.client("coordinator")
+    url = f"/groups/{group.pk}/sessions/{occurrence.key}/edit/"
+    assert client.get(url).status_code == 200
+    data = {
+        "date": "2026-02-12",
+        "time": "17:30",
+        "duration": "90",
+        "format": "in_person",
+        "place": "Room 5",
+        "topic": "Guest nurse",
+        "speaker_0_name": "Marcus Lee",
+        "speaker_0_role": "Nurse",
+    }
+    bad = client.post(url, {**data, "date": "2026-02-30", "speaker_1_role": "Parent"})
+    assert bad.status_code == 400 and b"Guest nurse" in bad.content
+    assert not group.sessions.exists()
+    assert client.post(url, data).status_code == 302
+    session = group.sessions.get()
+    assert session.is_moved and session.recurrence_id == occurrence.recurrence_id
+    assert session.starts_at.astimezone(CHICAGO).day == 12
+    assert session.speakers == [{"name": "Marcus Lee", "role": "Nurse"}]
+    page = client.get(f"/groups/{group.pk}/sessions/{occurrence.key}/")
+    assert b"Moved" in page.content and b"Marcus Lee" in page.content
