@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kindred.directory",
     "kindred.mentors",
     "kindred.matching",
+    "kindred.groups",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,9 @@ SESSION_COOKIE_NAME = "kindred_session"
 CSRF_COOKIE_HTTPONLY = True
 # Public forms (self-referral, mentor application): submissions per client address per hour.
 MENTOR_APPLICATIONS_PER_HOUR = int(os.environ.get("MENTOR_APPLICATIONS_PER_HOUR", "5"))
+GROUPS_SELF_REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("GROUPS_SELF_REGISTRATIONS_PER_ADDRESS_PER_HOUR", "5")
+)
 REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR = int(
     os.environ.get("REFERRALS_SELF_REFERRALS_PER_ADDRESS_PER_HOUR", "5")
 )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("kindred.directory.urls")),
     path("mentors/", include("kindred.mentors.urls")),
     path("matching/", include("kindred.matching.urls")),
+    path("groups/", include("kindred.groups.urls")),
     path("api/hsds/", hsds_api.urls),
     path("api/", api.urls),
 ]

@@ -119,4 +119,10 @@ def consent_record(
             fields=["scope", "decision", "method"],
             detail={"family": locked.pk, "scope": scope},
         )
+        # Apps that act on consent (support groups) hear of it in the same transaction, so a
+        # withdrawal takes effect at once, everywhere.
+        from kindred.lib import extensions
+
+        for module in extensions.consent_changed_modules():
+            module.consent_changed(locked, scope, by=by, request=request)
     return entry

@@ -12,6 +12,7 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `two_factor`       | `TwoFactorModule`      | sign-in: who must use a second factor     |
 | `matched_families` | `MatchedFamiliesModule`| a mentor's families (families.models)     |
 | `mentor_stopped`   | `MentorStoppedModule`  | a mentor paused or left (mentors.services)|
+| `consent_changed`  | `ConsentChangedModule` | a family's consent recorded (families)    |
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -100,6 +101,14 @@ class MentorStoppedModule(Protocol):
 
 
 @runtime_checkable
+class ConsentChangedModule(Protocol):
+    def consent_changed(self, family: Any, scope: str, *, by: Any, request: Any) -> None:
+        """A consent decision of `family` for `scope` was recorded (inside its transaction):
+        act on a withdrawal at once (leave groups, stop reminders)."""
+        ...
+
+
+@runtime_checkable
 class WalkModule(Protocol):
     """`ROUTES` (core.testing.walk.Route), and optionally `setup(world)`, which puts the objects
     the routes need into `world.objects` (a Protocol cannot name an optional member)."""
@@ -175,6 +184,10 @@ def matched_families_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MatchedF
 
 def mentor_stopped_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MentorStoppedModule, ...]:
     return _typed("mentor_stopped", MentorStoppedModule, exclude)
+
+
+def consent_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ConsentChangedModule, ...]:
+    return _typed("consent_changed", ConsentChangedModule, exclude)
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:

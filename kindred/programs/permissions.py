@@ -39,6 +39,11 @@ class Cap:
     MATCHING_VIEW = "matching.view"  # every match of the program, the waiting list (PHI read)
     MATCHING_MANAGE = "matching.manage"  # propose, approve, offer, introduce, close, settings
     MATCH_SELF = "matching.self"  # a mentor's own offers and matches
+    # Support groups (issue 12)
+    GROUPS_VIEW = "groups.view"  # groups, their schedules and calendars (no families)
+    GROUPS_MANAGE = "groups.manage"  # create groups, edit sessions, register, cancel
+    GROUPS_ROSTER = "groups.roster"  # every group's registrations and attendance
+    GROUPS_FACILITATE = "groups.facilitate"  # roster, registration, attendance of my groups
     # Evaluation (aggregate, de-identified)
     REPORTS_VIEW = "reports.view"
 
@@ -64,6 +69,9 @@ _COORDINATOR = {
     Cap.MATCHING_VIEW,
     Cap.MATCHING_MANAGE,
     Cap.REPORTS_VIEW,
+    Cap.GROUPS_VIEW,
+    Cap.GROUPS_MANAGE,
+    Cap.GROUPS_ROSTER,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -81,6 +89,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.SUPERVISION,
             Cap.MATCHING_VIEW,
             Cap.REPORTS_VIEW,
+            Cap.GROUPS_VIEW,
+            Cap.GROUPS_ROSTER,
         }
     ),
     Role.MENTOR: frozenset(
@@ -91,6 +101,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.DIRECTORY_SHARE,
             Cap.MENTOR_SELF,
             Cap.MATCH_SELF,
+            Cap.GROUPS_VIEW,
+            Cap.GROUPS_FACILITATE,
         }
     ),
     Role.REFERRER: frozenset(

@@ -20,6 +20,8 @@ for _app in ("referrals", "directory", "mentors"):
     FLOORS[_app] = FLOORS["families"] | {"families"}
 # Matching sits above families, referrals, directory and mentors; none of them imports it.
 FLOORS["matching"] = FLOORS["families"] | {"families", "referrals", "directory", "mentors"}
+# Support groups stand on families, mentors and the directory; none of them imports groups.
+FLOORS["groups"] = FLOORS["families"] | {"families", "mentors", "directory"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 

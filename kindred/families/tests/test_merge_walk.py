@@ -149,6 +149,34 @@ def _wishes(world: Any, family: Family) -> models.Model:
     return FamilyWishes.objects.create(family=family, in_person=True, situations=["military"])
 
 
+def _group_registration(world: Any, family: Family) -> models.Model:
+    from kindred.families.consent import consent_record
+    from kindred.groups.services import registration_create
+    from kindred.groups.tests.factories import make_group
+
+    consent_record(
+        family=family, scope="groups", decision="granted", method="verbal", by=world.coordinator
+    )
+    group = make_group(family.program, world.coordinator, name="Merge walk group")
+    return registration_create(group=group, family=family, by=world.coordinator)
+
+
+def _group_attendance(world: Any, family: Family) -> models.Model:
+    from kindred.groups.schedule import next_occurrences
+    from kindred.groups.services import attendance_mark
+    from kindred.groups.tests.factories import make_group
+
+    group = make_group(family.program, world.coordinator, name="Merge walk drop-in")
+    occurrence = next_occurrences(group, 1)[0]
+    return attendance_mark(occurrence=occurrence, family=family, present=True, by=None)
+
+
+def _calendar_feed(world: Any, family: Family) -> models.Model:
+    from kindred.groups.feeds import live_feed
+
+    return live_feed(program=family.program, family=family)
+
+
 BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "families.Caregiver.family": _caregiver,
     "families.Child.family": _child,
@@ -161,6 +189,9 @@ BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "matching.Match.family": _match,
     "matching.BlockedPair.family": _blocked_pair,
     "matching.FamilyWishes.family": _wishes,
+    "groups.Registration.family": _group_registration,
+    "groups.Attendance.family": _group_attendance,
+    "groups.CalendarFeed.family": _calendar_feed,
 }
 
 
