@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kindred.referrals",
     "kindred.directory",
     "kindred.mentors",
+    "kindred.fhir",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("referrals/", include("kindred.referrals.urls")),
     path("directory/", include("kindred.directory.urls")),
     path("mentors/", include("kindred.mentors.urls")),
+    path("fhir/", include("kindred.fhir.urls")),
     path("api/hsds/", hsds_api.urls),
     path("api/", api.urls),
 ]

@@ -37,6 +37,8 @@ class Cap:
     SUPERVISION = "mentors.supervise"
     # Evaluation (aggregate, de-identified)
     REPORTS_VIEW = "reports.view"
+    # Interoperability (kindred.fhir): register and revoke an EHR's SMART backend clients
+    FHIR_CLIENTS_MANAGE = "fhir.clients_manage"
 
 
 _COORDINATOR = {
@@ -58,6 +60,7 @@ _COORDINATOR = {
     Cap.MENTORS_MANAGE,
     Cap.SUPERVISION,
     Cap.REPORTS_VIEW,
+    Cap.FHIR_CLIENTS_MANAGE,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -105,6 +108,7 @@ ORGANIZATION_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.MEMBERS_MANAGE,
             Cap.AUDIT_VIEW,
             Cap.DIRECTORY_VIEW,
+            Cap.FHIR_CLIENTS_MANAGE,
         }
     ),
     OrganizationRole.CURATOR: frozenset(

@@ -18,6 +18,8 @@ FLOORS["families"] = FLOORS["programs"] | {"programs"}
 # Domain apps side by side: families and the floors below, never one another.
 for _app in ("referrals", "directory", "mentors"):
     FLOORS[_app] = FLOORS["families"] | {"families"}
+# Interoperability sits above the domain apps it speaks for; none of them imports it.
+FLOORS["fhir"] = FLOORS["families"] | {"families", "referrals", "directory"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 
