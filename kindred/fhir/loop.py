@@ -40,7 +40,7 @@ def base_url(request: HttpRequest) -> str:
 
 
 def instant(value: datetime) -> str:
-    return timezone.localtime(value, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return timezone.localtime(value, UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def sender_referrals(caller: Caller) -> Any:
