@@ -85,7 +85,9 @@ class Caller:
             raise FhirError(
                 403,
                 "forbidden",
-                _("The access token's scopes do not allow this (it needs a system/%(resource)s scope with “%(op)s”).")
+                _(
+                    "The access token's scopes do not allow this (it needs a system/%(resource)s scope with “%(op)s”)."
+                )
                 % {"resource": resource, "op": op},
                 audit="scope",
             )
@@ -120,7 +122,9 @@ def grant_token(request: HttpRequest, form: Any) -> tuple[dict[str, Any], FhirCl
     if form.get("grant_type") != "client_credentials":
         raise OAuthError("unsupported_grant_type", _("Use grant_type=client_credentials."))
     if form.get("client_assertion_type") != ASSERTION_TYPE:
-        raise OAuthError("invalid_request", _("Use client_assertion_type=%(t)s.") % {"t": ASSERTION_TYPE})
+        raise OAuthError(
+            "invalid_request", _("Use client_assertion_type=%(t)s.") % {"t": ASSERTION_TYPE}
+        )
     assertion = form.get("client_assertion", "")
     if not assertion or len(assertion) > 16_000:
         raise OAuthError("invalid_request", _("Send the signed client_assertion."))
@@ -149,11 +153,17 @@ def grant_token(request: HttpRequest, form: Any) -> tuple[dict[str, Any], FhirCl
     claims = token.claims
     now = time.time()
     if claims.get("sub") != client.client_id or claims.get("iss") != client.client_id:
-        raise OAuthError("invalid_client", _("The assertion's iss and sub must be the client id."), 401)
+        raise OAuthError(
+            "invalid_client", _("The assertion's iss and sub must be the client id."), 401
+        )
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if token_url(request) not in audiences:
-        raise OAuthError("invalid_client", _("The assertion's aud must be %(url)s.") % {"url": token_url(request)}, 401)
+        raise OAuthError(
+            "invalid_client",
+            _("The assertion's aud must be %(url)s.") % {"url": token_url(request)},
+            401,
+        )
     exp = claims.get("exp")
     if not isinstance(exp, int | float) or exp <= now - CLOCK_SKEW_SECONDS:
         raise OAuthError("invalid_client", _("The assertion has expired."), 401)
@@ -171,7 +181,9 @@ def grant_token(request: HttpRequest, form: Any) -> tuple[dict[str, Any], FhirCl
                 expires_at=timezone.now() + timezone.timedelta(seconds=MAX_ASSERTION_SECONDS * 2),
             )
     except IntegrityError as exc:
-        raise OAuthError("invalid_client", _("This assertion was used already (jti replayed)."), 401) from exc
+        raise OAuthError(
+            "invalid_client", _("This assertion was used already (jti replayed)."), 401
+        ) from exc
     _row, access = AccessToken.issue(client, requested)
     FhirClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     answer = {
@@ -208,11 +220,17 @@ def caller_of(request: HttpRequest) -> Caller:
             raise FhirError(
                 403,
                 "forbidden",
-                _("The FHIR API takes a SMART Backend Services access token, not a browser session."),
+                _(
+                    "The FHIR API takes a SMART Backend Services access token, not a browser session."
+                ),
                 audit="session",
             )
-        raise FhirError(401, "login", _("Send an access token: Authorization: Bearer …"), audit="no_token")
+        raise FhirError(
+            401, "login", _("Send an access token: Authorization: Bearer …"), audit="no_token"
+        )
     found = AccessToken.find(value.strip()[:200])
     if found is None or found.client.revoked_at is not None:
-        raise FhirError(401, "login", _("The access token is unknown, expired or revoked."), audit="bad_token")
+        raise FhirError(
+            401, "login", _("The access token is unknown, expired or revoked."), audit="bad_token"
+        )
     return Caller(client=found.client, scopes=list(found.scopes))

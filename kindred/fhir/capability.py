@@ -14,7 +14,14 @@ TRANSACTION_ONLY = (
 def capability_statement(base: str, token_url: str, software_version: str = "1") -> dict[str, Any]:
     in_bundle = [
         {"type": t, "interaction": [{"code": "create", "documentation": TRANSACTION_ONLY}]}
-        for t in ("Patient", "RelatedPerson", "Consent", "Practitioner", "PractitionerRole", "Organization")
+        for t in (
+            "Patient",
+            "RelatedPerson",
+            "Consent",
+            "Practitioner",
+            "PractitionerRole",
+            "Organization",
+        )
     ]
     resource = {
         "resourceType": "CapabilityStatement",
@@ -25,7 +32,9 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
         "implementation": {"description": "Kindred peer support referrals", "url": base},
         "fhirVersion": "4.0.1",
         "format": ["application/fhir+json", "json"],
-        "implementationGuide": ["http://hl7.org/fhir/us/sdoh-clinicalcare/ImplementationGuide/hl7.fhir.us.sdoh-clinicalcare"],
+        "implementationGuide": [
+            "http://hl7.org/fhir/us/sdoh-clinicalcare/ImplementationGuide/hl7.fhir.us.sdoh-clinicalcare"
+        ],
         "rest": [
             {
                 "mode": "server",
@@ -46,7 +55,8 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
                             ]
                         }
                     ],
-                    "description": "SMART Backend Services (client credentials, JWT assertion RS384 or ES384). Scopes: " + ", ".join(SUPPORTED_SCOPES),
+                    "description": "SMART Backend Services (client credentials, JWT assertion RS384 or ES384). Scopes: "
+                    + ", ".join(SUPPORTED_SCOPES),
                     "extension": [
                         {
                             "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
@@ -57,11 +67,16 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
                 "resource": [
                     {
                         "type": "Task",
-                        "supportedProfile": ["http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement"],
+                        "supportedProfile": [
+                            "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement"
+                        ],
                         "interaction": [
                             {"code": "read"},
                             {"code": "search-type"},
-                            {"code": "update", "documentation": "Only to cancel one's own Task (status cancelled with a statusReason); If-Match honoured."},
+                            {
+                                "code": "update",
+                                "documentation": "Only to cancel one's own Task (status cancelled with a statusReason); If-Match honoured.",
+                            },
                             {"code": "create", "documentation": TRANSACTION_ONLY},
                         ],
                         "versioning": "versioned",
@@ -79,7 +94,9 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
                     },
                     {
                         "type": "ServiceRequest",
-                        "supportedProfile": ["http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ServiceRequest"],
+                        "supportedProfile": [
+                            "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ServiceRequest"
+                        ],
                         "interaction": [{"code": "create", "documentation": TRANSACTION_ONLY}],
                         "conditionalCreate": True,
                     },

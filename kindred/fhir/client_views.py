@@ -33,11 +33,20 @@ def clients(request: ProgramRequest) -> HttpResponse:
                     created_by=request.user,
                 )
                 FhirClientProgram.objects.create(
-                    client=client, program=program, owner_reference=form.cleaned_data["owner_reference"]
+                    client=client,
+                    program=program,
+                    owner_reference=form.cleaned_data["owner_reference"],
                 )
-                record(action="fhir.client.registered", request=request, program=program, obj=client,
-                       fields=["name", "organization", "jwks" if client.jwks else "jwks_url"])
-            messages.success(request, _("Client registered. Its client id is %(id)s.") % {"id": client.client_id})
+                record(
+                    action="fhir.client.registered",
+                    request=request,
+                    program=program,
+                    obj=client,
+                    fields=["name", "organization", "jwks" if client.jwks else "jwks_url"],
+                )
+            messages.success(
+                request, _("Client registered. Its client id is %(id)s.") % {"id": client.client_id}
+            )
             return redirect("fhir:clients")
         status = 400
     return render(
@@ -60,7 +69,14 @@ def client_revoke(request: ProgramRequest, pk: int) -> HttpResponse:
             locked.revoked_by = request.user
             locked.save(update_fields=["revoked_at", "revoked_by"])
             locked.tokens.all().delete()
-            record(action="fhir.client.revoked", request=request, program=link.program_id, obj=locked,
-                   fields=["revoked_at"])
-    messages.success(request, _("Client %(name)s revoked: its tokens no longer work.") % {"name": client.name})
+            record(
+                action="fhir.client.revoked",
+                request=request,
+                program=link.program_id,
+                obj=locked,
+                fields=["revoked_at"],
+            )
+    messages.success(
+        request, _("Client %(name)s revoked: its tokens no longer work.") % {"name": client.name}
+    )
     return redirect("fhir:clients")

@@ -39,7 +39,12 @@ from kindred.referrals.models import (
 from kindred.referrals.services import ReferredFamily, referral_create
 
 IDSCL = ("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IDSCL")
-PRIORITY = {"routine": Urgency.ROUTINE, "urgent": Urgency.SOON, "asap": Urgency.URGENT, "stat": Urgency.URGENT}
+PRIORITY = {
+    "routine": Urgency.ROUTINE,
+    "urgent": Urgency.SOON,
+    "asap": Urgency.URGENT,
+    "stat": Urgency.URGENT,
+}
 # NUCC provider taxonomy prefixes → the referrer roles of the web form.
 NUCC_ROLES = [
     ("20", ReferrerRole.PHYSICIAN),
@@ -49,12 +54,49 @@ NUCC_ROLES = [
     ("171M", ReferrerRole.CARE_COORDINATOR),
 ]
 KEPT = {
-    "ServiceRequest": ["id", "identifier", "status", "intent", "category", "code", "basedOn",
-                       "replaces", "reasonCode", "reasonReference", "priority", "authoredOn",
-                       "subject", "requester", "performer"],
-    "Task": ["id", "identifier", "status", "intent", "code", "partOf", "basedOn", "groupIdentifier",
-             "input", "focus", "for", "owner", "authoredOn", "requester"],
-    "Consent": ["id", "status", "scope", "category", "policy", "policyRule", "dateTime", "provision"],
+    "ServiceRequest": [
+        "id",
+        "identifier",
+        "status",
+        "intent",
+        "category",
+        "code",
+        "basedOn",
+        "replaces",
+        "reasonCode",
+        "reasonReference",
+        "priority",
+        "authoredOn",
+        "subject",
+        "requester",
+        "performer",
+    ],
+    "Task": [
+        "id",
+        "identifier",
+        "status",
+        "intent",
+        "code",
+        "partOf",
+        "basedOn",
+        "groupIdentifier",
+        "input",
+        "focus",
+        "for",
+        "owner",
+        "authoredOn",
+        "requester",
+    ],
+    "Consent": [
+        "id",
+        "status",
+        "scope",
+        "category",
+        "policy",
+        "policyRule",
+        "dateTime",
+        "provision",
+    ],
     "Patient": ["id", "identifier"],
     "RelatedPerson": ["id", "identifier", "relationship"],
 }
@@ -92,7 +134,9 @@ class Received:
     by_ref: dict[str, Entry] = field(default_factory=dict)
 
 
-def _refused(message: str, *, code: str = "business-rule", expression: str = "", audit: str) -> FhirError:
+def _refused(
+    message: str, *, code: str = "business-rule", expression: str = "", audit: str
+) -> FhirError:
     return FhirError(422, code, message, expression=expression, audit=audit)
 
 
@@ -104,24 +148,36 @@ def _entries(bundle: dict[str, Any]) -> list[Entry]:
             validate(raw["resource"], None, f"Bundle.entry[{i}].resource")
     validate(bundle, "Bundle")
     if bundle.get("type") != "transaction":
-        raise FhirError(400, "invalid", _("Send a Bundle of type “transaction”."), expression="Bundle.type", audit="bundle_type")
+        raise FhirError(
+            400,
+            "invalid",
+            _("Send a Bundle of type “transaction”."),
+            expression="Bundle.type",
+            audit="bundle_type",
+        )
     entries = []
     for i, raw in enumerate(bundle.get("entry") or []):
         resource = raw.get("resource")
         where = f"Bundle.entry[{i}]"
         if not isinstance(resource, dict):
-            raise FhirError(400, "structure", _("Each entry needs a resource."), expression=where, audit="entry")
+            raise FhirError(
+                400, "structure", _("Each entry needs a resource."), expression=where, audit="entry"
+            )
         request = raw.get("request") or {}
         method = request.get("method")
         if method not in ("POST", "PUT"):
             raise FhirError(
-                400, "not-supported",
+                400,
+                "not-supported",
                 _("Kindred accepts a referral's resources with request.method POST (or PUT)."),
-                expression=f"{where}.request.method", audit="method",
+                expression=f"{where}.request.method",
+                audit="method",
             )
         entries.append(Entry(i, str(raw.get("fullUrl") or ""), resource, request))
     if not entries:
-        raise FhirError(400, "required", _("The bundle is empty."), expression="Bundle.entry", audit="empty")
+        raise FhirError(
+            400, "required", _("The bundle is empty."), expression="Bundle.entry", audit="empty"
+        )
     return entries
 
 
@@ -138,12 +194,19 @@ def _index(entries: list[Entry]) -> dict[str, Entry]:
     return by_ref
 
 
-def _resolve(by_ref: dict[str, Entry], ref: Any, types: tuple[str, ...], where: str, *, required: bool = True) -> Entry | None:
+def _resolve(
+    by_ref: dict[str, Entry], ref: Any, types: tuple[str, ...], where: str, *, required: bool = True
+) -> Entry | None:
     reference = (ref or {}).get("reference") if isinstance(ref, dict) else None
     if not reference:
         if required:
-            raise _refused(_("%(where)s must reference a %(types)s.") % {"where": where, "types": " / ".join(types)},
-                           code="required", expression=where, audit="missing_reference")
+            raise _refused(
+                _("%(where)s must reference a %(types)s.")
+                % {"where": where, "types": " / ".join(types)},
+                code="required",
+                expression=where,
+                audit="missing_reference",
+            )
         return None
     found = by_ref.get(reference)
     if found is None:
@@ -153,7 +216,9 @@ def _resolve(by_ref: dict[str, Entry], ref: Any, types: tuple[str, ...], where: 
         raise _refused(
             _("%(where)s references %(ref)s, which is not in the bundle (a dangling reference).")
             % {"where": where, "ref": reference[:200]},
-            code="not-found", expression=where, audit="dangling_reference",
+            code="not-found",
+            expression=where,
+            audit="dangling_reference",
         )
     return found
 
@@ -176,23 +241,39 @@ def program_for(caller: Caller, owner: Any) -> tuple[Program, str]:
     accepts referrals from the client's organization."""
     reference = (owner or {}).get("reference", "") if isinstance(owner, dict) else ""
     if not reference:
-        raise _refused(_("Task.owner must name the program (its reference)."), code="required", expression="Task.owner", audit="no_owner")
-    links = FhirClientProgram.objects.filter(client=caller.client).select_related("program", "program__organization")
-    link = next((lk for lk in links if lk.owner_reference and lk.owner_reference == reference), None)
+        raise _refused(
+            _("Task.owner must name the program (its reference)."),
+            code="required",
+            expression="Task.owner",
+            audit="no_owner",
+        )
+    links = FhirClientProgram.objects.filter(client=caller.client).select_related(
+        "program", "program__organization"
+    )
+    link = next(
+        (lk for lk in links if lk.owner_reference and lk.owner_reference == reference), None
+    )
     if link is None and reference.startswith("HealthcareService/"):
         pid = reference.split("/", 1)[1]
         link = next((lk for lk in links if str(lk.program_id) == pid), None)
     if link is None or not link.program.is_active:
         raise _refused(
-            _("Task.owner %(ref)s is not a program this client may refer to.") % {"ref": reference[:200]},
-            code="not-found", expression="Task.owner", audit="unknown_program",
+            _("Task.owner %(ref)s is not a program this client may refer to.")
+            % {"ref": reference[:200]},
+            code="not-found",
+            expression="Task.owner",
+            audit="unknown_program",
         )
     program = link.program
-    if program.organization_id != caller.client.organization_id and not program.accepts_outside_referrals:
+    if (
+        program.organization_id != caller.client.organization_id
+        and not program.accepts_outside_referrals
+    ):
         raise _refused(
             _("%(program)s does not accept referrals from %(org)s.")
             % {"program": program.name, "org": caller.client.organization.name},
-            expression="Task.owner", audit="program_refuses_sender",
+            expression="Task.owner",
+            audit="program_refuses_sender",
         )
     return program, reference
 
@@ -202,31 +283,89 @@ def read_bundle(caller: Caller, bundle: dict[str, Any]) -> Received:
     by_ref = _index(entries)
     tasks = _one(entries, "Task")
     if len(tasks) != 1:
-        raise _refused(_("A referral bundle holds exactly one Task."), code="invalid", expression="Bundle.entry", audit="task_count")
+        raise _refused(
+            _("A referral bundle holds exactly one Task."),
+            code="invalid",
+            expression="Bundle.entry",
+            audit="task_count",
+        )
     task = tasks[0]
-    service_request = _resolve(by_ref, task.resource.get("focus"), ("ServiceRequest",), "Task.focus")
+    service_request = _resolve(
+        by_ref, task.resource.get("focus"), ("ServiceRequest",), "Task.focus"
+    )
     assert service_request is not None
-    patient = _resolve(by_ref, service_request.resource.get("subject"), ("Patient",), "ServiceRequest.subject")
+    patient = _resolve(
+        by_ref, service_request.resource.get("subject"), ("Patient",), "ServiceRequest.subject"
+    )
     assert patient is not None
-    if task.resource.get("for"):
-        if _resolve(by_ref, task.resource.get("for"), ("Patient",), "Task.for") is not patient:
-            raise _refused(_("Task.for and ServiceRequest.subject name different patients."), code="invalid", expression="Task.for", audit="patient_mismatch")
-    parents = [e for e in _one(entries, "RelatedPerson") if _resolve(by_ref, e.resource.get("patient"), ("Patient",), "RelatedPerson.patient") is patient]
+    if (
+        task.resource.get("for")
+        and _resolve(by_ref, task.resource.get("for"), ("Patient",), "Task.for") is not patient
+    ):
+        raise _refused(
+            _("Task.for and ServiceRequest.subject name different patients."),
+            code="invalid",
+            expression="Task.for",
+            audit="patient_mismatch",
+        )
+    parents = [
+        e
+        for e in _one(entries, "RelatedPerson")
+        if _resolve(by_ref, e.resource.get("patient"), ("Patient",), "RelatedPerson.patient")
+        is patient
+    ]
     if not parents:
-        raise _refused(_("The bundle needs the parent or caregiver to contact, as a RelatedPerson of the Patient."),
-                       code="required", expression="RelatedPerson", audit="no_parent")
+        raise _refused(
+            _(
+                "The bundle needs the parent or caregiver to contact, as a RelatedPerson of the Patient."
+            ),
+            code="required",
+            expression="RelatedPerson",
+            audit="no_parent",
+        )
     requester_ref = service_request.resource.get("requester") or task.resource.get("requester")
-    requester = _resolve(by_ref, requester_ref, ("PractitionerRole", "Practitioner", "Organization"), "ServiceRequest.requester")
+    requester = _resolve(
+        by_ref,
+        requester_ref,
+        ("PractitionerRole", "Practitioner", "Organization"),
+        "ServiceRequest.requester",
+    )
     assert requester is not None
-    consents = [e for e in _one(entries, "Consent") if _resolve(by_ref, e.resource.get("patient"), ("Patient",), "Consent.patient", required=False) is patient]
-    granting = [c for c in consents if c.resource.get("status") == "active" and (c.resource.get("provision") or {}).get("type", "permit") == "permit"]
+    consents = [
+        e
+        for e in _one(entries, "Consent")
+        if _resolve(
+            by_ref, e.resource.get("patient"), ("Patient",), "Consent.patient", required=False
+        )
+        is patient
+    ]
+    granting = [
+        c
+        for c in consents
+        if c.resource.get("status") == "active"
+        and (c.resource.get("provision") or {}).get("type", "permit") == "permit"
+    ]
     if not granting:
         raise _refused(
-            _("The bundle carries no active Consent of the family to be contacted: Kindred never reaches out without the parent's permission."),
-            expression="Consent", audit="no_consent",
+            _(
+                "The bundle carries no active Consent of the family to be contacted: Kindred never reaches out without the parent's permission."
+            ),
+            expression="Consent",
+            audit="no_consent",
         )
     program, owner_reference = program_for(caller, task.resource.get("owner"))
-    return Received(entries, service_request, task, patient, parents[0], granting[0], requester, program, owner_reference, by_ref)
+    return Received(
+        entries,
+        service_request,
+        task,
+        patient,
+        parents[0],
+        granting[0],
+        requester,
+        program,
+        owner_reference,
+        by_ref,
+    )
 
 
 # Mapping ---------------------------------------------------------------------------------
@@ -297,18 +436,32 @@ def _referrer(received: Received, caller: Caller) -> tuple[ExternalReferrer, str
         person = resource
         if kind == "PractitionerRole":
             practitioner = _lookup(received.by_ref, resource.get("practitioner"))
-            person = practitioner.resource if practitioner and practitioner.type == "Practitioner" else {}
-            name = _display_name(person) or str((resource.get("practitioner") or {}).get("display", ""))
+            person = (
+                practitioner.resource
+                if practitioner and practitioner.type == "Practitioner"
+                else {}
+            )
+            name = _display_name(person) or str(
+                (resource.get("practitioner") or {}).get("display", "")
+            )
             org = resource.get("organization") or {}
             org_entry = _lookup(received.by_ref, org)
-            organization = str(org_entry.resource.get("name", "")) if org_entry else str(org.get("display", ""))
+            organization = (
+                str(org_entry.resource.get("name", ""))
+                if org_entry
+                else str(org.get("display", ""))
+            )
             for concept in resource.get("code") or []:
                 role = role or ", ".join(_displays(concept)[:1])
                 for coding in concept.get("coding") or []:
                     code = str(coding.get("code", ""))
                     if "nucc" in str(coding.get("system", "")):
-                        kindred_role = kindred_role or next((r for p, r in NUCC_ROLES if code.startswith(p)), "")
-            department = ", ".join(d for c in resource.get("specialty") or [] for d in _displays(c)[:1])
+                        kindred_role = kindred_role or next(
+                            (r for p, r in NUCC_ROLES if code.startswith(p)), ""
+                        )
+            department = ", ".join(
+                d for c in resource.get("specialty") or [] for d in _displays(c)[:1]
+            )
             phone, email = phone or _telecom(person, "phone"), email or _telecom(person, "email")
         else:
             name = _display_name(person)
@@ -319,19 +472,33 @@ def _referrer(received: Received, caller: Caller) -> tuple[ExternalReferrer, str
         organization_name=(organization or caller.client.organization.name)[:200],
         phone=phone[:40],
         email=email[:254],
-        fhir_reference=f"{kind}/{resource.get('id', '')}"[:200] if resource.get("id") else received.requester.full_url[:200],
+        fhir_reference=f"{kind}/{resource.get('id', '')}"[:200]
+        if resource.get("id")
+        else received.requester.full_url[:200],
         sender=caller.client.client_id,
         sender_organization=caller.client.organization,
     )
-    return referrer, kindred_role or (ReferrerRole.OTHER if kind != "Organization" else ""), department[:120]
+    return (
+        referrer,
+        kindred_role or (ReferrerRole.OTHER if kind != "Organization" else ""),
+        department[:120],
+    )
 
 
 def _kept(received: Received) -> dict[str, Any]:
     kept: dict[str, Any] = {}
-    for entry in (received.service_request, received.task, received.consent, received.patient, received.parent):
+    for entry in (
+        received.service_request,
+        received.task,
+        received.consent,
+        received.patient,
+        received.parent,
+    ):
         kept[entry.type] = {k: entry.resource[k] for k in KEPT[entry.type] if k in entry.resource}
         kept[entry.type]["fullUrl"] = entry.full_url
-    kept["requester"] = {"reference": f"{received.requester.type}/{received.requester.resource.get('id', '')}"}
+    kept["requester"] = {
+        "reference": f"{received.requester.type}/{received.requester.resource.get('id', '')}"
+    }
     kept["owner"] = received.owner_reference
     return kept
 
@@ -339,7 +506,11 @@ def _kept(received: Received) -> dict[str, Any]:
 def _identity(entry: Entry, if_none_exist: str = "") -> str:
     if if_none_exist:
         return f"identifier:{if_none_exist}"
-    identifiers = sorted(f"{i.get('system', '')}|{i.get('value', '')}" for i in entry.resource.get("identifier") or [] if i.get("value"))
+    identifiers = sorted(
+        f"{i.get('system', '')}|{i.get('value', '')}"
+        for i in entry.resource.get("identifier") or []
+        if i.get("value")
+    )
     if identifiers:
         return f"identifier:{identifiers[0]}"
     return f"id:{entry.resource.get('id') or entry.full_url}"
@@ -351,8 +522,13 @@ def _if_none_exist(received: Received, header: str) -> str:
         return ""
     name, _sep, value = criteria.partition("=")
     if name.strip() != "identifier" or not value.strip():
-        raise FhirError(400, "not-supported", _("Kindred's If-None-Exist understands identifier=system|value of the ServiceRequest."),
-                        expression="ServiceRequest.request.ifNoneExist", audit="if_none_exist")
+        raise FhirError(
+            400,
+            "not-supported",
+            _("Kindred's If-None-Exist understands identifier=system|value of the ServiceRequest."),
+            expression="ServiceRequest.request.ifNoneExist",
+            audit="if_none_exist",
+        )
     value = value.strip()
     return value if "|" in value else f"|{value}"
 
@@ -367,31 +543,51 @@ def existing(key: str) -> Referral | None:
     return Referral.objects.filter(submission_key=key, source=Source.EHR).first()
 
 
-def receive(caller: Caller, bundle: dict[str, Any], *, request: HttpRequest, if_none_exist: str = "") -> tuple[Referral, bool, Received]:
+def receive(
+    caller: Caller, bundle: dict[str, Any], *, request: HttpRequest, if_none_exist: str = ""
+) -> tuple[Referral, bool, Received]:
     """(the referral, whether it was created now, the bundle read)."""
     received = read_bundle(caller, bundle)
     key = submission_key(caller, received, if_none_exist)
     found = existing(key)
     if found is not None:
         return found, False, received
-    sr, task, patient, parent = (received.service_request.resource, received.task.resource,
-                                 received.patient.resource, received.parent.resource)
+    sr, task, patient, parent = (
+        received.service_request.resource,
+        received.task.resource,
+        received.patient.resource,
+        received.parent.resource,
+    )
     child_name = _current_name(patient)
     parent_name = _current_name(parent)
     referrer, role, department = _referrer(received, caller)
     consent = received.consent.resource
-    method = ConsentMethod.WRITTEN if consent.get("sourceAttachment") or consent.get("sourceReference") else ConsentMethod.ELECTRONIC
-    categories = {(c.get("system"), c.get("code")) for cat in consent.get("category") or [] for c in cat.get("coding") or []}
-    reason_codes = [c.get("code") for concept in sr.get("reasonCode") or [] for c in concept.get("coding") or []]
-    reasons = [c for c in reason_codes if c in ReferralReason.values] or ([ReferralReason.OTHER] if reason_codes else [])
+    method = (
+        ConsentMethod.WRITTEN
+        if consent.get("sourceAttachment") or consent.get("sourceReference")
+        else ConsentMethod.ELECTRONIC
+    )
+    categories = {
+        (c.get("system"), c.get("code"))
+        for cat in consent.get("category") or []
+        for c in cat.get("coding") or []
+    }
+    reason_codes = [
+        c.get("code") for concept in sr.get("reasonCode") or [] for c in concept.get("coding") or []
+    ]
+    reasons = [c for c in reason_codes if c in ReferralReason.values] or (
+        [ReferralReason.OTHER] if reason_codes else []
+    )
     notes = "\n".join(str(n.get("text", "")) for n in sr.get("note") or [] if n.get("text"))
     family = ReferredFamily(
-        caregiver_first_name=" ".join(parent_name.get("given", [])[:1]) or str(parent_name.get("text", "")),
+        caregiver_first_name=" ".join(parent_name.get("given", [])[:1])
+        or str(parent_name.get("text", "")),
         caregiver_last_name=str(parent_name.get("family", "")),
         phone=_telecom(parent, "phone") or _telecom(patient, "phone"),
         email=_telecom(parent, "email"),
         language=_language(parent, patient),
-        child_first_name=" ".join(child_name.get("given", [])[:1]) or str(child_name.get("text", "")),
+        child_first_name=" ".join(child_name.get("given", [])[:1])
+        or str(child_name.get("text", "")),
         child_birth_date=_birth_date(patient.get("birthDate")),
     )
     try:
@@ -420,7 +616,8 @@ def receive(caller: Caller, bundle: dict[str, Any], *, request: HttpRequest, if_
             referral.fhir_service_request_id = str(sr.get("id", ""))[:64]
             referral.fhir_task_id = str(task.get("id", ""))[:64]
             Referral.objects.filter(pk=referral.pk).update(
-                fhir_service_request_id=referral.fhir_service_request_id, fhir_task_id=referral.fhir_task_id
+                fhir_service_request_id=referral.fhir_service_request_id,
+                fhir_task_id=referral.fhir_task_id,
             )
             record(
                 action="fhir.bundle.received",

@@ -26,7 +26,9 @@ from kindred.fhir.outcome import FhirError
 from kindred.referrals.models import Referral, Source
 from kindred.referrals.status import OUTCOMES, Reason, Status, Step
 
-TASK_PROFILE = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement"
+TASK_PROFILE = (
+    "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement"
+)
 RESULTING_ACTIVITY = {
     "system": "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes",
     "code": "resulting-activity",
@@ -126,7 +128,9 @@ def task_resource(referral: Referral, *, shared: bool, base: str) -> dict[str, A
         )
     elif not shared:
         task["businessStatus"] = {
-            "text": _("The family has not agreed to share this referral's progress with the referrer.")
+            "text": _(
+                "The family has not agreed to share this referral's progress with the referrer."
+            )
         }
     task["intent"] = kept.get("intent", "order")
     task["code"] = kept.get("code", FULFILL)
@@ -139,14 +143,17 @@ def task_resource(referral: Referral, *, shared: bool, base: str) -> dict[str, A
     if "requester" in kept:
         task["requester"] = kept["requester"]
     task["owner"] = {
-        "reference": referral.fhir_received.get("owner") or f"HealthcareService/{referral.program_id}",
+        "reference": referral.fhir_received.get("owner")
+        or f"HealthcareService/{referral.program_id}",
         "display": referral.program.name,
     }
     if shared and (referral.first_contact_at or referral.closed_at):
         period = {}
         if referral.first_contact_at:
             period["start"] = instant(referral.first_contact_at)
-        if referral.closed_at and (not referral.first_contact_at or referral.closed_at >= referral.first_contact_at):
+        if referral.closed_at and (
+            not referral.first_contact_at or referral.closed_at >= referral.first_contact_at
+        ):
             period["end"] = instant(referral.closed_at)
         task["executionPeriod"] = period
     if "input" in kept:
@@ -155,7 +162,9 @@ def task_resource(referral: Referral, *, shared: bool, base: str) -> dict[str, A
         text = str(Step(referral.step).label)
         if referral.step == Step.REFERRED_OUT and referral.referred_out_to:
             text = f"{text}: {referral.referred_out_to}"
-        value = _concept(f"{base}/CodeSystem/referral-step", referral.step, str(Step(referral.step).label))
+        value = _concept(
+            f"{base}/CodeSystem/referral-step", referral.step, str(Step(referral.step).label)
+        )
         value["text"] = text
         task["output"] = [{"type": {"coding": [RESULTING_ACTIVITY]}, "valueCodeableConcept": value}]
     Task.model_validate(task)
@@ -174,9 +183,15 @@ def _date_param(value: str) -> tuple[str, datetime]:
     if moment is None:
         day = parse_date(rest)
         if day is not None:
-            moment = datetime(day.year, day.month, day.day)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if moment is None:
-        raise FhirError(400, "invalid", _("_lastUpdated takes a date or a date and time, e.g. gt2026-01-31T12:00:00Z."), expression="_lastUpdated", audit="bad_param")
+        raise FhirError(
+            400,
+            "invalid",
+            _("_lastUpdated takes a date or a date and time, e.g. gt2026-01-31T12:00:00Z."),
+            expression="_lastUpdated",
+            audit="bad_param",
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
     return prefix, moment
@@ -184,12 +199,20 @@ def _date_param(value: str) -> tuple[str, datetime]:
 
 def _compare(prefix: str, value: datetime, bound: datetime) -> bool:
     return {
-        "gt": value > bound, "ge": value >= bound, "lt": value < bound, "le": value <= bound, "eq": value == bound,
+        "gt": value > bound,
+        "ge": value >= bound,
+        "lt": value < bound,
+        "le": value <= bound,
+        "eq": value == bound,
     }[prefix]
 
 
 def _lookup(field: str, prefix: str, bound: datetime) -> Q:
-    return Q(**{f"{field}__{'exact' if prefix == 'eq' else prefix.replace('ge', 'gte').replace('le', 'lte')}": bound})
+    return Q(
+        **{
+            f"{field}__{'exact' if prefix == 'eq' else prefix.replace('ge', 'gte').replace('le', 'lte')}": bound
+        }
+    )
 
 
 def search(caller: Caller, params: Any) -> tuple[list[Referral], set[int], int]:
@@ -198,24 +221,42 @@ def search(caller: Caller, params: Any) -> tuple[list[Referral], set[int], int]:
     known = {"owner", "status", "_lastUpdated", "_count", "_offset", "_format"}
     unknown = sorted(set(params) - known)
     if unknown:
-        raise FhirError(400, "not-supported", _("Unsupported search parameters: %(names)s.") % {"names": ", ".join(unknown)[:200]}, audit="bad_param")
+        raise FhirError(
+            400,
+            "not-supported",
+            _("Unsupported search parameters: %(names)s.") % {"names": ", ".join(unknown)[:200]},
+            audit="bad_param",
+        )
     rows = sender_referrals(caller)
     owner = params.get("owner", "")
     if owner:
         links = FhirClientProgram.objects.filter(client=caller.client)
         pid = owner.split("/", 1)[1] if owner.startswith("HealthcareService/") else None
-        matching = [lk.program_id for lk in links if lk.owner_reference == owner or str(lk.program_id) == pid]
+        matching = [
+            lk.program_id
+            for lk in links
+            if lk.owner_reference == owner or str(lk.program_id) == pid
+        ]
         rows = rows.filter(program_id__in=matching)
     statuses = {s for part in params.getlist("status") for s in part.split(",") if s}
     allowed = set(Status.values) | {"received"}
     if statuses - allowed:
-        raise FhirError(400, "invalid", _("Unknown Task status: %(codes)s.") % {"codes": ", ".join(sorted(statuses - allowed))[:200]}, expression="status", audit="bad_param")
+        raise FhirError(
+            400,
+            "invalid",
+            _("Unknown Task status: %(codes)s.")
+            % {"codes": ", ".join(sorted(statuses - allowed))[:200]},
+            expression="status",
+            audit="bad_param",
+        )
     dates = [_date_param(v) for v in params.getlist("_lastUpdated")]
     # The database narrows (what the sender would see either way), Python decides exactly.
     if statuses and "received" not in statuses:  # a hidden Task always reads "received"
         rows = rows.filter(status__in=statuses)
     for prefix, bound in dates:
-        rows = rows.filter(_lookup("updated_at", prefix, bound) | _lookup("received_at", prefix, bound))
+        rows = rows.filter(
+            _lookup("updated_at", prefix, bound) | _lookup("received_at", prefix, bound)
+        )
     candidates = list(rows.order_by("updated_at", "id"))
     shared = shared_with_sender(candidates)
 
@@ -223,12 +264,16 @@ def search(caller: Caller, params: Any) -> tuple[list[Referral], set[int], int]:
         is_shared = referral.pk in shared
         status = referral.status if is_shared else "received"
         moment = last_updated(referral, is_shared)
-        return (not statuses or status in statuses) and all(_compare(p, moment, b) for p, b in dates)
+        return (not statuses or status in statuses) and all(
+            _compare(p, moment, b) for p, b in dates
+        )
 
     found = [r for r in candidates if keep(r)]
     try:
         count = min(max(int(params.get("_count", 50)), 0), MAX_COUNT)
         offset = max(int(params.get("_offset", 0)), 0)
     except ValueError:
-        raise FhirError(400, "invalid", _("_count and _offset are whole numbers."), audit="bad_param") from None
+        raise FhirError(
+            400, "invalid", _("_count and _offset are whole numbers."), audit="bad_param"
+        ) from None
     return found[offset : offset + count], shared, len(found)

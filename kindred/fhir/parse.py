@@ -37,9 +37,13 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise FhirError(400, "structure", _("The body is not valid JSON (UTF-8)."), audit="json") from None
+        raise FhirError(
+            400, "structure", _("The body is not valid JSON (UTF-8)."), audit="json"
+        ) from None
     if not isinstance(data, dict):
-        raise FhirError(400, "structure", _("The body must be a FHIR resource (a JSON object)."), audit="json")
+        raise FhirError(
+            400, "structure", _("The body must be a FHIR resource (a JSON object)."), audit="json"
+        )
     if _holds_nul(data):
         raise FhirError(400, "invalid", _("The body holds a NUL character."), audit="nul")
     return data
@@ -49,12 +53,19 @@ def validate(data: dict[str, Any], expected: str | None = None, where: str = "")
     """The resource parsed and validated by fhir.resources (R4B), or a 400/422 that says where."""
     resource_type = data.get("resourceType")
     if not isinstance(resource_type, str):
-        raise FhirError(400, "structure", _("The resource has no resourceType."), expression=where, audit="structure")
+        raise FhirError(
+            400,
+            "structure",
+            _("The resource has no resourceType."),
+            expression=where,
+            audit="structure",
+        )
     if expected and resource_type != expected:
         raise FhirError(
             400,
             "structure",
-            _("Expected a %(expected)s, got a %(got)s.") % {"expected": expected, "got": resource_type[:40]},
+            _("Expected a %(expected)s, got a %(got)s.")
+            % {"expected": expected, "got": resource_type[:40]},
             expression=where,
             audit="resource_type",
         )
@@ -62,8 +73,11 @@ def validate(data: dict[str, Any], expected: str | None = None, where: str = "")
         model = get_fhir_model_class(resource_type)
     except (KeyError, ValueError):
         raise FhirError(
-            400, "not-supported", _("Unknown resource type %(type)s.") % {"type": resource_type[:40]},
-            expression=where, audit="resource_type",
+            400,
+            "not-supported",
+            _("Unknown resource type %(type)s.") % {"type": resource_type[:40]},
+            expression=where,
+            audit="resource_type",
         ) from None
     try:
         return model.model_validate(data)
@@ -74,9 +88,18 @@ def validate(data: dict[str, Any], expected: str | None = None, where: str = "")
             400,
             "structure",
             _("%(type)s is not valid FHIR R4: %(problem)s at %(where)s.")
-            % {"type": resource_type, "problem": str(first.get("msg", ""))[:200], "where": location[:200]},
+            % {
+                "type": resource_type,
+                "problem": str(first.get("msg", ""))[:200],
+                "where": location[:200],
+            },
             expression=".".join(p for p in (where, location) if p),
             audit="invalid_resource",
         ) from None
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
-        raise FhirError(400, "structure", _("%(type)s is not valid FHIR R4.") % {"type": resource_type}, audit="invalid_resource") from exc
+        raise FhirError(
+            400,
+            "structure",
+            _("%(type)s is not valid FHIR R4.") % {"type": resource_type},
+            audit="invalid_resource",
+        ) from exc

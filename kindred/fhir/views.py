@@ -51,7 +51,13 @@ def fhir_view(methods: tuple[str, ...]) -> Callable[..., Callable[..., HttpRespo
             caller = None
             try:
                 if request.method not in methods:
-                    raise FhirError(405, "not-supported", _("Method %(m)s is not supported here.") % {"m": (request.method or "")[:10]}, audit="method")
+                    raise FhirError(
+                        405,
+                        "not-supported",
+                        _("Method %(m)s is not supported here.")
+                        % {"m": (request.method or "")[:10]},
+                        audit="method",
+                    )
                 caller = caller_of(request)
                 return view(request, caller, *args, **kwargs)
             except FhirError as error:
@@ -71,12 +77,20 @@ def fhir_view(methods: tuple[str, ...]) -> Callable[..., Callable[..., HttpRespo
 def _require_json(request: HttpRequest) -> None:
     content_type = request.content_type or ""
     if content_type not in JSON_TYPES:
-        raise FhirError(415, "not-supported", _("Send application/fhir+json."), audit="content_type")
+        raise FhirError(
+            415, "not-supported", _("Send application/fhir+json."), audit="content_type"
+        )
 
 
 def metadata(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
-        return error_response(FhirError(405, "not-supported", _("Method %(m)s is not supported here.") % {"m": (request.method or "")[:10]}))
+        return error_response(
+            FhirError(
+                405,
+                "not-supported",
+                _("Method %(m)s is not supported here.") % {"m": (request.method or "")[:10]},
+            )
+        )
     return fhir_response(capability_statement(loop.base_url(request), token_url(request)))
 
 
@@ -92,8 +106,13 @@ def base(request: HttpRequest, caller: Caller) -> HttpResponse:
             caller, bundle, request=request, if_none_exist=request.headers.get("If-None-Exist", "")
         )
         if not created:
-            record(action="fhir.bundle.replayed", request=request, actor_label=caller.label, obj=referral,
-                   detail={"client": caller.client.client_id})
+            record(
+                action="fhir.bundle.replayed",
+                request=request,
+                actor_label=caller.label,
+                obj=referral,
+                detail={"client": caller.client.client_id},
+            )
     shared = referral.pk in loop.shared_with_sender([referral])
     tag = loop.etag(referral, shared)
     status = "201 Created" if created else "200 OK"
@@ -117,13 +136,24 @@ def base(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 
 def _shared_one(caller: Caller, pk: str) -> tuple[Any, bool]:
-    referral = loop.sender_referrals(caller).filter(pk=int(pk) if pk.isdigit() and len(pk) < 12 else -1).first()
+    referral = (
+        loop.sender_referrals(caller)
+        .filter(pk=int(pk) if pk.isdigit() and len(pk) < 12 else -1)
+        .first()
+    )
     if referral is None:
-        raise FhirError(404, "not-found", _("No Task %(id)s for this client.") % {"id": pk[:64]}, audit="not_found")
+        raise FhirError(
+            404,
+            "not-found",
+            _("No Task %(id)s for this client.") % {"id": pk[:64]},
+            audit="not_found",
+        )
     return referral, referral.pk in loop.shared_with_sender([referral])
 
 
-def _task_answer(request: HttpRequest, referral: Any, shared: bool, status: int = 200) -> HttpResponse:
+def _task_answer(
+    request: HttpRequest, referral: Any, shared: bool, status: int = 200
+) -> HttpResponse:
     resource = loop.task_resource(referral, shared=shared, base=loop.base_url(request))
     return fhir_response(
         resource,
@@ -139,19 +169,36 @@ def task(request: HttpRequest, caller: Caller, pk: str) -> HttpResponse:
         return _cancel(request, caller, pk)
     caller.require("Task", "r")
     referral, shared = _shared_one(caller, pk)
-    record(action="fhir.task.viewed", request=request, actor_label=caller.label, obj=referral,
-           fields=["status", "received_at", "first_contact_at", "supported_at", "closed_at"] if shared else ["received_at"],
-           detail={"client": caller.client.client_id})
+    record(
+        action="fhir.task.viewed",
+        request=request,
+        actor_label=caller.label,
+        obj=referral,
+        fields=["status", "received_at", "first_contact_at", "supported_at", "closed_at"]
+        if shared
+        else ["received_at"],
+        detail={"client": caller.client.client_id},
+    )
     return _task_answer(request, referral, shared)
 
 
 def _reason_of(task: dict[str, Any]) -> tuple[str, str]:
     concept = task.get("statusReason") or {}
     codes = [c.get("code") for c in concept.get("coding") or []]
-    text = str(concept.get("text") or next((c.get("display") for c in concept.get("coding") or [] if c.get("display")), "") or "")
+    text = str(
+        concept.get("text")
+        or next((c.get("display") for c in concept.get("coding") or [] if c.get("display")), "")
+        or ""
+    )
     code = next((c for c in codes if c in Reason.values), "")
     if not code and not text:
-        raise FhirError(422, "required", _("Give Task.statusReason: why the referral is cancelled."), expression="Task.statusReason", audit="reason_required")
+        raise FhirError(
+            422,
+            "required",
+            _("Give Task.statusReason: why the referral is cancelled."),
+            expression="Task.statusReason",
+            audit="reason_required",
+        )
     return code or Reason.OTHER, text[:500]
 
 
@@ -162,26 +209,61 @@ def _cancel(request: HttpRequest, caller: Caller, pk: str) -> HttpResponse:
     validate(body, "Task")
     referral, shared = _shared_one(caller, pk)
     if body.get("id") not in (None, str(referral.pk)):
-        raise FhirError(400, "invalid", _("The Task's id does not match the address."), expression="Task.id", audit="id_mismatch")
+        raise FhirError(
+            400,
+            "invalid",
+            _("The Task's id does not match the address."),
+            expression="Task.id",
+            audit="id_mismatch",
+        )
     if_match = request.headers.get("If-Match", "")
-    if if_match and if_match.strip() not in (loop.etag(referral, shared), f'"{loop.version_of(referral, shared)}"'):
-        raise FhirError(412, "conflict", _("The Task changed since you read it (If-Match): read it again."), audit="if_match")
+    if if_match and if_match.strip() not in (
+        loop.etag(referral, shared),
+        f'"{loop.version_of(referral, shared)}"',
+    ):
+        raise FhirError(
+            412,
+            "conflict",
+            _("The Task changed since you read it (If-Match): read it again."),
+            audit="if_match",
+        )
     if body.get("status") != Status.CANCELLED:
         raise FhirError(
-            422, "business-rule",
-            _("A sender may only cancel its Task (status “cancelled” with a statusReason); the program moves everything else."),
-            expression="Task.status", audit="not_writable",
+            422,
+            "business-rule",
+            _(
+                "A sender may only cancel its Task (status “cancelled” with a statusReason); the program moves everything else."
+            ),
+            expression="Task.status",
+            audit="not_writable",
         )
     reason, text = _reason_of(body)
     note = _("Cancelled by the sender over FHIR (%(client)s).") % {"client": caller.client.name}
     try:
         with transaction.atomic():
-            referral_move(referral=referral, to=Status.CANCELLED, by=None, reason=reason,
-                          note=f"{note} {text}".strip(), request=request)
-            record(action="fhir.task.cancelled", request=request, actor_label=caller.label, obj=referral,
-                   fields=["status", "status_reason"], detail={"client": caller.client.client_id})
+            referral_move(
+                referral=referral,
+                to=Status.CANCELLED,
+                by=None,
+                reason=reason,
+                note=f"{note} {text}".strip(),
+                request=request,
+            )
+            record(
+                action="fhir.task.cancelled",
+                request=request,
+                actor_label=caller.label,
+                obj=referral,
+                fields=["status", "status_reason"],
+                detail={"client": caller.client.client_id},
+            )
     except ValidationError as exc:
-        raise FhirError(409, "business-rule", " ".join(str(m) for m in exc.messages)[:500], audit="transition_refused") from None
+        raise FhirError(
+            409,
+            "business-rule",
+            " ".join(str(m) for m in exc.messages)[:500],
+            audit="transition_refused",
+        ) from None
     referral.refresh_from_db()
     return _task_answer(request, referral, referral.pk in loop.shared_with_sender([referral]))
 
@@ -191,15 +273,28 @@ def task_search(request: HttpRequest, caller: Caller) -> HttpResponse:
     caller.require("Task", "s")
     page, shared, total = loop.search(caller, request.GET)
     base_url = loop.base_url(request)
-    record(action="fhir.task.searched", request=request, actor_label=caller.label, object_type="fhir.task",
-           detail={"client": caller.client.client_id, "total": total, "ids": [r.pk for r in page][:100]})
+    record(
+        action="fhir.task.searched",
+        request=request,
+        actor_label=caller.label,
+        object_type="fhir.task",
+        detail={
+            "client": caller.client.client_id,
+            "total": total,
+            "ids": [r.pk for r in page][:100],
+        },
+    )
     bundle = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
         "link": [{"relation": "self", "url": request.build_absolute_uri()}],
         "entry": [
-            {"fullUrl": f"{base_url}/Task/{r.pk}", "resource": loop.task_resource(r, shared=r.pk in shared, base=base_url), "search": {"mode": "match"}}
+            {
+                "fullUrl": f"{base_url}/Task/{r.pk}",
+                "resource": loop.task_resource(r, shared=r.pk in shared, base=base_url),
+                "search": {"mode": "match"},
+            }
             for r in page
         ],
     }
@@ -224,17 +319,36 @@ def token(request: HttpRequest) -> HttpResponse:
     """SMART Backend Services token endpoint (client credentials, JWT assertion)."""
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     if request.method != "POST":
-        return JsonResponse({"error": "invalid_request", "error_description": _("POST the grant.")}, status=405, headers=headers)
+        return JsonResponse(
+            {"error": "invalid_request", "error_description": _("POST the grant.")},
+            status=405,
+            headers=headers,
+        )
     try:
         if request.content_type != "application/x-www-form-urlencoded":
-            raise OAuthError("invalid_request", _("Send the grant as application/x-www-form-urlencoded."))
+            raise OAuthError(
+                "invalid_request", _("Send the grant as application/x-www-form-urlencoded.")
+            )
         answer, client = grant_token(request, request.POST)
     except OAuthError as error:
-        record(action="fhir.token.refused", request=request, object_type="fhir.client",
-               detail={"error": error.error, "reason": error.description[:120]})
-        return JsonResponse({"error": error.error, "error_description": error.description}, status=error.status, headers=headers)
-    record(action="fhir.token.granted", request=request, obj=client,
-           actor_label=f"fhir-client:{client.client_id}", detail={"scope": answer["scope"]})
+        record(
+            action="fhir.token.refused",
+            request=request,
+            object_type="fhir.client",
+            detail={"error": error.error, "reason": error.description[:120]},
+        )
+        return JsonResponse(
+            {"error": error.error, "error_description": error.description},
+            status=error.status,
+            headers=headers,
+        )
+    record(
+        action="fhir.token.granted",
+        request=request,
+        obj=client,
+        actor_label=f"fhir-client:{client.client_id}",
+        detail={"scope": answer["scope"]},
+    )
     return JsonResponse(answer, headers=headers)
 
 
@@ -249,4 +363,3 @@ def smart_configuration(request: HttpRequest) -> HttpResponse:
             "capabilities": ["client-confidential-asymmetric"],
         }
     )
-

@@ -224,7 +224,9 @@ def referral_create(
     _check(family, consent_to_contact)
     if source == Source.EHR:
         if external_referrer is None:
-            raise ValidationError(_("A referral from an electronic health record names its requester."))
+            raise ValidationError(
+                _("A referral from an electronic health record names its requester.")
+            )
     elif source != Source.SELF and not getattr(by, "pk", None):
         raise ValidationError(_("A referral from a referrer needs the referrer."))
     method = CONSENT_METHOD_TO_FAMILIES.get(consent_method)

@@ -70,7 +70,11 @@ def test_it_refuses_a_wrong_scope_audience_key_or_revoked_client(world):
 def test_it_refuses_malformed_grants(world):
     http = Client()
     form = "application/x-www-form-urlencoded"
-    refused(http.post("/fhir/auth/token", "grant_type=password", content_type=form), "unsupported_grant_type", "client_credentials")
+    refused(
+        http.post("/fhir/auth/token", "grant_type=password", content_type=form),
+        "unsupported_grant_type",
+        "client_credentials",
+    )
     body = "grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=abc&scope=system/Task.read"
     refused(http.post("/fhir/auth/token", body, content_type=form), "invalid_client", "not a JWT")
     assert http.get("/fhir/auth/token").status_code == 405

@@ -32,13 +32,17 @@ def read(http, token, referral):
 
 
 def test_a_status_change_in_kindred_shows_in_the_task_and_its_version(world, sent):
-    sender, http, token, referral = sent
+    _sender, http, token, referral = sent
     first = read(http, token, referral)
     task = first.json()
     assert task["status"] == "requested"
     assert task["intent"] == "order" and task["code"]["coding"][0]["code"] == "fulfill"
-    assert task["focus"] == {"reference": "ServiceRequest/SDOHCC-ServiceRequestActiveFoodPantryApplicationAssistExample"}
-    assert task["owner"]["reference"] == "Organization/SDOHCC-OrganizationCoordinationPlatformExample"
+    assert task["focus"] == {
+        "reference": "ServiceRequest/SDOHCC-ServiceRequestActiveFoodPantryApplicationAssistExample"
+    }
+    assert (
+        task["owner"]["reference"] == "Organization/SDOHCC-OrganizationCoordinationPlatformExample"
+    )
     assert first["ETag"] == f'W/"{task["meta"]["versionId"]}"'
     referral_move(referral=referral, to="accepted", by=world.coordinator)
     referral_move(referral=referral, to="in-progress", by=world.coordinator)
@@ -51,14 +55,22 @@ def test_a_status_change_in_kindred_shows_in_the_task_and_its_version(world, sen
     assert int(second["meta"]["versionId"]) > int(task["meta"]["versionId"])
     assert second["meta"]["lastUpdated"] > task["meta"]["lastUpdated"]
     assert "note" not in second
-    assert AuditEvent.objects.filter(action="fhir.task.viewed", object_id=str(referral.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="fhir.task.viewed", object_id=str(referral.pk)).count()
+        == 2
+    )
 
 
 def test_without_the_familys_consent_the_sender_sees_only_received(world, sent):
-    sender, http, token, referral = sent
+    _sender, http, token, referral = sent
     referral_move(referral=referral, to="accepted", by=world.coordinator)
-    consent_record(family=referral.family, scope=Consent.Scope.SHARE_STATUS_WITH_REFERRER,
-                   decision=Consent.Decision.WITHDRAWN, method=Consent.Method.VERBAL, by=world.coordinator)
+    consent_record(
+        family=referral.family,
+        scope=Consent.Scope.SHARE_STATUS_WITH_REFERRER,
+        decision=Consent.Decision.WITHDRAWN,
+        method=Consent.Method.VERBAL,
+        by=world.coordinator,
+    )
     task = read(http, token, referral).json()
     assert task["status"] == "received"
     assert task["meta"]["versionId"] == "1"
@@ -69,7 +81,7 @@ def test_without_the_familys_consent_the_sender_sees_only_received(world, sent):
 
 
 def test_the_search_filters_by_owner_status_and_last_updated(world, sent):
-    sender, http, token, referral = sent
+    _sender, http, token, referral = sent
     owner = "Organization/SDOHCC-OrganizationCoordinationPlatformExample"
     answer = get(http, token, f"/fhir/Task?owner={owner}&status=requested")
     assert answer.status_code == 200
@@ -90,43 +102,74 @@ def test_the_search_filters_by_owner_status_and_last_updated(world, sent):
 
 def test_another_organizations_client_sees_nothing(world, sent):
     _sender, _http, _token, referral = sent
-    other = register(world, organization=world.org_b, programs=[(world.program_b, "")], name="Other EHR")
+    other = register(
+        world, organization=world.org_b, programs=[(world.program_b, "")], name="Other EHR"
+    )
     http = Client()
     token = other.token(http)
     assert get(http, token, f"/fhir/Task/{referral.pk}").status_code == 404
     assert get(http, token, "/fhir/Task").json()["total"] == 0
-    answer = http.put(f"/fhir/Task/{referral.pk}", json.dumps({"resourceType": "Task", "status": "cancelled", "intent": "order", "statusReason": {"text": "x"}}),
-                      content_type="application/fhir+json", headers={"Authorization": f"Bearer {token}"})
+    answer = http.put(
+        f"/fhir/Task/{referral.pk}",
+        json.dumps(
+            {
+                "resourceType": "Task",
+                "status": "cancelled",
+                "intent": "order",
+                "statusReason": {"text": "x"},
+            }
+        ),
+        content_type="application/fhir+json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert answer.status_code == 404
     referral.refresh_from_db()
     assert referral.status == "requested"
 
 
 def put(http, token, referral, body, **headers):
-    return http.put(f"/fhir/Task/{referral.pk}", json.dumps(body), content_type="application/fhir+json",
-                    headers={"Authorization": f"Bearer {token}", **headers})
+    return http.put(
+        f"/fhir/Task/{referral.pk}",
+        json.dumps(body),
+        content_type="application/fhir+json",
+        headers={"Authorization": f"Bearer {token}", **headers},
+    )
 
 
 def test_the_sender_may_cancel_its_task_with_a_reason_and_nothing_else(world, sent):
-    sender, http, token, referral = sent
+    _sender, http, token, referral = sent
     task = read(http, token, referral)
     body = task.json()
     refused = put(http, token, referral, body | {"status": "completed"})
     assert refused.status_code == 422 and "only cancel" in refused.json()["issue"][0]["diagnostics"]
     no_reason = put(http, token, referral, body | {"status": "cancelled"})
     assert no_reason.status_code == 422
-    stale = put(http, token, referral, body | {"status": "cancelled", "statusReason": {"text": "Family moved"}}, If_Match='W/"999"')
+    stale = put(
+        http,
+        token,
+        referral,
+        body | {"status": "cancelled", "statusReason": {"text": "Family moved"}},
+        If_Match='W/"999"',
+    )
     assert stale.status_code == 412
     referral.refresh_from_db()
     assert referral.status == "requested"
-    done = put(http, token, referral, body | {"status": "cancelled", "statusReason": {"text": "Family moved away"}}, If_Match=task["ETag"])
+    done = put(
+        http,
+        token,
+        referral,
+        body | {"status": "cancelled", "statusReason": {"text": "Family moved away"}},
+        If_Match=task["ETag"],
+    )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "cancelled"
     referral.refresh_from_db()
     assert referral.status == "cancelled" and referral.status_reason == "other"
     transition = referral.transitions.last()
     assert transition.to_status == "cancelled" and "Family moved away" in transition.note
-    assert AuditEvent.objects.filter(action="referrals.referral.status_changed", object_id=str(referral.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="referrals.referral.status_changed", object_id=str(referral.pk)
+    ).exists()
     again = put(http, token, referral, done.json() | {"statusReason": {"text": "again"}})
     assert again.status_code == 409
 
