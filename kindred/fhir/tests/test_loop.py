@@ -181,3 +181,17 @@ def test_reading_needs_the_read_scope(world, sent):
     assert get(http, write_only, "/fhir/Task/not-a-number").status_code == 403
     token = sender.token(http, scope="system/Task.read")
     assert get(http, token, "/fhir/Task/not-a-number").status_code == 404
+
+
+def test_a_status_change_on_the_coordinators_page_moves_the_task(world, sent):
+    _sender, http, token, referral = sent
+    before = read(http, token, referral).json()
+    page = world.client("coordinator").post(
+        f"/referrals/{referral.pk}/status/",
+        {"status-to": "accepted", "status-reason": "", "status-note": ""},
+    )
+    assert page.status_code == 302, page.content[:300]
+    after = read(http, token, referral)
+    assert after.json()["status"] == "accepted"
+    assert after.json()["meta"]["versionId"] != before["meta"]["versionId"]
+    assert after["ETag"] != f'W/"{before["meta"]["versionId"]}"'
