@@ -329,3 +329,12 @@ def test_it_needs_a_token_that_allows_creating(world, sender):
     refused(anonymous, 401, "Bearer")
     assert anonymous["WWW-Authenticate"].startswith("Bearer")
     nothing_saved()
+
+
+def test_the_refusal_is_in_the_callers_language(world, sender):
+    http = Client()
+    response = post_bundle(
+        http, sender.token(http), bundle(leave_out=("Consent",)), Accept_Language="es"
+    )
+    refused(response, 422, "no trae un Consent activo")
+    nothing_saved()
