@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kindred.mentors",
     "kindred.matching",
     "kindred.groups",
+    "kindred.fhir",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("mentors/", include("kindred.mentors.urls")),
     path("matching/", include("kindred.matching.urls")),
     path("groups/", include("kindred.groups.urls")),
+    path("fhir/", include("kindred.fhir.urls")),
     path("api/hsds/", hsds_api.urls),
     path("api/", api.urls),
 ]

@@ -46,6 +46,8 @@ class Cap:
     GROUPS_FACILITATE = "groups.facilitate"  # roster, registration, attendance of my groups
     # Evaluation (aggregate, de-identified)
     REPORTS_VIEW = "reports.view"
+    # Interoperability (kindred.fhir): register and revoke an EHR's SMART backend clients
+    FHIR_CLIENTS_MANAGE = "fhir.clients_manage"
 
 
 _COORDINATOR = {
@@ -72,6 +74,7 @@ _COORDINATOR = {
     Cap.GROUPS_VIEW,
     Cap.GROUPS_MANAGE,
     Cap.GROUPS_ROSTER,
+    Cap.FHIR_CLIENTS_MANAGE,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -125,6 +128,7 @@ ORGANIZATION_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.MEMBERS_MANAGE,
             Cap.AUDIT_VIEW,
             Cap.DIRECTORY_VIEW,
+            Cap.FHIR_CLIENTS_MANAGE,
         }
     ),
     OrganizationRole.CURATOR: frozenset(

@@ -44,6 +44,9 @@ class Source(models.TextChoices):
     REFERRER = "referrer", _("Referrer in the organization")
     PARTNER = "partner", _("Partner organization")
     SELF = "self", _("Family (self-referral)")
+    # A clinician's electronic health record, over FHIR (kindred.fhir): the referrer is an
+    # ExternalReferrer, not a Kindred user.
+    EHR = "ehr", _("Electronic health record (FHIR)")
 
 
 class ReferralReason(models.TextChoices):
@@ -126,6 +129,40 @@ class SentReferralQuerySet(ReferralQuerySet):
         return Q(referred_by=user)
 
 
+class ExternalReferrer(models.Model):
+    """A referrer outside Kindred: the clinician (Practitioner, PractitionerRole) or the
+    organization an electronic health record names as a FHIR ServiceRequest's requester.
+    `sender` names the registered FHIR client that sent it and `sender_organization` its
+    organization: what a sender may read back is scoped by them (kindred.fhir)."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organization_name = models.CharField(_("organization"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    fhir_reference = models.CharField(_("FHIR reference"), max_length=200)
+    sender = models.CharField(_("sent by (FHIR client)"), max_length=100)
+    sender_organization = models.ForeignKey(
+        "programs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(organization_name=""),
+                name="referrals_externalreferrer_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(fhir_reference=""),
+                name="referrals_externalreferrer_reference_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " · ".join(part for part in (self.name, self.organization_name) if part)
+
+
 class Referral(Stateful):
     program = models.ForeignKey(
         "programs.Program",
@@ -175,6 +212,15 @@ class Referral(Stateful):
         _("the family agrees that the referrer sees the status"), default=False
     )
     notify_referrer = models.BooleanField(_("tell me when the status changes"), default=True)
+    # An EHR's requester (source "ehr"); referred_by is then empty.
+    external_referrer = models.ForeignKey(
+        ExternalReferrer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("external referrer"),
+    )
     linked_existing_family = models.BooleanField(default=False)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
@@ -206,9 +252,17 @@ class Referral(Stateful):
 
     fhir_service_request_id = models.CharField(max_length=64, blank=True)
     fhir_task_id = models.CharField(max_length=64, blank=True)
-    # The public form's one-time key (its SHA-256): one submission is one referral
-    # (kindred.lib.idempotency). Empty for referrals made by signed-in people.
+    # What a FHIR intake carried that Kindred has no field for (ServiceRequest intent,
+    # category, code, basedOn; Task intent, code, partOf, input; Consent scope, policyRule;
+    # the ids of each resource), kept as received and returned as received (kindred.fhir).
+    fhir_received = models.JSONField(default=dict, blank=True, editable=False)
+    # The public form's one-time key, or a FHIR bundle's identity (their SHA-256): one
+    # submission is one referral (kindred.lib.idempotency, kindred.fhir.intake). Empty for
+    # referrals made by signed-in people.
     submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Moves with every save (the FHIR Task's meta.versionId and meta.lastUpdated, its ETag).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ReferralQuerySet.as_manager()
     sent = SentReferralQuerySet.as_manager()
@@ -242,6 +296,7 @@ class Referral(Stateful):
                 name="referrals_dashboard_idx",
             ),
             models.Index(fields=["referred_by", "-received_at"], name="referrals_referrer_idx"),
+            models.Index(fields=["updated_at", "id"], name="referrals_updated_idx"),
             models.Index(
                 fields=["due_at"],
                 condition=Q(first_contact_at__isnull=True, escalated_at__isnull=True),
@@ -274,8 +329,14 @@ class Referral(Stateful):
                 name="referrals_referral_reason_required",
             ),
             models.CheckConstraint(
-                condition=Q(source=Source.SELF, referred_by__isnull=True)
-                | (~Q(source=Source.SELF) & Q(referred_by__isnull=False)),
+                condition=Q(
+                    source=Source.SELF, referred_by__isnull=True, external_referrer__isnull=True
+                )
+                | Q(source=Source.EHR, referred_by__isnull=True, external_referrer__isnull=False)
+                | (
+                    ~Q(source__in=[Source.SELF, Source.EHR])
+                    & Q(referred_by__isnull=False, external_referrer__isnull=True)
+                ),
                 name="referrals_referral_referrer_matches_source",
             ),
             models.CheckConstraint(
@@ -294,6 +355,16 @@ class Referral(Stateful):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Each change of a saved referral moves its version (rows are changed locked: the
+        state kit's `locked()`), so a FHIR reader's ETag and `_lastUpdated` follow it."""
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+            self.updated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -30,6 +30,7 @@ from kindred.programs.models import Program, Role
 from kindred.referrals.deadlines import BusinessHours, due_at
 from kindred.referrals.models import (
     ConsentMethod,
+    ExternalReferrer,
     Notification,
     Referral,
     ReferralSettings,
@@ -209,13 +210,24 @@ def referral_create(
     referrer_department: str = "",
     request: HttpRequest | None = None,
     submission_key: str = "",
+    external_referrer: ExternalReferrer | None = None,
+    fhir_received: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> Referral:
     """A referral arrives: all or nothing. Refused (ValidationError, nothing saved) without the
     family's consent to be contacted, without a phone or e-mail, or with a child born in the
     future. The family record is created, or linked when one is likely the same family.
-    `submission_key`: the digest of a public form's one-time key (IntegrityError if used)."""
+    `submission_key`: the digest of a public form's one-time key, or of a FHIR bundle's
+    identity (IntegrityError if used). From an EHR (source "ehr") the referrer is
+    `external_referrer` (saved here, in the same transaction) and `by` is nobody;
+    `fhir_received` keeps what the FHIR resources carried that Kindred has no field for."""
     _check(family, consent_to_contact)
-    if source != Source.SELF and not getattr(by, "pk", None):
+    if source == Source.EHR:
+        if external_referrer is None:
+            raise ValidationError(
+                _("A referral from an electronic health record names its requester.")
+            )
+    elif source != Source.SELF and not getattr(by, "pk", None):
         raise ValidationError(_("A referral from a referrer needs the referrer."))
     method = CONSENT_METHOD_TO_FAMILIES.get(consent_method)
     if method is None:
@@ -228,8 +240,11 @@ def referral_create(
                 scope=Consent.Scope.SHARE_STATUS_WITH_REFERRER, method=method, note=note[:500]
             )
         )
-    actor = by if getattr(by, "pk", None) else None
+    actor = by if getattr(by, "pk", None) and source != Source.EHR else None
     with transaction.atomic():
+        if external_referrer is not None and source == Source.EHR:
+            external_referrer.full_clean()
+            external_referrer.save()
         family_record, linked = _create_or_link_family(
             program=program, family=family, by=actor, consents=consents, request=request
         )
@@ -243,7 +258,9 @@ def referral_create(
             program=program,
             family=family_record,
             source=source,
-            referred_by=actor if source != Source.SELF else None,
+            referred_by=actor if source not in (Source.SELF, Source.EHR) else None,
+            external_referrer=external_referrer if source == Source.EHR else None,
+            fhir_received=fhir_received or {},
             referrer_role=referrer_role,
             referrer_department=referrer_department.strip(),
             reasons=sorted(set(reasons or [])),
@@ -255,7 +272,7 @@ def referral_create(
             consent_method=consent_method,
             consent_at=now,
             share_status_with_referrer=share_status_with_referrer and source != Source.SELF,
-            notify_referrer=notify_referrer and source != Source.SELF,
+            notify_referrer=notify_referrer and source not in (Source.SELF, Source.EHR),
             linked_existing_family=linked,
             duplicate_of=open_one,
             received_at=now,
@@ -267,7 +284,14 @@ def referral_create(
         # submission_key: its unique constraint is the database's to enforce (a concurrent twin
         # fails the insert, and the public page answers it with the first one's thank-you).
         referral.full_clean(
-            exclude=["family", "program", "referred_by", "duplicate_of", "submission_key"]
+            exclude=[
+                "family",
+                "program",
+                "referred_by",
+                "external_referrer",
+                "duplicate_of",
+                "submission_key",
+            ]
         )
         referral.save()
         referral.write_transition_row(at=now, by=actor, from_status="", to_status=Status.REQUESTED)
@@ -275,7 +299,7 @@ def referral_create(
             action="referrals.referral.created",
             request=request,
             actor=actor,
-            actor_label="" if actor else "self-referral",
+            actor_label=actor_label or ("" if actor else "self-referral"),
             program=program,
             obj=referral,
             fields=CREATED_FIELDS,

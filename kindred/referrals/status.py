@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    REQUESTED = "requested", _("Received")
+    # Not "Received": FHIR's own `received` code means something else (a performer evaluating).
+    REQUESTED = "requested", _("Requested")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Declined by the program")
     IN_PROGRESS = "in-progress", _("In progress")

@@ -22,6 +22,8 @@ for _app in ("referrals", "directory", "mentors"):
 FLOORS["matching"] = FLOORS["families"] | {"families", "referrals", "directory", "mentors"}
 # Support groups stand on families, mentors and the directory; none of them imports groups.
 FLOORS["groups"] = FLOORS["families"] | {"families", "mentors", "directory"}
+# Interoperability sits above the domain apps it speaks for; none of them imports it.
+FLOORS["fhir"] = FLOORS["families"] | {"families", "referrals", "directory"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 
