@@ -47,26 +47,43 @@ def capabilities(user: Any) -> dict[int, frozenset[str]]:
     return result
 
 
-def compute_capabilities(user_id: int) -> dict[int, frozenset[str]]:
-    """The permission matrix read for one user: one query for program roles, one for
-    organization roles (and one for their programs). The only reader of the matrix."""
-    caps: dict[int, set[str]] = defaultdict(set)
-    for program_id, role in Membership.objects.filter(
-        user_id=user_id, is_active=True, program__is_active=True
-    ).values_list("program_id", "role"):
-        caps[program_id] |= ROLE_CAPABILITIES.get(role, frozenset())
-    org_roles = list(
-        OrganizationMembership.objects.filter(user_id=user_id, is_active=True).values_list(
-            "organization_id", "role"
+def compute_capabilities(
+    user_id: int,
+    *,
+    roles: list[tuple[int, str]] | None = None,
+    organization_roles: list[tuple[int, str]] | None = None,
+    organization_programs: list[tuple[int, int]] | None = None,
+) -> dict[int, frozenset[str]]:
+    """The permission matrix read for one user, the only reader of the matrix: one query for
+    program roles, one for organization roles (and one for their programs), unless the caller
+    has those rows at hand (active roles in active programs; active organization roles; the
+    active programs of those organizations as (program id, organization id))."""
+    if roles is None:
+        roles = list(
+            Membership.objects.filter(
+                user_id=user_id, is_active=True, program__is_active=True
+            ).values_list("program_id", "role")
         )
-    )
-    if org_roles:
+    if organization_roles is None:
+        organization_roles = list(
+            OrganizationMembership.objects.filter(user_id=user_id, is_active=True).values_list(
+                "organization_id", "role"
+            )
+        )
+    caps: dict[int, set[str]] = defaultdict(set)
+    for program_id, role in roles:
+        caps[program_id] |= ROLE_CAPABILITIES.get(role, frozenset())
+    if organization_roles:
         by_org: dict[int, set[str]] = defaultdict(set)
-        for org_id, role in org_roles:
+        for org_id, role in organization_roles:
             by_org[org_id] |= ORGANIZATION_ROLE_CAPABILITIES.get(role, frozenset())
-        for program_id, org_id in Program.objects.filter(
-            organization_id__in=by_org, is_active=True
-        ).values_list("id", "organization_id"):
+        if organization_programs is None:
+            organization_programs = list(
+                Program.objects.filter(organization_id__in=by_org, is_active=True).values_list(
+                    "id", "organization_id"
+                )
+            )
+        for program_id, org_id in organization_programs:
             caps[program_id] |= by_org[org_id]
     return {pid: frozenset(c) for pid, c in caps.items()}
 

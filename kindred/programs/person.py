@@ -60,7 +60,6 @@ def _build(user_id: int, version: str) -> Person | None:
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
         return None
-    caps = compute_capabilities(user_id) if user.is_active else {}
     memberships = list(
         Membership.objects.filter(user_id=user_id, is_active=True, program__is_active=True)
         .select_related("program", "program__organization")
@@ -72,11 +71,28 @@ def _build(user_id: int, version: str) -> Person | None:
         )
     )
     programs = {m.program_id: m.program for m in memberships}
-    missing = [pid for pid in caps if pid not in programs]
-    if missing:
+    if organization_memberships:
         programs.update(
-            (p.pk, p) for p in Program.objects.select_related("organization").filter(pk__in=missing)
+            (p.pk, p)
+            for p in Program.objects.select_related("organization").filter(
+                organization_id__in={m.organization_id for m in organization_memberships},
+                is_active=True,
+            )
         )
+    caps = (
+        compute_capabilities(
+            user_id,
+            roles=[(m.program_id, m.role) for m in memberships],
+            organization_roles=[(m.organization_id, m.role) for m in organization_memberships],
+            organization_programs=[
+                (p.pk, p.organization_id)
+                for p in programs.values()
+                if any(m.organization_id == p.organization_id for m in organization_memberships)
+            ],
+        )
+        if user.is_active
+        else {}
+    )
     return Person(
         version=version,
         user=user,
