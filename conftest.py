@@ -25,6 +25,16 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the signed-in person's record, sessions and home
+    summaries of a previous test (whose rows were rolled back, and whose ids come again on
+    SQLite) must not be served to this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default() -> None:
     """Each test starts in English: a test that switched the language leaves it behind on its
     thread otherwise (Django's translation state is per thread, not per request)."""

@@ -140,7 +140,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The signed-in person (user, roles, capabilities, programs) is one cached record per request.
+AUTHENTICATION_BACKENDS = ["kindred.programs.person.PersonBackend"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -172,7 +173,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 # Sessions: idle timeout 30 minutes (renewed by activity, at most once a minute so that a
 # page view is not a database write), absolute limit 12 hours.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Server-side sessions, read from the shared cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
@@ -273,7 +275,27 @@ if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]:
     # Only then: django_rq brings `manage.py rqworker` and its checks; other setups have no Redis.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache all processes share: the signed-in person's record (programs/person.py), sessions
+# (cached_db: read from the cache, written through to the database), the home page's
+# per-program summaries. Redis in production (CACHE_URL, else REDIS_URL): several gunicorn
+# workers must see one another's revocations at once, which a per-process memory cache cannot
+# do. Development and tests (DEBUG) use the local-memory cache unless CACHE_URL says otherwise.
+CACHE_URL = os.environ.get("CACHE_URL", "" if DEBUG else REDIS_URL)
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # One Redis may serve several Kindred databases (a test run, the benchmark).
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"] or ""),
+        }
+    }
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://host:port/db or locmem://: {CACHE_URL!r}"
+    )
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,9 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -66,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Sign this person out everywhere, at once (deactivation, password change)."""
         keys = list(self.session_records.values_list("session_key", flat=True))
         deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+        # Sessions are read from the shared cache first (cached_db): forget them there too.
+        prefix = getattr(
+            import_module(settings.SESSION_ENGINE).SessionStore, "cache_key_prefix", ""
+        )
+        if prefix:
+            cache.delete_many([prefix + key for key in keys])
         self.session_records.all().delete()
         return deleted
 

@@ -25,14 +25,20 @@ def _home_cards(request: HttpRequest) -> list[Any]:
 @login_required
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=request.user, is_active=True, program__is_active=True)
-        .select_related("program", "program__organization")
-        .order_by("program__name", "role")
-    )
-    org_roles = OrganizationMembership.objects.filter(
-        user=request.user, is_active=True
-    ).select_related("organization")
+    # The roles come with the signed-in person's cached record (programs/person.py).
+    person = getattr(request.user, "_kindred_person", None)
+    if person is not None:
+        memberships: Any = person.memberships
+        org_roles: Any = person.organization_memberships
+    else:
+        memberships = (
+            Membership.objects.filter(user=request.user, is_active=True, program__is_active=True)
+            .select_related("program", "program__organization")
+            .order_by("program__name", "role")
+        )
+        org_roles = OrganizationMembership.objects.filter(
+            user=request.user, is_active=True
+        ).select_related("organization")
     return render(
         request,
         "core/home.html",

@@ -8,8 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kindred.families.models import Family
+from kindred.lib import summary
 from kindred.programs.access import current_program, has_capability
 from kindred.programs.permissions import Cap
+
+
+def _counts(program_id: int) -> dict[str, int]:
+    return Family.objects.filter(program_id=program_id).aggregate(
+        active=Count("pk", filter=Q(status=Family.Status.ACTIVE)),
+        closed=Count("pk", filter=Q(status=Family.Status.CLOSED)),
+    )
+
+
+summary.register("families", _counts, watch=[(Family, lambda family: family.program_id)])
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -17,10 +28,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
         program = current_program(request, Cap.FAMILIES_VIEW)
     except Exception:  # noqa: BLE001 - no program with families: no card
         return []
-    counts = Family.objects.filter(program=program).aggregate(
-        active=Count("pk", filter=Q(status=Family.Status.ACTIVE)),
-        closed=Count("pk", filter=Q(status=Family.Status.CLOSED)),
-    )
+    counts = summary.get("families", [program.pk])[program.pk]
     links = [{"label": _("Find a family"), "url": reverse("families:list")}]
     if has_capability(request.user, program, Cap.FAMILIES_EDIT):
         links.append({"label": _("Add a family"), "url": reverse("families:create")})

@@ -9,9 +9,45 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kindred.mentors.models import Escalation, Mentor
-from kindred.programs.access import current_program, has_any_capability
+from kindred.lib import summary
+from kindred.mentors.models import Escalation, Mentor, Qualification
+from kindred.programs.access import current_program, has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
+
+
+def _roster_counts(program_id: int) -> dict[str, int]:
+    soon = timezone.localdate() + timedelta(days=30)
+    return {
+        "applicants": Mentor.objects.filter(
+            program_id=program_id, status=Mentor.Status.APPLICANT
+        ).count(),
+        "expiring": Mentor.objects.filter(
+            program_id=program_id,
+            status__in=["training", "active", "paused"],
+            qualifications__expires_on__lte=soon,
+        )
+        .distinct()
+        .count(),
+    }
+
+
+def _supervision_counts(program_id: int) -> dict[str, int]:
+    return {"open": Escalation.objects.filter(program_id=program_id).open().count()}
+
+
+summary.register(
+    "mentors",
+    _roster_counts,
+    watch=[
+        (Mentor, lambda mentor: mentor.program_id),
+        (Qualification, lambda qualification: qualification.mentor.program_id),
+    ],
+)
+summary.register(
+    "supervision",
+    _supervision_counts,
+    watch=[(Escalation, lambda escalation: escalation.program_id)],
+)
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -32,17 +68,8 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
         )
     if has_any_capability(user, Cap.MENTORS_MANAGE):
         program = current_program(request, Cap.MENTORS_MANAGE)
-        soon = timezone.localdate() + timedelta(days=30)
-        applicants = Mentor.objects.filter(program=program, status=Mentor.Status.APPLICANT).count()
-        expiring = (
-            Mentor.objects.filter(
-                program=program,
-                status__in=["training", "active", "paused"],
-                qualifications__expires_on__lte=soon,
-            )
-            .distinct()
-            .count()
-        )
+        counts = summary.get("mentors", [program.pk])[program.pk]
+        applicants, expiring = counts["applicants"], counts["expiring"]
         cards.append(
             {
                 "title": program.mentor_title_for(language),
@@ -63,7 +90,10 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     if has_any_capability(user, Cap.SUPERVISION):
-        waiting = Escalation.objects.visible_to(user).open().count()
+        # Escalation.objects.visible_to(user): the programs where the person supervises.
+        waiting = summary.total("supervision", program_ids_with(user, Cap.SUPERVISION)).get(
+            "open", 0
+        )
         if waiting:
             cards.append(
                 {

@@ -33,33 +33,59 @@ class ProgramRequest(SignedInRequest):
 
 
 def capabilities(user: Any) -> dict[int, frozenset[str]]:
-    """{program id: capabilities} for a signed-in, active user; {} otherwise."""
+    """{program id: capabilities} for a signed-in, active user; {} otherwise.
+
+    For the person signed in, the value comes with their cached record (`programs/person.py`,
+    loaded once per request); for any other user object it is computed once and kept on it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, "_kindred_capabilities", None)
     if cached is not None:
         return cached
-    caps: dict[int, set[str]] = defaultdict(set)
-    for program_id, role in Membership.objects.filter(
-        user=user, is_active=True, program__is_active=True
-    ).values_list("program_id", "role"):
-        caps[program_id] |= ROLE_CAPABILITIES.get(role, frozenset())
-    org_roles = list(
-        OrganizationMembership.objects.filter(user=user, is_active=True).values_list(
-            "organization_id", "role"
-        )
-    )
-    if org_roles:
-        by_org: dict[int, set[str]] = defaultdict(set)
-        for org_id, role in org_roles:
-            by_org[org_id] |= ORGANIZATION_ROLE_CAPABILITIES.get(role, frozenset())
-        for program_id, org_id in Program.objects.filter(
-            organization_id__in=by_org, is_active=True
-        ).values_list("id", "organization_id"):
-            caps[program_id] |= by_org[org_id]
-    result = {pid: frozenset(c) for pid, c in caps.items()}
+    result = compute_capabilities(user.pk)
     user._kindred_capabilities = result
     return result
+
+
+def compute_capabilities(
+    user_id: int,
+    *,
+    roles: list[tuple[int, str]] | None = None,
+    organization_roles: list[tuple[int, str]] | None = None,
+    organization_programs: list[tuple[int, int]] | None = None,
+) -> dict[int, frozenset[str]]:
+    """The permission matrix read for one user, the only reader of the matrix: one query for
+    program roles, one for organization roles (and one for their programs), unless the caller
+    has those rows at hand (active roles in active programs; active organization roles; the
+    active programs of those organizations as (program id, organization id))."""
+    if roles is None:
+        roles = list(
+            Membership.objects.filter(
+                user_id=user_id, is_active=True, program__is_active=True
+            ).values_list("program_id", "role")
+        )
+    if organization_roles is None:
+        organization_roles = list(
+            OrganizationMembership.objects.filter(user_id=user_id, is_active=True).values_list(
+                "organization_id", "role"
+            )
+        )
+    caps: dict[int, set[str]] = defaultdict(set)
+    for program_id, role in roles:
+        caps[program_id] |= ROLE_CAPABILITIES.get(role, frozenset())
+    if organization_roles:
+        by_org: dict[int, set[str]] = defaultdict(set)
+        for org_id, role in organization_roles:
+            by_org[org_id] |= ORGANIZATION_ROLE_CAPABILITIES.get(role, frozenset())
+        if organization_programs is None:
+            organization_programs = list(
+                Program.objects.filter(organization_id__in=by_org, is_active=True).values_list(
+                    "id", "organization_id"
+                )
+            )
+        for program_id, org_id in organization_programs:
+            caps[program_id] |= by_org[org_id]
+    return {pid: frozenset(c) for pid, c in caps.items()}
 
 
 def forget_capabilities(user: Any) -> None:
@@ -101,7 +127,10 @@ def access_program(user: Any, program_id: int, capability: str) -> Program:
 
 
 def current_program(request: HttpRequest, capability: str) -> Program:
-    """The program the user is working in (switchable), among those granting `capability`."""
+    """The program the user is working in (switchable), among those granting `capability`.
+
+    Memoised per request: the program rows come with the signed-in person's cached record, and
+    the same program is one object for the whole request."""
     allowed = program_ids_with(request.user, capability)
     if not allowed:
         if capabilities(request.user):
@@ -109,7 +138,17 @@ def current_program(request: HttpRequest, capability: str) -> Program:
         raise Http404
     chosen = request.session.get(SESSION_PROGRAM_KEY)
     program_id = chosen if chosen in allowed else allowed[0]
-    return Program.objects.select_related("organization").get(pk=program_id)
+    memo: dict[int, Program] | None = getattr(request, "_kindred_programs", None)
+    if memo is None:
+        memo = {}
+        request._kindred_programs = memo  # type: ignore[attr-defined]
+    if program_id not in memo:
+        person = getattr(request.user, "_kindred_person", None)
+        known = person.programs.get(program_id) if person is not None else None
+        memo[program_id] = known or Program.objects.select_related("organization").get(
+            pk=program_id
+        )
+    return memo[program_id]
 
 
 P = ParamSpec("P")

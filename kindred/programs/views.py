@@ -29,6 +29,7 @@ from kindred.programs.forms import (
 )
 from kindred.programs.models import Invitation, Membership, Program
 from kindred.programs.permissions import Cap
+from kindred.programs.person import person_changed
 from kindred.programs.services import (
     invitation_accept,
     member_invite,
@@ -47,6 +48,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     if program_id not in capabilities(request.user):
         raise Http404
     request.session[SESSION_PROGRAM_KEY] = program_id
+    person_changed(request.user.pk)
     return redirect(safe_next(request, "/"))
 
 
@@ -237,7 +239,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             password=form.cleaned_data["password1"],
             request=request,
         )
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, user, backend="kindred.programs.person.PersonBackend")
         messages.success(request, _("Welcome to %(program)s.") % {"program": pending.program.name})
         return redirect("core:home")
     return render(

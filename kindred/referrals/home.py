@@ -8,10 +8,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kindred.programs.access import has_any_capability
+from kindred.lib import summary
+from kindred.programs.access import has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
 from kindred.referrals.models import Referral
 from kindred.referrals.notifications import unread_count
+
+
+def _counts(program_id: int) -> dict[str, int]:
+    waiting = Referral.objects.filter(program_id=program_id)
+    return {
+        "overdue": waiting.overdue().count(),
+        "new": waiting.awaiting_first_contact().count(),
+    }
+
+
+summary.register("referrals", _counts, watch=[(Referral, lambda referral: referral.program_id)])
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -20,9 +32,9 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     lines = []
     unread = unread_count(user)
     if has_any_capability(user, Cap.REFERRALS_VIEW):
-        waiting = Referral.objects.visible_to(user)
-        overdue = waiting.overdue().count()
-        new = waiting.awaiting_first_contact().count()
+        # The programs whose referrals the person sees (Referral.objects.visible_to), summed.
+        counts = summary.total("referrals", program_ids_with(user, Cap.REFERRALS_VIEW))
+        overdue, new = counts.get("overdue", 0), counts.get("new", 0)
         lines.append(
             ngettext(
                 "%(n)d referral waiting for first contact",
