@@ -19,7 +19,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if has_any_capability(user, Cap.MATCHING_VIEW):
         program = current_program(request, Cap.MATCHING_VIEW)
-        rows = waiting_families(program)
+        rows = waiting_families(program, with_matches=False)
         overdue = sum(1 for r in rows if r.overdue)
         cards.append(
             {

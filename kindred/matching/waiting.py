@@ -46,9 +46,15 @@ class Waiting:
 
 
 def waiting_families(
-    program: Any, *, language: str = "", zip_prefix: str = "", limit: int | None = None
+    program: Any,
+    *,
+    language: str = "",
+    zip_prefix: str = "",
+    limit: int | None = None,
+    with_matches: bool = True,
 ) -> list[Waiting]:
-    """Overdue first, then the longest waiting (three queries)."""
+    """Overdue first, then the longest waiting (three queries; two without the open match of
+    each family, which the home page's count does not need)."""
     settings = MatchSettings.for_program(program)
     target = timedelta(hours=settings.target_hours)
     active = Match.objects.filter(family_id=OuterRef("referral__family_id"), status="active")
@@ -76,9 +82,13 @@ def waiting_families(
     wanted = {fid: i for fid, i in latest.items() if i.support_wanted in ONE_TO_ONE}
     open_matches: dict[int, Match] = {}
     for match in (
-        Match.objects.filter(family_id__in=wanted, status__in=Match.OPEN)
-        .select_related("mentor")
-        .order_by("-status_changed_at")
+        ()
+        if not with_matches
+        else (
+            Match.objects.filter(family_id__in=wanted, status__in=Match.OPEN)
+            .select_related("mentor")
+            .order_by("-status_changed_at")
+        )
     ):
         open_matches.setdefault(match.family_id, match)
     rows = [
