@@ -19,6 +19,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.families.home",
         "kindred.referrals.home",
         "kindred.mentors.home",
+        "kindred.matching.home",
         "kindred.groups.home",
     ]
     assert names(extensions.timeline_modules())[0] == "kindred.families.timeline"
@@ -27,6 +28,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.referrals.family_merge",
         "kindred.directory.family_merge",
         "kindred.mentors.family_merge",
+        "kindred.matching.family_merge",
         "kindred.groups.family_merge",
     ]
     demo = names(extensions.demo_modules(exclude=("kindred.core",)))
