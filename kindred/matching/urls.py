@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kindred.matching import match_views, views
 
@@ -15,6 +15,5 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("match/<int:pk>/", match_views.match, name="match"),
     path("match/<int:pk>/<slug:action>/", match_views.act, name="act"),
-    # h10a: the batch and coverage pages, in their own module:
-    # path("", include("kindred.matching.urls_planning")),
+    path("", include("kindred.matching.urls_planning")),  # batch and coverage (h10a)
 ]

@@ -19,6 +19,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.families.home",
         "kindred.referrals.home",
         "kindred.mentors.home",
+        "kindred.matching.home",
     ]
     assert names(extensions.timeline_modules())[0] == "kindred.families.timeline"
     assert "kindred.directory.timeline" in names(extensions.timeline_modules())
@@ -26,6 +27,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.referrals.family_merge",
         "kindred.directory.family_merge",
         "kindred.mentors.family_merge",
+        "kindred.matching.family_merge",
     ]
     demo = names(extensions.demo_modules(exclude=("kindred.core",)))
     assert demo[0] == "kindred.families.demo" and "kindred.mentors.demo" in demo

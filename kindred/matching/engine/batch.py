@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ortools.graph.python import min_cost_flow
 
-from kindred.matching.engine import constraints, criteria
+import kindred.matching.engine.constraints as constraints
+import kindred.matching.engine.criteria as criteria
 from kindred.matching.engine.matrix import MentorMatrix, as_matrix
 from kindred.matching.engine.rank import best_rows, eligible_key, evaluate, excluded_key
 from kindred.matching.engine.types import Assignment, Blocks, FamilySide, MentorSide

@@ -10,7 +10,9 @@ from datetime import date
 
 import numpy as np
 
-from kindred.matching.engine import constraints, criteria, reasons
+import kindred.matching.engine.constraints as constraints
+import kindred.matching.engine.criteria as criteria
+import kindred.matching.engine.reasons as reasons
 from kindred.matching.engine.matrix import MentorMatrix, as_matrix
 from kindred.matching.engine.types import Blocks, FamilySide, MentorSide, Ranked, Ranking
 

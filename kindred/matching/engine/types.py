@@ -147,3 +147,7 @@ class Gap:
     open_places: int  # open capacity of mentors who have it
     text: str  # "7 families want a Spanish-speaking mentor with tracheostomy experience
     # within 50 miles; 0 open places"
+
+    @property
+    def shortfall(self) -> int:
+        return self.families - self.open_places

@@ -14,6 +14,7 @@ from kindred.matching.models.match import (
     MatchTransition,
 )
 from kindred.matching.models.settings import MatchSettings
+from kindred.matching.models_batch import BatchRun
 
 __all__ = [
     "AWAITING_MENTOR_STATUSES",
@@ -21,6 +22,7 @@ __all__ = [
     "DECLINE_REASONS",
     "HOLDS_PLACE",
     "OPEN",
+    "BatchRun",
     "BlockedPair",
     "FamilyWishes",
     "Match",
