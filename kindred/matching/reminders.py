@@ -1,6 +1,7 @@
-"""The daily matching reminders: the early fit check once it is due, and a match's end a few
-days before it (program settings). Each is sent once, to the mentor and the coordinators, in
-their language, with a link only.
+"""The daily matching run: offers of mentors who became not matchable (a qualification
+expired) withdrawn; the early fit check once it is due, and a match's end a few days before it
+(program settings). Each is sent once, to the mentor and the coordinators, in their language,
+with a link only.
 
 The issue asks for the fit check "after the first two contacts or two weeks, whichever comes
 first": Kindred records no contacts (encounters) yet, so two weeks (the program's
@@ -17,9 +18,29 @@ from kindred.matching.models import Match, MatchSettings
 from kindred.matching.notices import notify_coordinators, notify_mentor
 
 
+def withdraw_unmatchable() -> int:
+    """Mentors who became not matchable without a status change (a required qualification
+    expired): their offers not yet introduced are withdrawn, the coordinators told."""
+    from django.utils.translation import gettext as _
+
+    from kindred.matching.services import unmatchable_reasons, withdraw_pending
+    from kindred.mentors.models import Mentor
+
+    withdrawn = 0
+    waiting = Match.objects.filter(
+        status__in=["proposed", "approved", "offered", "info_requested", "accepted"]
+    ).values("mentor_id")
+    for mentor in Mentor.objects.filter(pk__in=waiting, status=Mentor.Status.ACTIVE):
+        reasons = unmatchable_reasons(mentor)
+        if reasons:
+            reason = _("The mentor cannot be matched now: %(why)s") % {"why": " ".join(reasons)}
+            withdrawn += withdraw_pending(mentor=mentor, by=None, reason=reason[:500])
+    return withdrawn
+
+
 def send_match_reminders(on: date | None = None) -> int:
     on = on or timezone.localdate()
-    sent = 0
+    sent = withdraw_unmatchable()
     fit_due = Match.objects.filter(
         status="active", fit_check_due__lte=on, fit_reminded_at__isnull=True
     ).select_related("mentor", "mentor__user", "program")

@@ -29,6 +29,7 @@ from kindred.matching.models import (
     MatchSettings,
 )
 from kindred.matching.notices import notify_coordinators, notify_mentor
+from kindred.mentors.eligibility import not_matchable_reasons
 from kindred.mentors.models import Mentor
 from kindred.referrals.models import Referral
 from kindred.referrals.status import Status as ReferralStatus
@@ -41,6 +42,17 @@ def _sync_places(mentor: Mentor) -> None:
     if count != mentor.active_family_count:
         mentor.active_family_count = count
         mentor.save(update_fields=["active_family_count"])
+
+
+def unmatchable_reasons(mentor: Mentor) -> list[str]:
+    """Why the mentor may not take a new family, their places aside (the places are counted
+    under the lock): not active, a required qualification missing or expired."""
+    held = mentor.active_family_count
+    mentor.active_family_count = 0  # in memory only: capacity is not the question here
+    try:
+        return not_matchable_reasons(mentor)
+    finally:
+        mentor.active_family_count = held
 
 
 def propose(
@@ -85,9 +97,12 @@ def approve_and_offer(*, match: Match, by: Any, request: HttpRequest | None = No
     places is taken, under the mentor's row lock."""
     mentor = match.mentor
     with mentor.locked():
-        if mentor.status != Mentor.Status.ACTIVE:
+        reasons = unmatchable_reasons(mentor)
+        if reasons:
             raise TransitionError(
-                _("This mentor is not active: they cannot receive an offer."), code="inactive"
+                _("This mentor cannot receive an offer now: %(why)s"),
+                code="inactive",
+                params={"why": " ".join(reasons)},
             )
         match.refresh_from_db()
         if match.status == "proposed":
@@ -311,16 +326,31 @@ def _block(match: Match, *, kind: str, by: Any, note: str) -> None:
     )
 
 
-def mentor_stopped(*, mentor: Mentor, change: Any, request: HttpRequest | None) -> None:
-    """The mentor paused or left (mentors' `mentor_stopped` extension point, inside the status
-    change's transaction): their proposals and offers not yet introduced are withdrawn, and
-    the coordinators told after commit. Introduced and active matches stay."""
-    reason = _("The mentor paused or left the program.")
+def withdraw_pending(
+    *, mentor: Mentor, by: Any, reason: str, request: HttpRequest | None = None
+) -> int:
+    """Withdraw the mentor's proposals, offers and accepted matches not yet introduced, and
+    tell the coordinators after commit. Introduced and active matches stay."""
     pending = Match.objects.filter(
         mentor=mentor, status__in=["proposed", "approved", *AWAITING_MENTOR_STATUSES, "accepted"]
     ).select_related("mentor", "program")
-    for match in pending:
-        match.transition(to="withdrawn", by=change.by, reason=reason, request=request)
-        notify_coordinators("mentor_stopped", match)
-    with mentor.locked():
-        _sync_places(mentor)
+    count = 0
+    with transaction.atomic():
+        for match in pending:
+            match.transition(to="withdrawn", by=by, reason=reason, request=request)
+            notify_coordinators("mentor_stopped", match)
+            count += 1
+        with mentor.locked():
+            _sync_places(mentor)
+    return count
+
+
+def mentor_stopped(*, mentor: Mentor, change: Any, request: HttpRequest | None) -> None:
+    """The mentor paused or left (mentors' `mentor_stopped` extension point, inside the status
+    change's transaction)."""
+    withdraw_pending(
+        mentor=mentor,
+        by=change.by,
+        reason=_("The mentor paused or left the program."),
+        request=request,
+    )

@@ -43,3 +43,22 @@ def test_the_referrer_sees_matched_when_the_family_agreed(mworld) -> None:
     page = mworld.client("referrer").get(reverse("referrals:sent_detail", args=[referral.pk]))
     assert page.status_code == 200
     assert page.context["referral"].supported_at is not None
+
+
+def test_an_expired_qualification_withdraws_the_open_offers(mworld) -> None:
+    from kindred.matching.tests.factories import offered_match
+    from kindred.mentors.models import Qualification
+
+    ana = mworld.objects["ana"]
+    match = offered_match(mworld, mworld.objects["family"], ana)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Qualification.objects.filter(mentor=ana).update(
+        obtained_on=yesterday - timedelta(days=400), expires_on=yesterday
+    )
+    assert send_match_reminders() == 1
+    match.refresh_from_db()
+    ana.refresh_from_db()
+    assert (
+        match.status == "withdrawn" and "cannot be matched now" in match.transitions.last().reason
+    )
+    assert ana.active_family_count == 0
