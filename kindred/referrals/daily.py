@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -201,10 +202,8 @@ def rebuild(
 ) -> None:
     """Recount from the referral rows (all programs, or one): the data migration (with its
     historical models), the demo, the benchmark after a bulk insert."""
-    if referral_model is None:
-        from kindred.referrals.models import Referral
-
-        referral_model = Referral
+    if referral_model is None:  # by name: referrals.models imports this module
+        referral_model = apps.get_model("referrals", "Referral")
     referrals = referral_model._default_manager.all()
     daily = daily_model._default_manager
     delays = delay_model._default_manager

@@ -219,8 +219,8 @@ class Referral(Stateful):
     # transaction: the contribution counted when the row was read, out; the new one, in. A row
     # read with some of those fields deferred has its contribution read again when saved.
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Referral":
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> "Referral":
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._counted = daily.snapshot(instance)
         return instance
 
