@@ -82,7 +82,7 @@ test-browser: $(VENV)/.dev node_modules/.installed
 
 ## make bench: benchmarks, each printed as a ratio to a baseline measured in the same run
 bench: $(VENV)/.dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 ## make lock: re-pin requirements*.txt, with their hashes, from requirements*.in (pip-tools)
 LOCK_VENV := /tmp/kindred-lock

@@ -16,6 +16,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -324,7 +325,7 @@ def wait_until_ready(server: subprocess.Popen, port: int, log_path: Path) -> Non
     )
 
 
-def sign_in(port: int) -> dict[str, str]:
+def sign_in(port: int, email: str = COORDINATOR_EMAIL) -> dict[str, str]:
     """GET the login form (CSRF cookie and token), POST it; return the signed-in cookies."""
     page = request(port, "/accounts/login/")
     if page.status != 200:
@@ -340,7 +341,7 @@ def sign_in(port: int) -> dict[str, str]:
         cookies=cookies,
         form={
             "csrfmiddlewaretoken": match.group(1).decode(),
-            "username": COORDINATOR_EMAIL,
+            "username": email,
             "password": demo_password(),
             "next": "/",
         },
@@ -386,6 +387,62 @@ def measure(port: int, cookies: dict[str, str], plan: Plan) -> dict[str, list[Ph
     return phases
 
 
+# Every role's home and list pages (issue 16: within 3x of the coordinator's home page).
+ROLE_PAGES = {
+    "coordinator": [
+        "/",
+        "/families/",
+        "/referrals/queue/",
+        "/referrals/dashboard/",
+        "/mentors/",
+        "/directory/",
+    ],
+    "supervisor": ["/", "/mentors/supervision/", "/families/"],
+    "mentor": ["/", "/mentors/home/"],
+    "referrer": ["/", "/referrals/sent/", "/referrals/new/"],
+    "evaluator": ["/"],
+}
+RSS_LIMIT_MIB = 120.0
+
+
+def worker_rss_mib(master_pid: int) -> list[float]:
+    """The resident memory of each gunicorn worker (children of the master), in MiB."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def role_pages(port: int, master_pid: int, repeat: int) -> tuple[dict[str, float], float, float]:
+    """Median latency of each role's pages, one client, sequential; and the largest worker RSS
+    read after every page, with the coordinator's home median as the baseline."""
+    medians: dict[str, float] = {}
+    worst_rss = 0.0
+    for role, pages in ROLE_PAGES.items():
+        jar = sign_in(port, f"{role}@{COORDINATOR_EMAIL.split('@')[1]}")
+        for path in pages:
+            samples = []
+            for _ in range(repeat):
+                begin = time.perf_counter()
+                response = request(port, path, cookies=jar)
+                samples.append((time.perf_counter() - begin) * 1000)
+                if response.status != 200:
+                    raise RuntimeError(f"{role} GET {path} answered HTTP {response.status}")
+                worst_rss = max([worst_rss, *worker_rss_mib(master_pid)])
+            medians[f"{role} {path}"] = statistics.median(samples)
+    return medians, medians["coordinator /"], worst_rss
+
+
 def run(ctx: BenchContext) -> list[BenchResult]:
     plan = QUICK if ctx.quick else FULL
     with tempfile.TemporaryDirectory(prefix="kindred-bench-platform-") as var_dir:
@@ -402,6 +459,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             begin = time.perf_counter()
             phases = measure(port, cookies, plan)
             measure_seconds = time.perf_counter() - begin
+            pages, home_median, worst_rss = role_pages(port, server.pid, 5 if ctx.quick else 15)
         finally:
             stop_gunicorn(server)
 
@@ -426,6 +484,31 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     )
     # Each round measures both pages within seconds of each other: the reported pair is the
     # round whose home/trivial ratio is the median, so a busy moment cannot skew the ratio.
+    for name, value in pages.items():
+        print(f"  platform: {name:<40} median {value:.1f} ms (one client)", flush=True)
+    by_role: dict[str, float] = {}
+    for name, value in pages.items():
+        role = name.split()[0]
+        by_role[role] = max(by_role.get(role, 0.0), value)
+    role_results = [
+        BenchResult(
+            f"platform.{role}_slowest_page (home and list pages, one client, median)",
+            value,
+            "platform.coordinator_home (same loop)",
+            home_median,
+            "ms",
+            target=3,
+        )
+        for role, value in by_role.items()
+    ]
+    rss_result = BenchResult(
+        "platform.worker_rss_max (every worker, after every page of every role)",
+        worst_rss,
+        "the issue's limit",
+        RSS_LIMIT_MIB,
+        "MiB",
+        target=1,
+    )
     pairs = list(zip(trivial, home, strict=True))
     rps_round = median_round([h.rps / t.rps if t.rps else 0.0 for t, h in pairs])
     p95_round = median_round([h.p95 / t.p95 if t.p95 else 0.0 for t, h in pairs])
@@ -437,6 +520,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             trivial[rps_round].rps,
             "req/s",
             higher_is_better=True,
+            target=0.35,
         ),
         BenchResult(
             "platform.home_p95",
@@ -444,7 +528,10 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             "platform.trivial_p95",
             trivial[p95_round].p95,
             "ms",
+            target=3,
         ),
+        *role_results,
+        rss_result,
     ]
 
 

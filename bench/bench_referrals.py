@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from kindred.core.demo import build_base
 from kindred.families.models import Family
+from kindred.referrals import daily
 from kindred.referrals.models import Referral, Source
 from kindred.referrals.status import Status, Step
 
@@ -97,6 +98,11 @@ if existing < SIZE:
                                                   "Pulmonology", "Neurology"])
     with transaction.atomic():
         Referral.objects.bulk_create(rows, batch_size=5000)
+        # A bulk insert bypasses Referral.save(): count the day rows as the data migration does.
+        daily.rebuild(program.pk)
+    print(f"  referrals: {daily.ReferralDailyCount.objects.filter(program=program).count()} "
+          f"daily count rows, {daily.ReferralDelayCount.objects.filter(program=program).count()} "
+          f"delay rows for {SIZE} referrals", file=sys.stderr, flush=True)
     # Steady state, as autovacuum leaves a table: statistics, and the visibility map that lets
     # the dashboard read its covering index only.
     with connection.cursor() as cursor:
@@ -183,6 +189,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             baseline_name="trivial view (test client)",
             baseline=trivial,
             unit="ms",
+            target=10,
         ),
         BenchResult(
             name="referrals dashboard, last 90 days",

@@ -29,16 +29,23 @@ class BenchResult:
     baseline: float
     unit: str
     higher_is_better: bool = False
+    # The issue's target for the ratio (issue 16): at most (or, higher_is_better, at least).
+    target: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.value / self.baseline if self.baseline else float("inf")
 
     def line(self) -> str:
-        return (
+        text = (
             f"{self.name}: {self.value:.3f} {self.unit} | baseline {self.baseline_name}: "
             f"{self.baseline:.3f} {self.unit} | ratio {self.ratio:.2f}"
         )
+        if self.target is not None:
+            met = self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+            sign = ">=" if self.higher_is_better else "<="
+            text += f" | target {sign} {self.target:g}: {'met' if met else 'MISSED'}"
+        return text
 
 
 def percentile(samples: list[float], q: float) -> float:

@@ -72,6 +72,9 @@ def redacted(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
+RUN_CACHE_PREFIX = f"kindred-bench-{secrets.token_hex(6)}"
+
+
 def production_environment(database_url: str) -> dict[str, str]:
     """The variables of a production-like Kindred process against the benchmark database."""
     return {
@@ -82,6 +85,9 @@ def production_environment(database_url: str) -> dict[str, str]:
         "HTTPS": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TASKS_BACKEND": "immediate",
+        # The shared cache (Redis, as production) under a prefix of this run only: the database
+        # is recreated with the same ids, so a previous run's records must never be read.
+        "CACHE_KEY_PREFIX": RUN_CACHE_PREFIX,
     }
 
 
@@ -189,6 +195,8 @@ def run_module(name: str, ctx: BenchContext) -> bool:
 
 
 def main() -> int:
+    if "--quick" in sys.argv[1:]:
+        os.environ["BENCH_QUICK"] = "1"
     quick = os.environ.get("BENCH_QUICK") == "1"
     modules = discover(os.environ.get("BENCH_ONLY", ""))
     if not modules:

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -45,7 +46,18 @@ STARTER_QUALIFICATIONS = [
 
 
 def program_ensure_mentor_lists(*, program: Program) -> None:
-    """Give a program the starter screening checklist and qualification list, once."""
+    """Give a program the starter screening checklist and qualification list, once.
+
+    Called on every roster page: once done, the shared cache remembers it for an hour, so the
+    page does not ask the database twice for what it already knows."""
+    done_key = f"kindred:mentor-lists:{program.pk}"
+    if cache.get(done_key):
+        return
+    _ensure_mentor_lists(program)
+    transaction.on_commit(lambda: cache.set(done_key, True, 60 * 60))
+
+
+def _ensure_mentor_lists(program: Program) -> None:
     if not ScreeningItem.objects.filter(program=program).exists():
         ScreeningItem.objects.bulk_create(
             ScreeningItem(program=program, name=n, name_es=es, required=req, position=i)

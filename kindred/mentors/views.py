@@ -119,7 +119,14 @@ def mentor_list(request: ProgramRequest) -> HttpResponse:
             status__in=[Mentor.Status.TRAINING, Mentor.Status.ACTIVE, Mentor.Status.PAUSED],
             qualifications__expires_on__lte=soon,
         ).distinct()
-    page = Paginator(mentors.order_by("full_name", "id"), 50).get_page(request.GET.get("page"))
+    counts = dict(
+        Mentor.objects.filter(program=program).values_list("status").annotate(n=Count("id"))
+    )
+    paginator = Paginator(mentors.order_by("full_name", "id"), 50)
+    if not (status in Mentor.Status.values or query or attention == "qualifications"):
+        # Everyone in the program: the per-status counts already add up to the total.
+        paginator.count = sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page)
     matchable = set(
         Mentor.objects.matchable(program, today)
@@ -133,9 +140,6 @@ def mentor_list(request: ProgramRequest) -> HttpResponse:
         program=program,
         object_type="mentors.mentor",
         detail={"count": len(rows)},
-    )
-    counts = dict(
-        Mentor.objects.filter(program=program).values_list("status").annotate(n=Count("id"))
     )
     return render(
         request,

@@ -13,11 +13,13 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import Extract, Floor, Lower
 from django.utils import timezone
 
 from kindred.programs.models import Program
+from kindred.referrals.daily import ReferralDailyCount, ReferralDelayCount
 from kindred.referrals.deadlines import DUE_SOON_HOURS
 from kindred.referrals.models import QUEUE_STATUSES, Referral, queue_rank
 from kindred.referrals.status import Status
@@ -134,9 +136,42 @@ def percentile(histogram: list[tuple[int, int]], q: float) -> float | None:
 
 
 def numbers(program: Program, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    """Every number of the dashboard in three scans of the program's referrals (the covering
-    index `referrals_dashboard_idx` lets PostgreSQL read only the index): the funnel counts,
-    one grouped count over the categories, one histogram of the delay to first contact."""
+    """Every number of the dashboard from the daily counts (referrals/daily.py): two reads of
+    a few hundred rows, whatever the number of referrals. Equal to `numbers_from_referrals`
+    (the property test in tests/test_daily_counts.py checks it over random histories)."""
+    days = ReferralDailyCount.objects.filter(program=program)
+    delays = ReferralDelayCount.objects.filter(program=program)
+    if start:
+        days, delays = days.filter(day__gte=start), delays.filter(day__gte=start)
+    if end and end < date.max:
+        days, delays = days.filter(day__lte=end), delays.filter(day__lte=end)
+    fields = ["referred", "contacted", "within_target", "supported", "active"]
+    totals = dict.fromkeys(fields, 0)
+    groups = []
+    for row in days.values(
+        "source", "referrer_role", "department", "status", "status_reason", *fields
+    ):
+        for name in fields:
+            totals[name] += row[name]
+        if row["referred"]:
+            groups.append({**row, "n": row["referred"]})
+    histogram = sorted(
+        (int(m), n)
+        for m, n in delays.order_by()
+        .values("minutes")
+        .annotate(total=Sum("n"))
+        .values_list("minutes", "total")
+        if n
+    )
+    return _result(totals, groups, histogram)
+
+
+def numbers_from_referrals(
+    program: Program, start: date | None = None, end: date | None = None
+) -> dict[str, Any]:
+    """The same numbers computed from the referral rows, in three scans (the covering index
+    `referrals_dashboard_idx` lets PostgreSQL read only the index): the reference the daily
+    counts are checked against, and the benchmark's baseline."""
     qs = in_range(program, start, end)
     totals = qs.aggregate(
         referred=Count("id"),
@@ -154,6 +189,12 @@ def numbers(program: Program, start: date | None = None, end: date | None = None
         .values("source", "referrer_role", "department", "status", "status_reason")
         .annotate(n=Count("id"))
     )
+    return _result(totals, groups, _minutes_to_first_contact(qs))
+
+
+def _result(
+    totals: dict[str, Any], groups: Any, histogram: list[tuple[int, int]]
+) -> dict[str, Any]:
     by_source: dict[str, int] = {}
     by_role: dict[str, int] = {}
     by_department: dict[str, int] = {}
@@ -169,7 +210,6 @@ def numbers(program: Program, start: date | None = None, end: date | None = None
         if row["status"] in failed_statuses:
             key = (row["status"], row["status_reason"])
             reasons[key] = reasons.get(key, 0) + n
-    histogram = _minutes_to_first_contact(qs)
     median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
     contacted = totals["contacted"]
     return {

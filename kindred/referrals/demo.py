@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.lib.demo import DemoContext
+from kindred.referrals import daily
 from kindred.referrals.models import ConsentMethod, Intake, Referral, Source
 from kindred.referrals.notifications import escalate_overdue
 from kindred.referrals.services import ReferredFamily, referral_create
@@ -286,5 +287,7 @@ def load(ctx: DemoContext) -> None:
                 if referral.step == Step.CONTACTING:
                     referral.change_step(step=Step.INTAKE_DONE, by=coordinator)
         made += 1
+    # The back-dating above is a queryset update, which the daily counts do not see.
+    daily.rebuild(ctx.program.pk)
     escalated = escalate_overdue.call()
     ctx.say(f"referrals: {made} demo referrals added, {escalated} overdue escalated")

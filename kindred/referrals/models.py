@@ -18,7 +18,7 @@ fulfils each request itself, so the two never diverge. Mapping, for the FHIR int
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -28,6 +28,8 @@ from kindred.audit.log import record
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
 from kindred.programs.access import ScopedQuerySet
 from kindred.programs.permissions import Cap
+from kindred.referrals import daily
+from kindred.referrals.daily import ReferralDailyCount, ReferralDelayCount  # noqa: F401 - models
 from kindred.referrals.status import (
     CLOSED,
     OPEN,
@@ -266,6 +268,41 @@ class Referral(Stateful):
 
     objects = ReferralQuerySet.as_manager()
     sent = SentReferralQuerySet.as_manager()
+
+    # The daily counts of the dashboard (referrals/daily.py) move with every save, in its
+    # transaction: the contribution counted when the row was read, out; the new one, in. A row
+    # read with some of those fields deferred has its contribution read again when saved.
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> "Referral":
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._counted = daily.snapshot(instance)
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._counted = daily.snapshot(self)
+
+    def _counted_before(self) -> "daily.Contribution | None":
+        counted = getattr(self, "_counted", daily.UNKNOWN)
+        if counted is not daily.UNKNOWN:
+            return counted
+        if self._state.adding or self.pk is None:
+            return None
+        stored = Referral.objects.filter(pk=self.pk).first()
+        return daily.contribution(stored) if stored is not None else None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            before = self._counted_before()
+            super().save(*args, **kwargs)
+            counted = daily.contribution(self)
+            daily.apply(before, counted)
+            self._counted = counted
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            daily.apply(self._counted_before(), None)
+            return super().delete(*args, **kwargs)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -60,7 +60,7 @@ def test_it_searches_by_zip_and_condition_in_few_queries(
 ) -> None:
     client = world.client("referrer")
     url = reverse("directory:search") + "?zip=60614&miles=25&condition=heart"
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     content = response.content.decode()
     assert response.status_code == 200

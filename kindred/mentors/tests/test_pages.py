@@ -26,7 +26,7 @@ def test_it_lists_the_program_mentors_in_few_queries(
         )
     make_applicant(w.program_a, email="new@example.test", full_name="New Applicant")
     client = w.client("coordinator")
-    with django_assert_max_num_queries(18):  # 18th: the audit chain's head
+    with django_assert_max_num_queries(16):  # 16th: the audit chain's head
         response = client.get(reverse("mentors:list"))
     body = response.content.decode()
     assert response.status_code == 200

@@ -23,7 +23,7 @@ def invite(client: Client, email: str, role: str, capture) -> str:
 
 def test_it_lists_members_with_few_queries(world, django_assert_max_num_queries) -> None:
     client = world.client("coordinator")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = client.get("/program/members/")
     assert response.status_code == 200
     assert "Mentor A" in response.content.decode()
