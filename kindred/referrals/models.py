@@ -292,6 +292,14 @@ class Referral(Stateful):
         return daily.contribution(stored) if stored is not None else None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Each change of a saved referral moves its version (rows are changed locked: the
+        state kit's `locked()`), so a FHIR reader's ETag and `_lastUpdated` follow it; and its
+        contribution to the daily counts moves in the same transaction (`daily`)."""
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+            self.updated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         with transaction.atomic():
             before = self._counted_before()
             super().save(*args, **kwargs)
@@ -392,16 +400,6 @@ class Referral(Stateful):
 
     def __str__(self) -> str:
         return self.reference
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Each change of a saved referral moves its version (rows are changed locked: the
-        state kit's `locked()`), so a FHIR reader's ETag and `_lastUpdated` follow it."""
-        if self.pk is not None and not kwargs.get("force_insert"):
-            self.version = (self.version or 0) + 1
-            self.updated_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

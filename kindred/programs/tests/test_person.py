@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from kindred.core.testing import personas
 from kindred.programs.models import Membership, OrganizationMembership, Program, Role
 from kindred.programs.person import RECORD_KEY, VERSION_KEY, load_person
 from kindred.programs.services import membership_change_role, membership_deactivate
@@ -14,9 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    """Signed in with the second step done (kindred.core.testing.personas.signed_in)."""
+    return personas.signed_in(Client(), user)
 
 
 def version(user) -> str | None:

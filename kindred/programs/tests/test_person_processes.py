@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 
-from kindred.core.testing.personas import build_world
+from kindred.core.testing.personas import build_world, signed_in
 from kindred.programs.models import Membership, OrganizationMembership
 from kindred.programs.services import membership_deactivate
 
@@ -92,7 +92,7 @@ def other_process(shared_cache):
 def test_a_role_removed_here_is_refused_at_once_in_the_other_process(other_process) -> None:
     world = build_world()
     client = Client()
-    client.force_login(world.mentor)
+    signed_in(client, world.mentor)
     key = client.session.session_key
     assert other_process(key, "/mentors/home/") == 200  # the record is cached, shared
     membership = Membership.objects.get(user=world.mentor, program=world.program_a)
@@ -103,7 +103,7 @@ def test_a_role_removed_here_is_refused_at_once_in_the_other_process(other_proce
 def test_an_organization_role_removed_here_is_refused_at_once_there(other_process) -> None:
     world = build_world()
     client = Client()
-    client.force_login(world.admin)
+    signed_in(client, world.admin)
     key = client.session.session_key
     assert other_process(key, "/program/members/") == 200
     OrganizationMembership.objects.filter(user=world.admin).delete()
@@ -113,7 +113,7 @@ def test_an_organization_role_removed_here_is_refused_at_once_there(other_proces
 def test_a_sign_out_here_ends_the_session_there(other_process) -> None:
     world = build_world()
     client = Client()
-    client.force_login(world.coordinator)
+    signed_in(client, world.coordinator)
     key = client.session.session_key
     assert other_process(key, "/families/") == 200
     client.post("/accounts/logout/")

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0004_program_language_codes'),
-        ('referrals', '0006_one_referral_per_public_submission'),
+        ('referrals', '0007_external_referrer_and_fhir_fields'),
     ]
 
     operations = [
