@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kindred.core.testing.browser import install_axe, settle_axe
-from kindred.core.testing.personas import PASSWORD, build_world
+from kindred.core.testing.browser import install_axe, settle_axe, sign_in
+from kindred.core.testing.personas import build_world
 from kindred.matching.models import Match
 from kindred.matching.tests.factories import matchable_mentor, vocabulary, waiting_family
 from kindred.mentors.services import program_ensure_mentor_lists
@@ -40,10 +40,7 @@ def test_the_coordinator_runs_reviews_and_approves_a_batch_on_a_phone(live_serve
     context = browser.new_context(viewport={"width": 360, "height": 800})
     axe = install_axe(context)
     page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail").fill("coordinator@a.test")
-    page.get_by_label("Password (required)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "coordinator@a.test")
     page.goto(live_server.url + "/matching/batch/")
     settle_axe(page)
     shot(page, "batch-360")
@@ -72,10 +69,7 @@ def test_the_coordinator_runs_reviews_and_approves_a_batch_on_a_phone(live_serve
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     desk_axe = install_axe(desk)
     wide = desk.new_page()
-    wide.goto(live_server.url + "/accounts/login/")
-    wide.get_by_label("E-mail").fill("coordinator@a.test")
-    wide.get_by_label("Password (required)").fill(PASSWORD)
-    wide.get_by_role("button", name="Sign in").click()
+    sign_in(wide, live_server, "coordinator@a.test")
     wide.goto(page.url.replace("/coverage/", "/batch/"))
     wide.get_by_role("link").filter(has_text=":").first.click()
     settle_axe(wide)

@@ -31,7 +31,7 @@ def test_it_closes_the_loop_from_referrer_to_coordinator_and_back(page, live_ser
     page.get_by_role("button", name="Send the referral").click()
     assert page.get_by_text(re.compile(r"Referral R-\d+ sent to Program A")).is_visible()
     row = page.get_by_role("row", name=re.compile("Program A"))
-    assert row.get_by_text("Received").is_visible()
+    assert row.get_by_text("Requested").is_visible()
 
     coordinator = browser.new_context().new_page()
     sign_in(coordinator, live_server, "coordinator@a.test")
