@@ -46,6 +46,8 @@ def fhir_view(methods: tuple[str, ...]) -> Callable[..., Callable[..., HttpRespo
     OperationOutcomes and audited."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        # CSRF protects cookie sessions; a FHIR caller sends a bearer token and no cookie is
+        # honoured here (a browser session is refused below), so there is nothing to forge.
         @csrf_exempt
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             caller = None
@@ -316,6 +318,8 @@ def task_search(request: HttpRequest, caller: Caller) -> HttpResponse:
     return fhir_response(bundle)
 
 
+# The client-credentials grant: the caller proves itself with a signed JWT assertion in the
+# body, not with a cookie, so CSRF (a forged request riding a session) does not apply.
 @csrf_exempt
 def token(request: HttpRequest) -> HttpResponse:
     """SMART Backend Services token endpoint (client credentials, JWT assertion)."""
