@@ -30,11 +30,11 @@ node_modules/.installed: package.json package-lock.json
 var:
 	@mkdir -p var
 
-## make run: install, migrate, load the demo program (once), serve on http://127.0.0.1:8000
+## make run: install, migrate, load the demo program (once), serve on http://HOST:PORT (127.0.0.1:8000)
 run: $(VENV)/.runtime | var
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py load_demo --if-empty
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver "$${HOST:-127.0.0.1}:$${PORT:-8000}"
 
 ## make worker: the background task worker (production uses TASKS_BACKEND=database)
 worker: $(VENV)/.runtime

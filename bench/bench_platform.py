@@ -396,6 +396,7 @@ ROLE_PAGES = {
         "/referrals/dashboard/",
         "/mentors/",
         "/directory/",
+        "/directory/?zip=60612",  # the ZIP search that once raised a worker to 225 MiB
     ],
     "supervisor": ["/", "/mentors/supervision/", "/families/"],
     "mentor": ["/", "/mentors/home/"],

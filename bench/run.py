@@ -37,8 +37,6 @@ for _path in (str(ROOT), str(BENCH_DIR)):
 
 from common import BenchContext  # noqa: E402
 
-from kindred.lib.extensions import bench_module  # noqa: E402
-
 
 class BenchSetupError(Exception):
     """The run cannot start (PostgreSQL unreachable, migrations failing...)."""
@@ -177,6 +175,13 @@ def run_module(name: str, ctx: BenchContext) -> bool:
     """Run one benchmark module and print its lines; False when it failed."""
     start = time.perf_counter()
     try:
+        # Imported late: kindred.lib pulls in lazy translations, which need the settings the
+        # runner exported above (DJANGO_SETTINGS_MODULE, SECRET_KEY...).
+        import django
+
+        django.setup()
+        from kindred.lib.extensions import bench_module
+
         module = bench_module(name)
         results = list(module.run(ctx))
         lines = [result.line() for result in results]

@@ -43,11 +43,20 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
         "SECRET_KEY is too weak for production: use at least 50 random characters."
     )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# Where `make run` serves (`manage.py runserver HOST:PORT`); in development the e-mailed links
+# follow it unless SITE_URL says otherwise.
+HOST = os.environ.get("HOST", "127.0.0.1").strip() or "127.0.0.1"
+PORT = os.environ.get("PORT", "8000").strip() or "8000"
+# A server listening on every interface is reached on this machine as localhost.
+_LINK_HOST = "localhost" if HOST in ("0.0.0.0", "::", "[::]") else HOST  # noqa: S104 - a comparison, not a bind
+_DEV_HOSTS = "localhost,127.0.0.1,[::1]" + (
+    "" if _LINK_HOST in ("localhost", "127.0.0.1") else f",{_LINK_HOST}"
+)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _DEV_HOSTS if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of this site, used in e-mailed links (no request is at hand in a task).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", f"http://{_LINK_HOST}:{PORT}" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -64,6 +73,7 @@ INSTALLED_APPS = [
     "kindred.core",
     "kindred.accounts",
     "kindred.programs",
+    "kindred.apitokens",
     "kindred.audit",
     "kindred.families",
     "kindred.referrals",
@@ -71,12 +81,18 @@ INSTALLED_APPS = [
     "kindred.mentors",
     "kindred.matching",
     "kindred.groups",
+    "kindred.encounters",
+    "kindred.evaluation",
+    "kindred.surveys",
     "kindred.fhir",
+    "kindred.planning",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kindred.lib.middleware.SecurityHeadersMiddleware",
+    # The database gone away: 503, not a stack trace (kindred/lib/unavailable.py).
+    "kindred.lib.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is chosen (its 400 page is translated), before anything reads a value.
@@ -89,7 +105,10 @@ MIDDLEWARE = [
     "kindred.accounts.middleware.UserLanguageMiddleware",
     "kindred.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so that its pages are in the signed-in person's language.
+    "kindred.core.errors.ErrorPagesMiddleware",
 ]
+CSRF_FAILURE_VIEW = "kindred.core.errors.csrf_failure"
 
 ROOT_URLCONF = "kindred.urls"
 WSGI_APPLICATION = "kindred.wsgi.application"

@@ -43,4 +43,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "language"]
+        fields = ["full_name", "preferred_name", "language"]

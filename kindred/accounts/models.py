@@ -9,6 +9,43 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Titles that open a full name but are not what anyone is called by (English and Spanish).
+TITLES = frozenset(
+    [
+        "dr",
+        "dra",
+        "doctor",
+        "doctora",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sr",
+        "sra",
+        "srta",
+        "sir",
+        "dame",
+        "rev",
+        "fr",
+        "lic",
+        "licda",
+        "ing",
+        "don",
+        "doña",
+    ]
+)
+
+
+def first_name_of(full_name: str) -> str:
+    """The first word of a full name that is not a title; "" when none is left."""
+    for word in full_name.split():
+        if word.strip(".,").casefold() not in TITLES:
+            return word.strip(",")
+    return ""
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -35,6 +72,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
+    preferred_name = models.CharField(
+        _("name to greet you by"),
+        max_length=100,
+        blank=True,
+        default="",
+        # Rows written by code that predates the field (an older migration's model) get "".
+        db_default="",
+        help_text=_("What Kindred calls you, e.g. Rosa. Left empty, your first name is used."),
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -63,7 +109,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The name the person chose to be called; else their first name, past any title
+        ("Dr. Rosa Alvarez" is greeted as Rosa)."""
+        return self.preferred_name.strip() or first_name_of(self.full_name) or self.email
+
+    def get_session_auth_hash(self) -> str:
+        """The session check's hash. The cached person record (programs/person.py) carries it
+        instead of the password hash, which never leaves the database; a user loaded with its
+        password uses Django's own."""
+        if "password" not in self.__dict__ and "_kindred_session_hash" in self.__dict__:
+            return str(self.__dict__["_kindred_session_hash"])
+        return super().get_session_auth_hash()
 
     def end_sessions(self) -> int:
         """Sign this person out everywhere, at once (deactivation, password change)."""

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +19,11 @@ from kindred.programs.models import Membership, OrganizationMembership
 
 
 def _home_cards(request: HttpRequest) -> list[Any]:
-    """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`."""
-    return [card for module in extensions.home_modules() for card in module.home_cards(request)]
+    """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`;
+    the page is a work list, most pressing first: cards by their `priority` (lower first, 50
+    when none is given; docs/architecture.md, "Home cards")."""
+    cards = [card for module in extensions.home_modules() for card in module.home_cards(request)]
+    return sorted(cards, key=lambda card: card.get("priority", 50))
 
 
 @login_required
@@ -73,6 +77,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def healthz_live(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers (no database). Also the benchmark's trivial view."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("kindred/favicon.svg"), permanent=True)
 
 
 @require_POST

@@ -162,7 +162,7 @@ def _within(qs: QuerySet[Service], postcode: str, proximity: str) -> list[Any]:
         found = nearby(qs, center, miles)
         return [
             pk
-            for pk, (remote, _n, _r, d) in found.items()
+            for pk, (remote, _n, _r, d, _p) in found.items()
             if remote or (d is not None and d <= miles)
         ]
     ids = list(qs.values_list("pk", "serves_remotely"))

@@ -6,6 +6,9 @@ index, migration 0002: English and Spanish stemming, names weighted over descrip
 description, and a name match ranks first. Distance: a bounding box on the indexed coordinates
 first, then the great-circle distance from the ZIP centroid; "virtual or statewide" services are
 always eligible and come after the nearby ones.
+
+Precedence before relevance (issue 15): with a condition filter, services for that condition
+come before "any condition" ones; services for families before training for volunteers.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from django.db.models import (
     BooleanField,
     Case,
     FloatField,
+    IntegerField,
     Prefetch,
     Q,
     QuerySet,
@@ -86,9 +90,29 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def precedence(condition: str) -> Any:
+    """0 first: for the condition asked (2 when it serves "any condition"), plus 1 for training
+    (for volunteers, not families)."""
+    specific: Any = (
+        Case(
+            When(conditions__contains=f",{condition},", then=Value(0)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        if condition
+        else Value(0, output_field=IntegerField())
+    )
+    training = Case(
+        When(kind="training", then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return specific + training
+
+
 def filtered(query: SearchQuery, base: QuerySet[Service] | None = None) -> QuerySet[Service]:
-    """Every filter except distance, plus a `rank` annotation when there are words."""
+    """Every filter except distance, plus a `rank` annotation when there are words and a
+    `precedence` one always."""
     qs = base if base is not None else Service.objects.listed()
+    qs = qs.annotate(precedence=precedence(query.condition))
     if query.condition:
         qs = qs.filter(
             Q(conditions__contains=f",{query.condition},") | Q(conditions__contains=",any,")
@@ -187,16 +211,18 @@ def _near(qs: QuerySet[Service], center: tuple[float, float], miles: float) -> Q
 def nearby(
     qs: QuerySet[Service], center: tuple[float, float], miles: float, *, with_rank: bool = False
 ) -> dict[Any, list[Any]]:
-    """{pk: [virtual?, name, rank, miles to the nearest location or None]} in one query, for the
+    """{pk: [virtual?, name, rank, miles or None, precedence]} in one query, for the
     services of `qs` with a location in the bounding box, or virtual/statewide."""
-    fields = ["pk", "serves_remotely", "name", "rank" if with_rank else "pk"]
+    fields = ["pk", "serves_remotely", "name", "rank" if with_rank else "pk", "precedence"]
     fields += [
         "service_at_locations__location__latitude",
         "service_at_locations__location__longitude",
     ]
+    if "precedence" not in qs.query.annotations:
+        qs = qs.annotate(precedence=precedence(""))
     best: dict[Any, list[Any]] = {}
-    for pk, remote, name, rank, lat, lon in _near(qs, center, miles).values_list(*fields):
-        entry = best.setdefault(pk, [remote, name, rank if with_rank else 0.0, None])
+    for pk, remote, name, rank, first, lat, lon in _near(qs, center, miles).values_list(*fields):
+        entry = best.setdefault(pk, [remote, name, rank if with_rank else 0.0, None, first])
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             continue
         distance = miles_between(center, (lat, lon))
@@ -219,7 +245,7 @@ def search_services(
         return SearchResult(hits=[], total=0, page=1, pages=1, unknown_zip=True)
 
     if center is None:
-        ordering = ["-rank", "name"] if has_rank else ["name"]
+        ordering = ["precedence", "-rank", "name"] if has_rank else ["precedence", "name"]
         paginator = Paginator(with_details(qs.order_by(*ordering)), per_page)
         current = paginator.get_page(page)
         return SearchResult(
@@ -231,16 +257,17 @@ def search_services(
 
     miles = float(query.miles)
     eligible = []
-    for pk, (remote, name, rank, distance) in nearby(qs, center, miles, with_rank=has_rank).items():
+    found = nearby(qs, center, miles, with_rank=has_rank)
+    for pk, (remote, name, rank, distance, first) in found.items():
         if distance is not None and distance <= miles:
-            eligible.append((0, distance, -rank, name, pk, distance))
+            eligible.append((0, first, distance, -rank, name, pk, distance))
         elif remote:
-            eligible.append((1, 0.0, -rank, name, pk, distance))
-    eligible.sort(key=lambda t: t[:4])
+            eligible.append((1, first, 0.0, -rank, name, pk, distance))
+    eligible.sort(key=lambda t: t[:5])
     total = len(eligible)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     chunk = eligible[(page - 1) * per_page : page * per_page]
-    by_pk = {s.pk: s for s in with_details(Service.objects.filter(pk__in=[c[4] for c in chunk]))}
-    hits = [Hit(by_pk[c[4]], c[5]) for c in chunk if c[4] in by_pk]
+    by_pk = {s.pk: s for s in with_details(Service.objects.filter(pk__in=[c[5] for c in chunk]))}
+    hits = [Hit(by_pk[c[5]], c[6]) for c in chunk if c[5] in by_pk]
     return SearchResult(hits=hits, total=total, page=page, pages=pages, center=center)

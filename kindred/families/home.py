@@ -1,4 +1,4 @@
-"""The families card on the home page: the current program's numbers and the next steps."""
+"""The families card on the home page: the current program's open records and the next steps."""
 
 from typing import Any
 
@@ -36,11 +36,16 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
         links.append(
             {"label": _("Import families from a spreadsheet"), "url": reverse("families:import")}
         )
+    # The count is what it says: open records, not families "supported" (matching says who is).
+    find, *more = links
     return [
         {
             "title": _("Families"),
-            "text": _("%(active)s families supported now, %(closed)s closed, in %(program)s.")
+            "priority": 70,
+            "count": counts["active"],
+            "text": _("%(active)s open family records, %(closed)s closed, in %(program)s.")
             % {"active": counts["active"], "closed": counts["closed"], "program": program.name},
-            "links": links,
+            "links": more,
+            "action": find,
         }
     ]

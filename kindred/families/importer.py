@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindred.audit.log import record
+from kindred.families import csv_text
 from kindred.families.models import (
     Caregiver,
     Child,
@@ -177,6 +178,8 @@ class ImportFileError(Exception):
 
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
     """(headers, rows) of a CSV or XLSX file; every cell as text."""
+    if content.startswith(csv_text.OLE2):
+        raise ImportFileError(str(csv_text.old_excel_message()))
     rows = _read_xlsx(content) if filename.lower().endswith(".xlsx") else _read_csv(content)
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
@@ -193,16 +196,14 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
+    if csv_text.is_zip(content):
+        # An .xlsx (or .ods) renamed .csv: read it as the workbook it is.
+        return _read_xlsx(content)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        text = csv_text.decode(content)
+        return csv_text.rows(text)
+    except csv_text.NotText as exc:
+        raise ImportFileError(str(exc)) from exc
     except csv.Error as exc:
         # Python's reader refuses a cell longer than csv.field_size_limit() (131,072
         # characters): no real family record has one, so the file is refused, not truncated.
@@ -309,8 +310,14 @@ def _messages(exc: ValidationError, labels: dict[str, str]) -> list[str]:
 
 
 def validate(
-    *, program: Program, headers: list[str], rows: list[list[str]], mapping: dict[str, int]
+    *,
+    program: Program,
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, int],
+    progress: Callable[[int], None] | None = None,
 ) -> Preview:
+    """Every row checked; `progress(rows done)` is called every 1,000 rows."""
     labels = {t.key: str(t.label) for t in TARGETS}
     field_labels = {
         "first_name": labels["caregiver_first_name"],
@@ -342,6 +349,8 @@ def validate(
 
     for offset, raw in enumerate(rows):
         number = offset + 2
+        if progress and offset and offset % 1000 == 0:
+            progress(offset)
 
         def get(key: str, raw: list[str] = raw) -> str:
             index = mapping.get(key)

@@ -762,16 +762,34 @@ class FamilyImportQuerySet(ScopedQuerySet["FamilyImport"]):
 class FamilyImport(Stateful):
     """A spreadsheet being imported: uploaded, mapped, previewed, then imported all at once.
 
-    The file's content is kept only until the import ends (imported or abandoned), then cleared.
+    The import itself is a background task (kindred/families/import_jobs.py): "importing" while
+    it checks every row and writes them; "imported" in the same transaction as the rows; back to
+    "uploaded" with the rows to fix when the full check finds errors (nothing written); "failed"
+    when the task itself broke (nothing written). The file's content is kept only until the
+    import ends (imported, abandoned or failed), then cleared.
     """
 
-    TRANSITIONS = {"uploaded": {"imported", "abandoned"}, "imported": set(), "abandoned": set()}
-    AUDIT_VERBS = {"imported": "imported", "abandoned": "abandoned"}
+    TRANSITIONS = {
+        "uploaded": {"importing", "abandoned"},
+        "importing": {"imported", "uploaded", "failed"},
+        "imported": set(),
+        "abandoned": set(),
+        "failed": set(),
+    }
+    AUDIT_VERBS = {
+        "importing": "import_started",
+        "imported": "imported",
+        "uploaded": "import_refused",
+        "abandoned": "abandoned",
+        "failed": "import_failed",
+    }
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
+        IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
         ABANDONED = "abandoned", _("Abandoned")
+        FAILED = "failed", _("Failed")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="family_imports")
     uploaded_by = models.ForeignKey(
@@ -783,6 +801,12 @@ class FamilyImport(Stateful):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
+    # The background task's share of the work done, 0 to 1 (the checking part is saved here;
+    # the writing part, inside the rows' transaction, is published through the cache).
+    progress = models.FloatField(default=0.0)
+    # The last full check's rows to fix: [[row number, [message, ...]], ...], at most 200.
+    check_errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -792,21 +816,40 @@ class FamilyImport(Stateful):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["uploaded", "imported", "abandoned"]),
+                condition=models.Q(
+                    status__in=["uploaded", "importing", "imported", "abandoned", "failed"]
+                ),
                 name="families_familyimport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0) & models.Q(progress__lte=1),
+                name="families_familyimport_progress_0_1",
             ),
         ]
 
     def __str__(self) -> str:
         return self.filename
 
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress)
+
     def apply_transition(
         self, from_status: str, to: str, *, now: Any, reason: str, **extra: Any
     ) -> list[str]:
+        if to == "importing":
+            self.progress, self.check_errors, self.error_count = 0.0, [], 0
+            return ["progress", "check_errors", "error_count"]
+        if to == "uploaded":  # the full check found rows to fix: nothing was written
+            self.progress = 0.0
+            self.check_errors = extra.get("check_errors", [])
+            self.error_count = extra.get("error_count", 0)
+            return ["progress", "check_errors", "error_count"]
         self.content = b""
         self.finished_at = now
         self.imported_count = extra.get("imported_count", 0)
-        return ["content", "finished_at", "imported_count"]
+        self.progress = 1.0 if to == "imported" else self.progress
+        return ["content", "finished_at", "imported_count", "progress"]
 
 
 class FamilyImportTransition(TransitionRow):

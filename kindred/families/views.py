@@ -62,6 +62,7 @@ from kindred.families.services import (
     snapshot,
 )
 from kindred.families.timeline import collect
+from kindred.lib.extensions import page_panels
 from kindred.lib.languages import related_codes
 from kindred.lib.search import remembered_criteria
 from kindred.programs.access import ProgramRequest, has_capability, program_required
@@ -194,6 +195,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": consent_api.current_decisions(family),
             "scopes": consent_api.Scope.choices,
             "timeline": collect(family, request),
+            "panels": page_panels("families.family", family, request),
             "can_edit": can_edit(request.user, family)
             and family.status in (Family.Status.ACTIVE, Family.Status.CLOSED),
         },

@@ -34,12 +34,23 @@ CLOCK_SKEW_SECONDS = 30
 JWKS_URL_MAX_BYTES = 64 * 1024
 
 # What each scope lets a client do: (resource type, operation c/r/u/d/s).
-RESOURCES = {"Task", "ServiceRequest"}
+RESOURCES = {"Task", "ServiceRequest", "Subscription"}
 SCOPE_RE = re.compile(r"^system/(?P<resource>\*|[A-Z][A-Za-z]+)\.(?P<perm>read|write|\*|[cruds]+)$")
 V1 = {"read": "rs", "write": "cud", "*": "cruds"}
 # What Kindred lets a client do at all: create referrals (ServiceRequest with its Task), read
-# and search Tasks, update a Task (cancel it).
-SUPPORTED = {("ServiceRequest", "c"), ("Task", "c"), ("Task", "r"), ("Task", "s"), ("Task", "u")}
+# and search Tasks, update a Task (cancel it), and create, read, search and delete its
+# subscriptions to its Tasks.
+SUPPORTED = {
+    ("ServiceRequest", "c"),
+    ("Task", "c"),
+    ("Task", "r"),
+    ("Task", "s"),
+    ("Task", "u"),
+    ("Subscription", "c"),
+    ("Subscription", "r"),
+    ("Subscription", "s"),
+    ("Subscription", "d"),
+}
 SUPPORTED_SCOPES = [
     "system/ServiceRequest.write",
     "system/Task.read",
@@ -47,6 +58,9 @@ SUPPORTED_SCOPES = [
     "system/ServiceRequest.c",
     "system/Task.cu",
     "system/Task.rs",
+    "system/Subscription.read",
+    "system/Subscription.write",
+    "system/Subscription.crds",
 ]
 
 

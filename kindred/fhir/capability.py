@@ -41,7 +41,8 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
                 "documentation": (
                     "Referrals arrive as a transaction Bundle (ServiceRequest, Task, Patient, "
                     "RelatedPerson, requester, Consent). A sender reads and searches its own "
-                    "Tasks and may cancel them; nothing else is writable."
+                    "Tasks and may cancel them, and may subscribe to them (rest-hook); "
+                    "nothing else is writable."
                 ),
                 "security": {
                     "cors": False,
@@ -91,6 +92,31 @@ def capability_statement(base: str, token_url: str, software_version: str = "1")
                             {"name": "_count", "type": "number"},
                             {"name": "_offset", "type": "number"},
                         ],
+                    },
+                    {
+                        "type": "Subscription",
+                        "documentation": (
+                            "R4 rest-hook subscriptions to the sender's own Tasks: criteria "
+                            "Task, optionally with owner= and status=. With a payload "
+                            "(application/fhir+json) Kindred updates (PUT) <endpoint>/Task/<id> "
+                            "with each new version of the Task as the sender reads it (status "
+                            "and dates, only while the family shares its progress); without one "
+                            "it POSTs an empty notice to the endpoint. Failed notifications are "
+                            "retried with backoff; after the last failure the status is error. "
+                            "Header values are not read back. Scoped to the client's organization."
+                        ),
+                        "interaction": [
+                            {"code": "create"},
+                            {"code": "read"},
+                            {"code": "search-type"},
+                            {"code": "delete"},
+                        ],
+                        "versioning": "versioned",
+                        "readHistory": False,
+                        "updateCreate": False,
+                        "conditionalCreate": False,
+                        "conditionalDelete": "not-supported",
+                        "searchParam": [{"name": "status", "type": "token"}],
                     },
                     {
                         "type": "ServiceRequest",

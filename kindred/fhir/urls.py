@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.fhir import client_views, views
+from kindred.fhir import client_views, subscription_views, views
 
 app_name = "fhir"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("auth/token", views.token, name="token"),
     path("Task", views.task_search, name="task_search"),
     path("Task/<str:pk>", views.task, name="task"),
+    path("Subscription", subscription_views.subscriptions, name="subscriptions"),
+    path("Subscription/<str:pk>", subscription_views.subscription, name="subscription"),
     path("clients/", client_views.clients, name="clients"),
     path("clients/<int:pk>/revoke/", client_views.client_revoke, name="client_revoke"),
 ]

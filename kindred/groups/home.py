@@ -15,6 +15,30 @@ from kindred.groups.schedule import occurrence_key, occurrences
 from kindred.programs.access import current_program, has_any_capability
 from kindred.programs.permissions import Cap
 
+SHOWN = 5
+
+
+def _session_items(sessions: list[Any], now: Any) -> list[dict[str, Any]]:
+    today = timezone.localdate(now)
+    items = []
+    for o in sessions:
+        starts = timezone.localtime(o.starts_at)
+        when = (
+            _("Today %(time)s") % {"time": f"{starts:%H:%M}"}
+            if starts.date() == today
+            else f"{starts:%d/%m %H:%M}"
+        )
+        items.append(
+            {
+                "label": o.group.name,
+                "url": reverse(
+                    "groups:session", args=[o.group.pk, occurrence_key(o.recurrence_id)]
+                ),
+                "note": when,
+            }
+        )
+    return items
+
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
@@ -27,23 +51,20 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 waiting=Count("registrations", filter=Q(registrations__status="waitlisted"))
             )
         )
-        upcoming = occurrences(groups, now, now + timedelta(days=14), include_cancelled=False)[:5]
-        links = [
-            {
-                "label": f"{o.group.name}: {timezone.localtime(o.starts_at):%d/%m %H:%M}",
-                "url": reverse(
-                    "groups:session", args=[o.group.pk, occurrence_key(o.recurrence_id)]
-                ),
-            }
-            for o in upcoming
-        ]
+        # Today's and this week's sessions (the next seven days).
+        week = occurrences(groups, now, now + timedelta(days=7), include_cancelled=False)
         waiting = sum(getattr(g, "waiting", 0) for g in groups)  # the Count annotation above
         cards.append(
             {
-                "title": _("Support groups"),
-                "text": _("%(n)s sessions in the next two weeks; %(w)s families on waitlists.")
-                % {"n": len(upcoming), "w": waiting},
-                "links": [*links, {"label": _("All groups"), "url": reverse("groups:list")}],
+                "title": _("Group sessions this week"),
+                "priority": 30,
+                "count": len(week),
+                "text": _("%(w)s families on waitlists.") % {"w": waiting}
+                if week
+                else _("No session in the next seven days; %(w)s families on waitlists.")
+                % {"w": waiting},
+                "entries": _session_items(week[:SHOWN], now),
+                "action": {"label": _("All groups"), "url": reverse("groups:list")},
             }
         )
     elif has_any_capability(user, Cap.GROUPS_FACILITATE):
@@ -55,10 +76,14 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
             .distinct()
         )
         if groups:
+            upcoming = occurrences(groups, now, now + timedelta(days=14), include_cancelled=False)
             cards.append(
                 {
-                    "title": _("The groups I lead"),
+                    "title": _("My next sessions"),
+                    "priority": 30,
+                    "count": len(upcoming),
                     "text": _("Take attendance from the session's page, on your phone."),
+                    "entries": _session_items(upcoming[:SHOWN], now),
                     "links": [
                         {"label": g.name, "url": reverse("groups:detail", args=[g.pk])}
                         for g in groups

@@ -9,10 +9,15 @@ those modules collects them here, typed by the `Protocol` the module must satisf
 | `family_merge`     | `FamilyMergeModule`    | merging two family records (families)     |
 | `demo`             | `DemoModule`           | `manage.py load_demo` (core)              |
 | `program_changed`  | `ProgramChangedModule` | the program settings page (programs)      |
+| `program_created`  | `ProgramCreatedModule` | a new program's targets (programs)        |
 | `two_factor`       | `TwoFactorModule`      | sign-in: who must use a second factor     |
 | `matched_families` | `MatchedFamiliesModule`| a mentor's families (families.models)     |
 | `mentor_stopped`   | `MentorStoppedModule`  | a mentor paused or left (mentors.services)|
 | `consent_changed`  | `ConsentChangedModule` | a family's consent recorded (families)    |
+| `referral_changed` | `ReferralChangedModule`| a saved referral changed (referrals)      |
+| `measures`         | `MeasuresModule`       | reports and objectives (`lib.measures`)   |
+| `api_routes`       | `ApiRoutesModule`      | the JSON API (`kindred/api.py`)           |
+| `panels`           | `PanelsModule`         | another app's page (matching, families)   |
 | `tests.walk`       | `WalkModule`           | the permission walk test (core tests)     |
 | `bench/bench_*.py` | `BenchModule`          | `make bench` (files of bench/, not apps)  |
 
@@ -79,6 +84,16 @@ class ProgramChangedModule(Protocol):
 
 
 @runtime_checkable
+class ProgramCreatedModule(Protocol):
+    def program_created(
+        self, program: Any, *, targets: dict[str, int], by: Any, request: HttpRequest | None
+    ) -> None:
+        """A program was created (inside the creation's transaction) with the targets its
+        administrator chose (`match_target_hours`): an app keeps the ones it owns."""
+        ...
+
+
+@runtime_checkable
 class TwoFactorModule(Protocol):
     def requires_two_factor(self, user: Any) -> bool:
         """Whether `user`'s roles oblige them to sign in with a second factor (accounts asks
@@ -105,6 +120,39 @@ class ConsentChangedModule(Protocol):
     def consent_changed(self, family: Any, scope: str, *, by: Any, request: Any) -> None:
         """A consent decision of `family` for `scope` was recorded (inside its transaction):
         act on a withdrawal at once (leave groups, stop reminders)."""
+        ...
+
+
+@runtime_checkable
+class ReferralChangedModule(Protocol):
+    def referral_changed(self, referral: Any) -> None:
+        """A saved referral changed (its version moved), inside the save's transaction: queue
+        what must follow after commit (the FHIR push to a sender's subscription)."""
+        ...
+
+
+@runtime_checkable
+class MeasuresModule(Protocol):
+    """`MEASURES`: this app's `kindred.lib.measures.Measure` items (program numbers over a period)."""
+
+    MEASURES: Sequence[Any]
+
+
+@runtime_checkable
+class ApiRoutesModule(Protocol):
+    """`PREFIX` (e.g. "families") and `router` (a `ninja.Router`): this app's nouns in the JSON
+    API, mounted at `/api/<PREFIX>/` (`kindred.programs.api_kit` for scoping and paging)."""
+
+    PREFIX: str
+    router: Any
+
+
+@runtime_checkable
+class PanelsModule(Protocol):
+    def panels(self, page: str, obj: Any, request: HttpRequest) -> list[dict[str, Any]]:
+        """Sections this app adds to a page of a lower app (`page`: "matching.match",
+        "families.family"; `obj`: its object): dicts with a `template` to include, which
+        receives the dict as `panel`. Each app checks its own rules for the viewer."""
         ...
 
 
@@ -174,6 +222,10 @@ def program_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramCh
     return _typed("program_changed", ProgramChangedModule, exclude)
 
 
+def program_created_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ProgramCreatedModule, ...]:
+    return _typed("program_created", ProgramCreatedModule, exclude)
+
+
 def two_factor_modules(*, exclude: tuple[str, ...] = ()) -> tuple[TwoFactorModule, ...]:
     return _typed("two_factor", TwoFactorModule, exclude)
 
@@ -188,6 +240,27 @@ def mentor_stopped_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MentorStop
 
 def consent_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ConsentChangedModule, ...]:
     return _typed("consent_changed", ConsentChangedModule, exclude)
+
+
+def referral_changed_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ReferralChangedModule, ...]:
+    return _typed("referral_changed", ReferralChangedModule, exclude)
+
+
+def measures_modules(*, exclude: tuple[str, ...] = ()) -> tuple[MeasuresModule, ...]:
+    return _typed("measures", MeasuresModule, exclude)
+
+
+def api_routes_modules(*, exclude: tuple[str, ...] = ()) -> tuple[ApiRoutesModule, ...]:
+    return _typed("api_routes", ApiRoutesModule, exclude)
+
+
+def panels_modules(*, exclude: tuple[str, ...] = ()) -> tuple[PanelsModule, ...]:
+    return _typed("panels", PanelsModule, exclude)
+
+
+def page_panels(page: str, obj: Any, request: HttpRequest) -> list[dict[str, Any]]:
+    """Every app's panels for one page, in INSTALLED_APPS order."""
+    return [panel for module in panels_modules() for panel in module.panels(page, obj, request)]
 
 
 def walk_modules(*, exclude: tuple[str, ...] = ()) -> tuple[WalkModule, ...]:

@@ -39,10 +39,26 @@ class SecurityHeadersMiddleware:
         # Pages for signed-in people show health information or lead to it: never cached
         # (browser back button on a shared clinic computer, proxies).
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or getattr(request, "no_store", False):
+        if (
+            (user is not None and user.is_authenticated)
+            or getattr(request, "no_store", False)
+            or _is_public_form(request, response)
+        ):
             response.headers["Cache-Control"] = "no-store, private"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+def _is_public_form(request: HttpRequest, response: HttpResponse) -> bool:
+    """A form the public fills in (mentor application, self-referral, joining a group, sign-in),
+    or the answer to one: what a person typed, or the form's one-time key, must not stay in a
+    shared computer's cache or a proxy's. Every form carries a CSRF token; answers to POSTs
+    re-show what was typed."""
+    if request.method not in ("GET", "HEAD"):
+        return True
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return b'name="csrfmiddlewaretoken"' in response.content
 
 
 class NulCharacterError(BadRequest):

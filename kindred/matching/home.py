@@ -3,6 +3,7 @@ for mentors, the offers waiting for their answer and the fit checks due."""
 
 from typing import Any, cast
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -24,25 +25,35 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
         cards.append(
             {
                 "title": _("Waiting for a match"),
+                "priority": 20,
+                "count": len(rows),
+                "tone": "attention" if overdue else "",
                 "text": _("Families waiting: %(n)s. Past the match target: %(overdue)s.")
                 % {"n": len(rows), "overdue": overdue},
-                "links": [
-                    {"label": _("Open the waiting list"), "url": reverse("matching:waiting")}
-                ],
+                "action": {"label": _("Open the waiting list"), "url": reverse("matching:waiting")},
             }
         )
     if has_any_capability(user, Cap.MATCH_SELF):
         mine = Match.objects.visible_to(user).filter(mentor__user=cast(Any, user))
-        offers = mine.filter(status="offered").count()
-        fit_due = mine.filter(
-            status="active", mentor_fit="", fit_check_due__lte=timezone.localdate()
-        ).count()
+        counts = mine.aggregate(
+            families=Count("id", filter=Q(status="active")),
+            offers=Count("id", filter=Q(status="offered")),
+            fit=Count(
+                "id",
+                filter=Q(status="active", mentor_fit="", fit_check_due__lte=timezone.localdate()),
+            ),
+        )
+        offers, fit_due = counts["offers"], counts["fit"]
         cards.append(
             {
-                "title": _("My offers"),
+                "title": _("My families"),
+                # An offer waiting for the mentor's answer comes before their other work.
+                "priority": 15 if offers or fit_due else 25,
+                "count": counts["families"],
+                "tone": "attention" if offers else "",
                 "text": _("Offers waiting for your answer: %(n)s. Fit checks to answer: %(fit)s.")
                 % {"n": offers, "fit": fit_due},
-                "links": [{"label": _("Open my offers"), "url": reverse("matching:offers")}],
+                "action": {"label": _("Open my offers"), "url": reverse("matching:offers")},
             }
         )
     return cards

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.audit.log import record
+from kindred.lib.extensions import page_panels
 from kindred.matching import services
 from kindred.matching.access import can_manage, get_match_for, is_own, is_staff
 from kindred.matching.forms import AnswerForm, CloseForm, FitForm, RespondForm, WithdrawForm
@@ -52,6 +53,7 @@ def _page(
             "manage": can_manage(request.user, match),
             "history": match.transitions.select_related("by").order_by("at", "id"),
             "forms": page_forms,
+            "panels": page_panels("matching.match", match, request),
             "met": [r for r in match.reasons if r.get("met")],
             "unmet": [r for r in match.reasons if r.get("met") is False],
             "languages": sorted(

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from kindred.mentors.models import Mentor, Qualification, QualificationType
 
+NOT_YET_ACTIVE = {Mentor.Status.APPLICANT, Mentor.Status.SCREENING, Mentor.Status.TRAINING}
+
 
 def not_matchable_reasons(mentor: Mentor, on: date | None = None) -> list[str]:
     """Why this mentor may not be matched on `on` (empty: matchable), in the active language."""
@@ -28,6 +30,12 @@ def not_matchable_reasons(mentor: Mentor, on: date | None = None) -> list[str]:
             reasons.append(
                 _("Status is “%(status)s”, not active.") % {"status": mentor.get_status_display()}
             )
+    if mentor.status in NOT_YET_ACTIVE:
+        # Someone still applying is told what their stage needs, not the renewals an active
+        # mentor keeps up ("Annual refresher training is missing" to a new applicant).
+        for item in mentor.screening_missing():
+            reasons.append(_("Screening: %(item)s is not passed yet.") % {"item": item.label()})
+        return reasons
     if mentor.active_family_count >= mentor.max_families:
         reasons.append(
             _("Has no room: %(load)s of %(max)s families.")

@@ -308,7 +308,18 @@ class QualificationForm(forms.Form):
 class ScreeningItemForm(forms.ModelForm):
     class Meta:
         model = ScreeningItem
-        fields = ["name", "name_es", "required", "position", "is_active"]
+        fields = ["name", "name_es", "required", "grants", "position", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grants = cast(forms.ModelChoiceField, self.fields["grants"])
+        # Only the program's own qualifications (another program's id is refused as invalid).
+        grants.queryset = QualificationType.objects.filter(program_id=self.instance.program_id)
+        grants.empty_label = _("None")
+        grants.help_text = _(
+            "A pass of this item records the qualification too (a background check), so it is "
+            "entered once."
+        )
 
 
 class QualificationTypeForm(forms.ModelForm):

@@ -1,22 +1,33 @@
-"""Home-page cards: the mentor's own work; for coordinators, who is waiting on them."""
+"""The mentors' part of the home page's work list: the mentor's own work and what is due for
+them; for supervisors, open escalations first, then check-ins that ask for attention; for
+coordinators, qualifications to renew and new applications."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kindred.lib import summary
-from kindred.mentors.models import Escalation, Mentor, Qualification
+from kindred.mentors.models import Escalation, Mentor, Qualification, WellbeingCheckIn
 from kindred.programs.access import current_program, has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
 
+SHOWN = 5
+EXPIRING_DAYS = 30  # as the roster's "qualifications to renew" (mentors/views.py)
+STATE_BADGES = {
+    "expired": ("bad", gettext_lazy("Expired")),
+    "expiring": ("warn", gettext_lazy("Expiring")),
+    "missing": ("bad", gettext_lazy("Missing")),
+}
+
 
 def _roster_counts(program_id: int) -> dict[str, int]:
-    soon = timezone.localdate() + timedelta(days=30)
+    soon = timezone.localdate() + timedelta(days=EXPIRING_DAYS)
     return {
         "applicants": Mentor.objects.filter(
             program_id=program_id, status=Mentor.Status.APPLICANT
@@ -32,7 +43,17 @@ def _roster_counts(program_id: int) -> dict[str, int]:
 
 
 def _supervision_counts(program_id: int) -> dict[str, int]:
-    return {"open": Escalation.objects.filter(program_id=program_id).open().count()}
+    escalations = Escalation.objects.filter(program_id=program_id).open()
+    counts = escalations.aggregate(
+        open=Count("id"), urgent=Count("id", filter=Q(severity=Escalation.Severity.URGENT))
+    )
+    # WellbeingCheckIn.needs_attention, in SQL.
+    counts["checkins"] = WellbeingCheckIn.objects.filter(
+        Q(wants_to_talk=True) | Q(score__lte=2) | Q(workload=WellbeingCheckIn.Workload.TOO_MUCH),
+        mentor__program_id=program_id,
+        seen_at__isnull=True,
+    ).count()
+    return counts
 
 
 summary.register(
@@ -46,62 +67,147 @@ summary.register(
 summary.register(
     "supervision",
     _supervision_counts,
-    watch=[(Escalation, lambda escalation: escalation.program_id)],
+    watch=[
+        (Escalation, lambda escalation: escalation.program_id),
+        (WellbeingCheckIn, lambda checkin: checkin.mentor.program_id),
+    ],
 )
+
+
+def _own_card(request: HttpRequest) -> dict[str, Any] | None:
+    from kindred.mentors.views import qualification_states
+
+    program = current_program(request, Cap.MENTOR_SELF)
+    title = program.mentor_title_for(get_language() or "en")
+    mentor = Mentor.objects.filter(program=program, user=cast(Any, request.user)).first()
+    items = []
+    if mentor is not None:
+        today = timezone.localdate()
+        for state in qualification_states([mentor], today).get(mentor.pk, []):
+            if state["state"] in STATE_BADGES:
+                latest = state["latest"]
+                items.append(
+                    {
+                        "label": state["type"].name,
+                        "badge": STATE_BADGES[state["state"]],
+                        "note": _("until %(date)s")
+                        % {"date": latest.expires_on.strftime("%d/%m/%Y")}
+                        if latest is not None and latest.expires_on
+                        else "",
+                    }
+                )
+    return {
+        "title": _("My work as a %(title)s") % {"title": title},
+        # Encounters puts "Log a contact" above (priority 1-9); see docs/architecture.md.
+        "priority": 20,
+        "count": len(items) or None,
+        "text": _("Qualifications and trainings due:")
+        if items
+        else _("Your families, trainings, qualifications to renew and a well-being check-in."),
+        "entries": items,
+        "action": {"label": _("Open my page"), "url": reverse("mentors:home")},
+    }
+
+
+def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
+    program = current_program(request, Cap.MENTORS_MANAGE)
+    counts = summary.get("mentors", [program.pk])[program.pk]
+    applicants, expiring = counts["applicants"], counts["expiring"]
+    items = []
+    if expiring:
+        soon = timezone.localdate() + timedelta(days=EXPIRING_DAYS)
+        for q in (
+            Qualification.objects.filter(
+                mentor__program=program,
+                mentor__status__in=["training", "active", "paused"],
+                expires_on__lte=soon,
+            )
+            .select_related("mentor", "type")
+            .order_by("expires_on", "id")[:SHOWN]
+        ):
+            past = q.expires_on is not None and q.expires_on < timezone.localdate()
+            items.append(
+                {
+                    "label": q.mentor.full_name,
+                    "url": reverse("mentors:detail", args=[q.mentor_id]),
+                    "badge": ("bad", _("Expired")) if past else ("warn", _("Expiring")),
+                    "note": f"{q.type.name} · {q.expires_on:%d/%m/%Y}",
+                }
+            )
+    cards = [
+        {
+            "title": _("Qualifications to renew"),
+            "priority": 40,
+            "count": expiring,
+            "entries": items,
+            "text": "" if expiring else _("Every qualification is valid for 30 days or more."),
+            "action": {
+                "label": _("Qualifications to renew"),
+                "url": reverse("mentors:list") + "?attention=qualifications",
+            },
+        }
+    ]
+    if applicants:
+        title = program.mentor_title_for(get_language() or "en")
+        cards.append(
+            {
+                "title": _("New applications"),
+                "priority": 45,
+                "count": applicants,
+                "text": _("People who applied to become a %(title)s.") % {"title": title},
+                "action": {
+                    "label": _("Review the applications"),
+                    "url": reverse("mentors:list") + "?status=applicant",
+                },
+            }
+        )
+    return cards
+
+
+def _supervision_cards(user: Any, *, lead: bool) -> list[dict[str, Any]]:
+    # Escalation.objects.visible_to(user): the programs where the person supervises.
+    counts = summary.total("supervision", program_ids_with(user, Cap.SUPERVISION))
+    waiting, urgent, checkins = (counts.get(k, 0) for k in ("open", "urgent", "checkins"))
+    # A supervisor's page opens with them; a coordinator's with the referrals.
+    base = 5 if lead else 15
+    url = reverse("mentors:supervision")
+    cards = [
+        {
+            "title": _("Open escalations"),
+            "priority": base,
+            "count": waiting,
+            "tone": "attention" if urgent else "",
+            "text": _("%(urgent)s of them urgent (a safety concern).") % {"urgent": urgent}
+            if waiting
+            else _("No escalation is waiting for a supervisor."),
+            "action": {"label": _("Open the supervision queue"), "url": url},
+        }
+    ]
+    if checkins or lead:
+        cards.append(
+            {
+                "title": _("Check-ins asking for attention"),
+                "priority": base + 1,
+                "count": checkins,
+                "text": _("Mentors who asked to talk, feel low, or have too much right now.")
+                if checkins
+                else _("No check-in is waiting."),
+                "action": {"label": _("Read the check-ins"), "url": url + "#checkins-heading"},
+            }
+        )
+    return cards
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
     user = request.user
-    language = get_language() or "en"
     if has_any_capability(user, Cap.MENTOR_SELF):
-        program = current_program(request, Cap.MENTOR_SELF)
-        title = program.mentor_title_for(language)
-        cards.append(
-            {
-                "title": _("My work as a %(title)s") % {"title": title},
-                "text": _(
-                    "Your families, trainings, qualifications to renew and a well-being check-in."
-                ),
-                "links": [{"label": _("Open my page"), "url": reverse("mentors:home")}],
-            }
-        )
-    if has_any_capability(user, Cap.MENTORS_MANAGE):
-        program = current_program(request, Cap.MENTORS_MANAGE)
-        counts = summary.get("mentors", [program.pk])[program.pk]
-        applicants, expiring = counts["applicants"], counts["expiring"]
-        cards.append(
-            {
-                "title": program.mentor_title_for(language),
-                "text": _(
-                    "New applications: %(applicants)s. People with qualifications to renew: %(expiring)s."
-                )
-                % {"applicants": applicants, "expiring": expiring},
-                "links": [
-                    {
-                        "label": _("New applications"),
-                        "url": reverse("mentors:list") + "?status=applicant",
-                    },
-                    {
-                        "label": _("Qualifications to renew"),
-                        "url": reverse("mentors:list") + "?attention=qualifications",
-                    },
-                ],
-            }
-        )
+        own = _own_card(request)
+        if own:
+            cards.append(own)
+    manages = has_any_capability(user, Cap.MENTORS_MANAGE)
+    if manages:
+        cards.extend(_roster_cards(request))
     if has_any_capability(user, Cap.SUPERVISION):
-        # Escalation.objects.visible_to(user): the programs where the person supervises.
-        waiting = summary.total("supervision", program_ids_with(user, Cap.SUPERVISION)).get(
-            "open", 0
-        )
-        if waiting:
-            cards.append(
-                {
-                    "title": _("Supervision"),
-                    "text": _("Escalations waiting for a supervisor: %(n)s.") % {"n": waiting},
-                    "links": [
-                        {"label": _("Open the queue"), "url": reverse("mentors:supervision")}
-                    ],
-                }
-            )
+        cards.extend(_supervision_cards(user, lead=not manages))
     return cards

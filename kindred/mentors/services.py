@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from kindred.audit.log import record
 from kindred.lib.extensions import mentor_stopped_modules
@@ -35,6 +36,10 @@ STARTER_SCREENING = [
         "Vacunas y credencial (trabajo en hospital)",
         False,
     ),
+]
+# Screening item → the qualification its pass grants.
+STARTER_GRANTS = [
+    ("Background check", "Background check"),
 ]
 STARTER_QUALIFICATIONS = [
     # name, Spanish, months valid, required to be matched
@@ -70,6 +75,15 @@ def _ensure_mentor_lists(program: Program) -> None:
             )
             for n, es, m, req in STARTER_QUALIFICATIONS
         )
+    else:
+        return
+    # The starter screening items that are a qualification's first grant (one fact, once).
+    for item_name, type_name in STARTER_GRANTS:
+        granted = QualificationType.objects.filter(program=program, name__iexact=type_name).first()
+        if granted is not None:
+            ScreeningItem.objects.filter(
+                program=program, name__iexact=item_name, grants__isnull=True
+            ).update(grants=granted)
 
 
 def _link(request: HttpRequest | None, url: str) -> str:
@@ -195,6 +209,16 @@ def screening_record(
         )
         entry.full_clean()
         entry.save()
+        granted = item.grants if item.grants_id and item.grants.is_active else None  # type: ignore[union-attr]
+        if result == ScreeningRecord.Result.PASSED and granted is not None:
+            qualification_record(
+                mentor=mentor,
+                type=granted,
+                obtained_on=done_on,
+                notes=gettext("From the screening item “%(item)s”.") % {"item": item.name},
+                by=by,
+                request=request,
+            )
         record(
             action="mentors.screeningrecord.created",
             request=request,

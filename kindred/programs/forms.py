@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import User
 from kindred.lib.languages import OTHER, language_name, normalize_language, normalize_languages
-from kindred.programs.models import Program
+from kindred.programs.models import Organization, Program
 from kindred.programs.roles import Role
 
 
@@ -56,6 +56,69 @@ class ProgramSettingsForm(forms.ModelForm):
         return super().save(commit)
 
 
+class ProgramCreateForm(ProgramSettingsForm):
+    """A new program (organization administrators): its settings, its targets and the e-mail of
+    its first coordinator, who is invited when the program is saved."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), empty_label=None
+    )
+    match_target_hours = forms.IntegerField(
+        label=_("Match target (hours from intake)"),
+        min_value=1,
+        max_value=720,
+        initial=48,
+        help_text=_("Parent to Parent practice: a match within 48 hours of intake."),
+    )
+    coordinator_email = forms.EmailField(
+        label=_("E-mail of the program's first coordinator"),
+        help_text=_(
+            "They receive an invitation to join as coordinator; more people are invited from "
+            "the members page."
+        ),
+    )
+
+    class Meta(ProgramSettingsForm.Meta):
+        fields = ["organization", *ProgramSettingsForm.Meta.fields]
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
+        organization.queryset = organizations
+        choices = list(organizations)
+        if len(choices) == 1:
+            organization.initial = choices[0].pk
+            organization.widget = forms.HiddenInput()
+        self.fields["languages_text"].initial = "English, Spanish"
+        order = [
+            "organization",
+            "name",
+            "scope",
+            "offers_one_to_one",
+            "offers_groups",
+            "offers_virtual",
+            "mentor_title",
+            "mentor_title_es",
+            "languages_text",
+            "first_contact_target_hours",
+            "match_target_hours",
+            "accepts_outside_referrals",
+            "coordinator_email",
+        ]
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        offers = ("offers_one_to_one", "offers_groups", "offers_virtual")
+        if not any(data.get(name) for name in offers):
+            self.add_error(
+                "offers_one_to_one",
+                _("Choose at least one way the program supports families."),
+            )
+        return data
+
+
 class InviteMemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
@@ -69,6 +132,12 @@ class AcceptInvitationForm(forms.Form):
     """New people choose their name and password; existing accounts confirm their password."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    preferred_name = forms.CharField(
+        label=_("Name to greet you by"),
+        max_length=100,
+        required=False,
+        help_text=_("What Kindred calls you, e.g. Rosa. Left empty, your first name is used."),
+    )
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -84,6 +153,7 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
         if existing_user is not None:
             del self.fields["full_name"]
+            del self.fields["preferred_name"]
             del self.fields["password2"]
             self.fields["password1"].label = _("Your current password")
             self.fields["password1"].widget.attrs["autocomplete"] = "current-password"

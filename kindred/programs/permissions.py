@@ -44,10 +44,25 @@ class Cap:
     GROUPS_MANAGE = "groups.manage"  # create groups, edit sessions, register, cancel
     GROUPS_ROSTER = "groups.roster"  # every group's registrations and attendance
     GROUPS_FACILITATE = "groups.facilitate"  # roster, registration, attendance of my groups
+    # Encounters (issue 11): documented contacts with families, follow-ups, the codebook.
+    ENCOUNTERS_VIEW = "encounters.view"  # every encounter of the program (no notes by itself)
+    ENCOUNTERS_LOG = "encounters.log"  # log, edit and follow up my own encounters
+    ENCOUNTERS_NOTES = "encounters.notes"  # every encounter's notes (a writer reads their own)
+    ENCOUNTERS_CODEBOOK = "encounters.codebook"  # edit the program's codebook of themes
+    # Surveys (issue 14): feedback from families and mentors
+    SURVEYS_VIEW = "surveys.view"  # results: rates, baseline vs follow-up, by mentor and group
+    SURVEYS_MANAGE = "surveys.manage"  # define surveys and items; read free-text answers
+    SURVEYS_EXPORT = "surveys.export"  # the de-identified export of answers (no free text)
     # Evaluation (aggregate, de-identified)
-    REPORTS_VIEW = "reports.view"
+    REPORTS_VIEW = "reports.view"  # the program report (aggregates; small counts suppressed)
+    REPORTS_EXACT = "reports.exact"  # the report's small counts shown as they are
+    REPORTS_EXPORT = "reports.export"  # encounters and matches CSV/XLSX, network export
+    REPORTS_DEIDENTIFIED = "reports.deidentified"  # the Safe Harbor de-identified export
     # Interoperability (kindred.fhir): register and revoke an EHR's SMART backend clients
     FHIR_CLIENTS_MANAGE = "fhir.clients_manage"
+    # Planning (issue 14): the program plan and its live objectives; the readiness assessment
+    PLANNING_VIEW = "planning.view"  # read the plan, its versions and objectives (no PHI)
+    PLANNING_EDIT = "planning.edit"  # readiness assessment, edit the plan and objectives
 
 
 _COORDINATOR = {
@@ -75,6 +90,18 @@ _COORDINATOR = {
     Cap.GROUPS_MANAGE,
     Cap.GROUPS_ROSTER,
     Cap.FHIR_CLIENTS_MANAGE,
+    Cap.ENCOUNTERS_VIEW,
+    Cap.ENCOUNTERS_LOG,
+    Cap.ENCOUNTERS_NOTES,
+    Cap.ENCOUNTERS_CODEBOOK,
+    Cap.REPORTS_EXACT,
+    Cap.REPORTS_EXPORT,
+    Cap.REPORTS_DEIDENTIFIED,
+    Cap.PLANNING_VIEW,
+    Cap.PLANNING_EDIT,
+    Cap.SURVEYS_VIEW,
+    Cap.SURVEYS_MANAGE,
+    Cap.SURVEYS_EXPORT,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -94,6 +121,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REPORTS_VIEW,
             Cap.GROUPS_VIEW,
             Cap.GROUPS_ROSTER,
+            Cap.ENCOUNTERS_VIEW,
+            Cap.ENCOUNTERS_NOTES,
+            Cap.REPORTS_EXACT,
+            Cap.PLANNING_VIEW,
+            Cap.PLANNING_EDIT,
+            Cap.SURVEYS_VIEW,
         }
     ),
     Role.MENTOR: frozenset(
@@ -106,6 +139,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.MATCH_SELF,
             Cap.GROUPS_VIEW,
             Cap.GROUPS_FACILITATE,
+            Cap.ENCOUNTERS_LOG,
         }
     ),
     Role.REFERRER: frozenset(
@@ -117,7 +151,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.DIRECTORY_SHARE,
         }
     ),
-    Role.EVALUATOR: frozenset({Cap.PROGRAM_VIEW, Cap.REPORTS_VIEW, Cap.DIRECTORY_VIEW}),
+    # The evaluator reads the program's numbers (counts only, no family): the referral dashboard,
+    # the program report (small counts suppressed) and the de-identified export.
+    Role.EVALUATOR: frozenset(
+        {
+            Cap.PROGRAM_VIEW,
+            Cap.REPORTS_VIEW,
+            Cap.REPORTS_DEIDENTIFIED,
+            Cap.DIRECTORY_VIEW,
+            Cap.REFERRALS_DASHBOARD,
+            Cap.PLANNING_VIEW,
+            Cap.SURVEYS_EXPORT,
+        }
+    ),
 }
 
 ORGANIZATION_ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -32,6 +32,8 @@ RECORD_KEY = "kindred:person:{}"
 VERSION_KEY = "kindred:person-version:{}"
 # A record unused for this long leaves the cache; the version stays until the cache drops it.
 RECORD_SECONDS = 15 * 60
+# The version of a record built while the cache is unreachable (it is never stored).
+UNCACHED = "uncached"
 
 
 @dataclass
@@ -60,6 +62,11 @@ def _build(user_id: int, version: str) -> Person | None:
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
         return None
+    # The record is shared through the cache: it keeps the session check's hash, never the
+    # password hash. `password` becomes a deferred field, read from the database only by the
+    # rare code that needs it (a password change form); save() then leaves it untouched.
+    user.__dict__["_kindred_session_hash"] = user.get_session_auth_hash()
+    del user.__dict__["password"]
     memberships = list(
         Membership.objects.filter(user_id=user_id, is_active=True, program__is_active=True)
         .select_related("program", "program__organization")
@@ -104,15 +111,26 @@ def _build(user_id: int, version: str) -> Person | None:
 
 
 def load_person(user_id: int) -> Person | None:
-    """The person's current record: from the cache (one round trip) or built and cached."""
+    """The person's current record: from the cache (one round trip) or built and cached.
+
+    If the cache cannot be reached (Redis down), the record is built from the database on every
+    request instead: slower, never wrong, and the person stays signed in."""
     record_key, version_key = RECORD_KEY.format(user_id), VERSION_KEY.format(user_id)
-    found = cache.get_many([record_key, version_key])
-    person, version = found.get(record_key), found.get(version_key)
-    if isinstance(person, Person) and version is not None and person.version == version:
-        return person
-    person = _build(user_id, version or _version(user_id))
+    try:
+        found = cache.get_many([record_key, version_key])
+        person, version = found.get(record_key), found.get(version_key)
+        if isinstance(person, Person) and version is not None and person.version == version:
+            return person
+        version = version or _version(user_id)
+    except Exception:  # noqa: BLE001 - the error type depends on the backend (Redis, memcached)
+        logger.warning("person cache unreachable: loading user %s from the database", user_id)
+        return _build(user_id, UNCACHED)
+    person = _build(user_id, version)
     if person is not None:
-        cache.set(record_key, person, RECORD_SECONDS)
+        try:
+            cache.set(record_key, person, RECORD_SECONDS)
+        except Exception:  # noqa: BLE001 - as above
+            logger.warning("person cache unreachable: record of user %s not kept", user_id)
     return person
 
 

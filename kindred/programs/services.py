@@ -2,16 +2,93 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 
 from kindred.accounts.models import User
 from kindred.audit.log import record
+from kindred.lib import extensions
 from kindred.lib.mail import send_email_after_commit
-from kindred.programs.models import Invitation, Membership, OrganizationMembership, Program
-from kindred.programs.roles import Role
+from kindred.programs.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationMembership,
+    Program,
+)
+from kindred.programs.person import members_of_organization, people_changed
+from kindred.programs.roles import OrganizationRole, Role
+
+
+def organizations_administered(user: User) -> QuerySet[Organization]:
+    """The organizations where `user` is an active administrator: where they may start programs."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(
+            memberships__user=user,
+            memberships__role=OrganizationRole.ADMIN,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:70] or "program"
+    slug, n = base, 1
+    while Program.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def program_create(
+    *,
+    program: Program,
+    targets: dict[str, int],
+    coordinator_email: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> tuple[Program, Invitation]:
+    """Save a new program (its fields set, not yet saved), let the apps above take its targets
+    (`program_created` extension: the match target), and invite its first coordinator."""
+    if not OrganizationMembership.objects.filter(
+        user=by,
+        organization_id=program.organization_id,
+        role=OrganizationRole.ADMIN,
+        is_active=True,
+    ).exists():
+        raise PermissionError("Only an administrator of the organization starts its programs.")
+    with transaction.atomic():
+        program.slug = _free_slug(program.name)
+        program.full_clean()
+        program.save()
+        for module in extensions.program_created_modules():
+            module.program_created(program, targets=targets, by=by, request=request)
+        record(
+            action="programs.program.created",
+            request=request,
+            actor=by,
+            program=program,
+            obj=program,
+            fields=["name", "scope", "languages", *sorted(targets)],
+        )
+        invitation = member_invite(
+            program=program,
+            email=coordinator_email.lower(),
+            role=Role.COORDINATOR,
+            invited_by=by,
+            request=request,
+        )
+        # The organization's administrators gain the new program at their next request.
+        people_changed(members_of_organization(program.organization))
+    return program, invitation
 
 
 def member_invite(
@@ -53,7 +130,12 @@ def member_invite(
 
 
 def invitation_accept(
-    *, invitation: Invitation, full_name: str, password: str, request: HttpRequest | None = None
+    *,
+    invitation: Invitation,
+    full_name: str,
+    password: str,
+    preferred_name: str = "",
+    request: HttpRequest | None = None,
 ) -> User:
     with transaction.atomic():
         user = User.objects.filter(email__iexact=invitation.email).first()
@@ -62,6 +144,7 @@ def invitation_accept(
                 invitation.email,
                 password,
                 full_name=full_name,
+                preferred_name=preferred_name.strip(),
                 language=translation.get_language() or "en",
             )
         elif not user.is_active:

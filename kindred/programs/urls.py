@@ -6,6 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("switch/", views.switch, name="switch"),
+    path("new/", views.create, name="create"),
     path("settings/", views.settings_edit, name="settings"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.member_role, name="member_role"),

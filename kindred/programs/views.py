@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindred.accounts import second_factor
 from kindred.accounts.models import User
+from kindred.accounts.requests import SignedInRequest
 from kindred.audit.log import record
 from kindred.lib import extensions
 from kindred.lib.http import safe_next
@@ -25,6 +26,7 @@ from kindred.programs.forms import (
     AcceptInvitationForm,
     ChangeRoleForm,
     InviteMemberForm,
+    ProgramCreateForm,
     ProgramSettingsForm,
 )
 from kindred.programs.models import Invitation, Membership, Program
@@ -35,6 +37,8 @@ from kindred.programs.services import (
     member_invite,
     membership_change_role,
     membership_deactivate,
+    organizations_administered,
+    program_create,
 )
 
 
@@ -77,6 +81,40 @@ def settings_edit(request: ProgramRequest) -> HttpResponse:
         request,
         "programs/settings.html",
         {"form": form, "program": program},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: SignedInRequest) -> HttpResponse:
+    """An organization administrator starts a program and invites its first coordinator."""
+    organizations = organizations_administered(request.user)
+    if not organizations.exists():
+        deny(request, object_type="programs.program", object_id="new")
+        raise Http404
+    form = ProgramCreateForm(request.POST or None, instance=Program(), organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        program = form.save(commit=False)
+        program, _invitation = program_create(
+            program=program,
+            targets={"match_target_hours": form.cleaned_data["match_target_hours"]},
+            coordinator_email=form.cleaned_data["coordinator_email"],
+            by=request.user,
+            request=request,
+        )
+        # The administrator goes on working in the program they just started.
+        request.session[SESSION_PROGRAM_KEY] = program.pk
+        messages.success(
+            request,
+            _("%(program)s is ready. An invitation was sent to %(email)s.")
+            % {"program": program.name, "email": form.cleaned_data["coordinator_email"].lower()},
+        )
+        return redirect("programs:members")
+    return render(
+        request,
+        "programs/create.html",
+        {"form": form, "organizations": organizations},
         status=400 if form.is_bound else 200,
     )
 
@@ -236,6 +274,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         user = invitation_accept(
             invitation=pending,
             full_name=form.cleaned_data.get("full_name", ""),
+            preferred_name=form.cleaned_data.get("preferred_name", ""),
             password=form.cleaned_data["password1"],
             request=request,
         )

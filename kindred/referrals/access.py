@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kindred.programs.access import get_scoped_or_404
+from kindred.programs.models import Role
 from kindred.programs.permissions import Cap
 from kindred.referrals.models import ConferenceItem, Referral
 
@@ -47,4 +48,23 @@ def get_conference_item_for(
         ConferenceItem.objects.select_related("program", "family", "referral"),
         pk,
         capability=None if capability == Cap.CASE_CONFERENCE else capability,
+    )
+
+
+# Who may own a referral: the program's staff who work referrals.
+OWNER_ROLES = [Role.COORDINATOR, Role.SUPERVISOR]
+
+
+def staff_of(program_id: int) -> Any:
+    from kindred.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__program_id=program_id,
+            memberships__role__in=OWNER_ROLES,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "pk")
     )

@@ -38,24 +38,61 @@ QUEUE_COLUMNS = (
     "due_at",
     "first_contact_at",
     "duplicate_of_id",
+    "language",
+    "owner_id",
+    "owner__full_name",
+    "next_attempt_on",
 )
 
 
-def queue(program: Program, *, show: str = "open") -> QuerySet[Referral]:
+def _owned(qs: QuerySet[Referral], owner: str, user: Any) -> QuerySet[Referral]:
+    if owner == "mine":
+        return qs.filter(owner=user)
+    if owner == "unassigned":
+        return qs.filter(owner__isnull=True)
+    return qs
+
+
+def _rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What a row shows; the conditions ticked in one more query for the page."""
+    return qs.select_related("family", "owner").only(*QUEUE_COLUMNS).prefetch_related("conditions")
+
+
+def queue(
+    program: Program,
+    *,
+    show: str = "open",
+    owner: str = "",
+    user: Any = None,
+    today: date | None = None,
+) -> QuerySet[Referral]:
     """Awaiting first contact first, by deadline (so overdue, then due soon), then the other
     new referrals, then the rest by deadline. The order does not depend on the clock, so the
-    partial index `referrals_queue_rank_idx` serves it without sorting every open referral."""
+    partial index `referrals_queue_rank_idx` serves it without sorting every open referral.
+    With `today`, referrals whose next attempt is due are left out: `attempts_due` lists them
+    above the queue (a filter on the index walk, not a sort)."""
     qs = Referral.objects.filter(program=program)
     if show == "open":
         qs = qs.filter(status__in=QUEUE_STATUSES)
     elif show in Status.values:
         qs = qs.filter(status=show)
+    if today is not None and show in ("open", "all"):
+        qs = qs.exclude(status__in=QUEUE_STATUSES, next_attempt_on__lte=today)
     return (
-        qs.select_related("family")
-        .only(*QUEUE_COLUMNS)
-        .annotate(rank=queue_rank())
-        .order_by("rank", "due_at", "id")
+        _rows(_owned(qs, owner, user)).annotate(rank=queue_rank()).order_by("rank", "due_at", "id")
     )
+
+
+def attempts_due(
+    program: Program, *, today: date, owner: str = "", user: Any = None
+) -> QuerySet[Referral]:
+    """Open referrals whose next contact attempt is today or past, the longest waiting first
+    (partial index `referrals_next_attempt_idx`). All of them: a day's call-backs are the
+    team's own plan, and they are left out of the queue below."""
+    qs = Referral.objects.filter(
+        program=program, status__in=QUEUE_STATUSES, next_attempt_on__lte=today
+    )
+    return _rows(_owned(qs, owner, user)).order_by("next_attempt_on", "id")
 
 
 def queue_counts(program: Program, now: datetime | None = None) -> dict[str, int]:
@@ -83,6 +120,22 @@ def in_range(program: Program, start: date | None, end: date | None) -> QuerySet
             received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
         )
     return qs
+
+
+def missed_uncontacted(
+    program: Program, start: date | None, end: date | None, now: datetime | None = None
+) -> int:
+    """Referrals received in the range that nobody reached before their deadline, which has
+    passed, while they were open: misses of "% contacted within the target" that the daily
+    counts cannot hold (they turn into misses as the clock moves). Partial index
+    `referrals_uncontacted_idx`."""
+    now = now or timezone.now()
+    return (
+        in_range(program, start, end)
+        .filter(first_contact_at__isnull=True, due_at__lte=now)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=F("due_at")))
+        .count()
+    )
 
 
 def _minutes_to_first_contact(qs: QuerySet[Referral]) -> list[tuple[int, int]]:
@@ -135,7 +188,12 @@ def percentile(histogram: list[tuple[int, int]], q: float) -> float | None:
     return low + (high - low) * fraction
 
 
-def numbers(program: Program, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+def numbers(
+    program: Program,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Every number of the dashboard from the daily counts (referrals/daily.py): two reads of
     a few hundred rows, whatever the number of referrals. Equal to `numbers_from_referrals`
     (the property test in tests/test_daily_counts.py checks it over random histories)."""
@@ -163,11 +221,14 @@ def numbers(program: Program, start: date | None = None, end: date | None = None
         .values_list("minutes", "total")
         if n
     )
-    return _result(totals, groups, histogram)
+    return _result(totals, groups, histogram, missed_uncontacted(program, start, end, now))
 
 
 def numbers_from_referrals(
-    program: Program, start: date | None = None, end: date | None = None
+    program: Program,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The same numbers computed from the referral rows, in three scans (the covering index
     `referrals_dashboard_idx` lets PostgreSQL read only the index): the reference the daily
@@ -189,11 +250,13 @@ def numbers_from_referrals(
         .values("source", "referrer_role", "department", "status", "status_reason")
         .annotate(n=Count("id"))
     )
-    return _result(totals, groups, _minutes_to_first_contact(qs))
+    return _result(
+        totals, groups, _minutes_to_first_contact(qs), missed_uncontacted(program, start, end, now)
+    )
 
 
 def _result(
-    totals: dict[str, Any], groups: Any, histogram: list[tuple[int, int]]
+    totals: dict[str, Any], groups: Any, histogram: list[tuple[int, int]], missed: int
 ) -> dict[str, Any]:
     by_source: dict[str, int] = {}
     by_role: dict[str, int] = {}
@@ -211,14 +274,16 @@ def _result(
             key = (row["status"], row["status_reason"])
             reasons[key] = reasons.get(key, 0) + n
     median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
-    contacted = totals["contacted"]
+    # Every referral whose deadline has passed counts: contacted (in time or late), or never
+    # contacted while open past its deadline (a miss); one contacted early counts at once.
+    decided = totals["contacted"] + missed
     return {
         **totals,
+        "missed_uncontacted": missed,
+        "decided": decided,
         "median_hours": median / 60 if median is not None else None,
         "p90_hours": p90 / 60 if p90 is not None else None,
-        "within_target_pct": round(100 * totals["within_target"] / contacted)
-        if contacted
-        else None,
+        "within_target_pct": round(100 * totals["within_target"] / decided) if decided else None,
         "by_source": by_source,
         "by_role": [
             {"referrer_role": role, "n": n}

@@ -4,6 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kindred.families.forms import apply_service_errors, flat_form_place
@@ -26,6 +27,20 @@ from kindred.referrals.services import REFERRED_FAMILY_PATHS, ReferredFamily
 from kindred.referrals.status import REASON_REQUIRED, Reason, Status, Step
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConditionPicker(forms.CheckboxSelectMultiple):
+    """The plain list of checkboxes, each carrying the words that find it (lay words and
+    synonyms in English and Spanish): static/referrals/condition-picker.js filters on them."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from kindred.referrals.condition_words import words_for
+
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"] = {**option["attrs"], "data-words": words_for(instance)}
+        return option
 
 
 class FamilyFieldsMixin(forms.Form):
@@ -59,7 +74,7 @@ class FamilyFieldsMixin(forms.Form):
         label=_("Condition(s)"),
         queryset=Condition.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ConditionPicker,
     )
     other_condition = forms.CharField(
         label=_("Condition, in your words"), max_length=200, required=False
@@ -72,9 +87,9 @@ class FamilyFieldsMixin(forms.Form):
             if program is not None
             else queryset.filter(program__isnull=True)
         )
-        cast(forms.ModelChoiceField, self.fields["conditions"]).queryset = queryset.order_by(
-            "label"
-        )
+        cast(forms.ModelChoiceField, self.fields["conditions"]).queryset = queryset.select_related(
+            "category"
+        ).order_by("label")
         conditions = cast(forms.ModelChoiceField, self.fields["conditions"])
         conditions.label_from_instance = self._condition_label  # type: ignore[method-assign,assignment]  # Django's documented idiom
 
@@ -147,6 +162,7 @@ class ReferralForm(FamilyFieldsMixin):
         "notify_referrer",
         "referrer_role",
         "referrer_department",
+        "referrer_reference",
     ]
 
     program = forms.ModelChoiceField(label=_("Refer to"), queryset=Program.objects.none())
@@ -185,6 +201,12 @@ class ReferralForm(FamilyFieldsMixin):
     )
     referrer_department = forms.CharField(
         label=_("Your department or specialty"), max_length=120, required=False
+    )
+    referrer_reference = forms.CharField(
+        label=_("Your own reference (optional)"),
+        max_length=60,
+        required=False,
+        help_text=_("How you file this family, e.g. a record number: shown in “My referrals”."),
     )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
@@ -235,6 +257,11 @@ class SelfReferralForm(OneSubmissionForm, FamilyFieldsMixin):
         super().__init__(*args, **kwargs)
         self.setup_conditions(program)
         self.add_submission_key()
+        # A family reading the page in Spanish most likely prefers Spanish.
+        page_language = (get_language() or "en").split("-")[0]
+        language = cast(forms.ChoiceField, self.fields["language"])
+        if page_language in {str(code) for code, _label in language_choices()}:
+            language.initial = page_language
         self.fields["caregiver_first_name"].label = _("Your first name")
         self.fields["caregiver_last_name"].label = _("Your last name")
         self.fields["child_first_name"].label = _("Your child's first name")
@@ -255,28 +282,56 @@ class SelfReferralForm(OneSubmissionForm, FamilyFieldsMixin):
 
 
 class ContactAttemptForm(forms.ModelForm):
+    """The action done most on a referral: an attempt, and the next one planned. "Reached the
+    family" may accept a new referral in the same step (views.contact_attempt)."""
+
+    accept = forms.BooleanField(
+        label=_("Reached: accept the referral now"),
+        required=False,
+        help_text=_("Only when the outcome is “Reached the family”."),
+    )
+
     class Meta:
         model = ContactAttempt
-        fields = ["at", "method", "outcome", "note"]
+        fields = ["outcome", "method", "at", "note", "next_attempt_on"]
         widgets = {
             "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "note": forms.Textarea(attrs={"rows": 2}),
+            "next_attempt_on": DATE_INPUT,
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_accept: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.DateTimeField, self.fields["at"]).input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",
         ]
         self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["method"].initial = ContactAttempt.Method.PHONE  # the usual first try
         self.fields["note"].help_text = _("Private to the program; the referrer never sees it.")
+        self.fields["next_attempt_on"].help_text = _(
+            "The referral comes back to the top of the queue on that day."
+        )
+        if not may_accept:
+            del self.fields["accept"]
 
     def clean_at(self) -> Any:
         value = self.cleaned_data["at"]
         if value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("A contact attempt cannot be in the future."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("accept") and data.get("outcome") != ContactAttempt.Outcome.REACHED:
+            self.add_error(
+                "accept", _("A referral is accepted from here only when you reached the family.")
+            )
+        at, next_on = data.get("at"), data.get("next_attempt_on")
+        if at and next_on and next_on < timezone.localdate(at):
+            self.add_error("next_attempt_on", _("The next attempt cannot be before this one."))
+        return data
 
 
 class TransitionForm(forms.Form):
@@ -408,6 +463,7 @@ class ReferralSettingsForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "unable_to_reach_after",
+            "first_contact",
             "self_referral_open",
         ]
         widgets = {
@@ -471,3 +527,32 @@ class AgendaForm(forms.ModelForm):
         if value < timezone.localdate():
             raise forms.ValidationError(_("Choose today or a later date."))
         return value
+
+
+class OwnerForm(forms.Form):
+    """Who works a referral: one of the program's staff, or nobody."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Referral.objects.none(), required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["owner"])
+        field.queryset = staff
+        field.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign,assignment]
+
+
+class AdditionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add information"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. a new phone number, the best time to call. The program sees it."),
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write what you want to add."))
+        return text

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.audit.log import record
 from kindred.audit.states import Stateful, TransitionError, TransitionRow
+from kindred.lib import extensions
 from kindred.programs.access import ScopedQuerySet
 from kindred.programs.permissions import Cap
 from kindred.referrals import daily
@@ -224,6 +225,30 @@ class Referral(Stateful):
         verbose_name=_("external referrer"),
     )
     linked_existing_family = models.BooleanField(default=False)
+    # What the referrer typed about the family (names, phone, e-mail, language, child, the
+    # conditions ticked), kept as given: "My referrals" names it, and when the referral was
+    # linked to a family the program had, the coordinator sees what differs (views_linked.py).
+    as_referred = models.JSONField(default=dict, blank=True, editable=False)
+    conditions = models.ManyToManyField(
+        "families.Condition", blank=True, related_name="+", verbose_name=_("conditions")
+    )
+    referrer_reference = models.CharField(
+        _("your own reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("Optional: how you file this family (e.g. a record number you use)."),
+    )
+    # Who in the program works this referral (the queue's "mine" / "unassigned").
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_owned",
+        verbose_name=_("owner"),
+    )
+    # The next contact attempt planned (the last attempt's), back on top of the queue when due.
+    next_attempt_on = models.DateField(_("next attempt"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
@@ -295,7 +320,8 @@ class Referral(Stateful):
         """Each change of a saved referral moves its version (rows are changed locked: the
         state kit's `locked()`), so a FHIR reader's ETag and `_lastUpdated` follow it; and its
         contribution to the daily counts moves in the same transaction (`daily`)."""
-        if self.pk is not None and not kwargs.get("force_insert"):
+        changed = self.pk is not None and not kwargs.get("force_insert")
+        if changed:
             self.version = (self.version or 0) + 1
             self.updated_at = timezone.now()
             if kwargs.get("update_fields") is not None:
@@ -306,6 +332,10 @@ class Referral(Stateful):
             counted = daily.contribution(self)
             daily.apply(before, counted)
             self._counted = counted
+            if changed:
+                # A sender's FHIR subscription hears of the new version after commit (fhir).
+                for module in extensions.referral_changed_modules():
+                    module.referral_changed(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         with transaction.atomic():
@@ -341,6 +371,18 @@ class Referral(Stateful):
                 name="referrals_dashboard_idx",
             ),
             models.Index(fields=["referred_by", "-received_at"], name="referrals_referrer_idx"),
+            models.Index(
+                fields=["program", "next_attempt_on", "id"],
+                condition=Q(status__in=QUEUE_STATUSES, next_attempt_on__isnull=False),
+                name="referrals_next_attempt_idx",
+            ),
+            # The dashboard's misses: referrals nobody contacted before their deadline.
+            models.Index(
+                fields=["program", "due_at"],
+                include=["received_at", "closed_at"],
+                condition=Q(first_contact_at__isnull=True) & ~Q(status="entered-in-error"),
+                name="referrals_uncontacted_idx",
+            ),
             models.Index(fields=["updated_at", "id"], name="referrals_updated_idx"),
             models.Index(
                 fields=["due_at"],
@@ -404,6 +446,18 @@ class Referral(Stateful):
     @property
     def reference(self) -> str:
         return f"R-{self.pk:06d}" if self.pk else "R-new"
+
+    @property
+    def referred_name(self) -> str:
+        """The family as the referrer typed it (caregiver, and child's first name)."""
+        given = self.as_referred or {}
+        name = " ".join(
+            part
+            for part in (given.get("caregiver_first_name"), given.get("caregiver_last_name"))
+            if part
+        )
+        child = given.get("child_first_name")
+        return f"{name} ({child})" if name and child else name
 
     @property
     def is_open(self) -> bool:
@@ -605,9 +659,12 @@ class Referral(Stateful):
         outcome: str,
         at: Any = None,
         note: str = "",
+        next_attempt_on: Any = None,
         request: HttpRequest | None = None,
     ) -> "ContactAttempt":
-        """Every attempt counts: the first one stops the first-contact clock."""
+        """The first attempt that counts as first contact (the program's setting: reaching the
+        family, or any attempt) stops the first-contact clock; the attempt's next date is the
+        referral's next attempt (none: nothing planned)."""
         with self.locked():
             if self.status in CLOSED:
                 raise TransitionError(
@@ -618,14 +675,32 @@ class Referral(Stateful):
                 raise TransitionError(
                     _("A contact attempt cannot be in the future."), code="in_future"
                 )
+            if next_attempt_on is not None and next_attempt_on < timezone.localdate(at):
+                raise TransitionError(
+                    _("The next attempt cannot be before this one."), code="next_in_past"
+                )
             attempt = ContactAttempt(
-                referral=self, by=by, method=method, outcome=outcome, at=at, note=note
+                referral=self,
+                by=by,
+                method=method,
+                outcome=outcome,
+                at=at,
+                note=note,
+                next_attempt_on=next_attempt_on,
             )
             attempt.full_clean()
             attempt.save()
-            if self.first_contact_at is None or at < self.first_contact_at:
+            changed = []
+            counts = ReferralSettings.for_program(self.program_id).counts_as_first_contact(outcome)
+            if counts and (self.first_contact_at is None or at < self.first_contact_at):
                 self.first_contact_at = at
-                self.save(update_fields=["first_contact_at"])
+                changed.append("first_contact_at")
+            latest = not self.contact_attempts.filter(at__gt=at).exists()
+            if latest and self.next_attempt_on != next_attempt_on:
+                self.next_attempt_on = next_attempt_on
+                changed.append("next_attempt_on")
+            if changed:
+                self.save(update_fields=changed)
             # The attempt's own event (its action code predates the kit: docs/referrals.md).
             record(
                 action="referrals.contactattempt.created",
@@ -633,7 +708,9 @@ class Referral(Stateful):
                 actor=by,
                 program=self.program_id,
                 obj=attempt,
-                fields=["at", "method", "outcome"] + (["note"] if note else []),
+                fields=["at", "method", "outcome"]
+                + (["note"] if note else [])
+                + (["next_attempt_on"] if next_attempt_on else []),
                 detail={"referral": self.pk},
             )
         return attempt
@@ -701,6 +778,7 @@ class ContactAttempt(models.Model):
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
+    next_attempt_on = models.DateField(_("next attempt on"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -788,6 +866,11 @@ class Intake(models.Model):
         return sorted(k for k, v in self.criteria.items() if v == self.Weight.MUST)
 
 
+class FirstContact(models.TextChoices):
+    REACHED = "reached", _("Only reaching the family")
+    ANY = "any", _("Any contact attempt (a voicemail too)")
+
+
 class ReferralSettings(models.Model):
     """A program's referral settings beyond the first-contact target (kept on Program)."""
 
@@ -809,6 +892,13 @@ class ReferralSettings(models.Model):
     self_referral_open = models.BooleanField(
         _("families may refer themselves on the public page"), default=True
     )
+    first_contact = models.CharField(
+        _("what counts as first contact"),
+        max_length=10,
+        choices=FirstContact.choices,
+        default=FirstContact.REACHED,
+        help_text=_("A voicemail stops the first-contact clock only if you choose “any attempt”."),
+    )
 
     class Meta:
         constraints = [
@@ -820,6 +910,10 @@ class ReferralSettings(models.Model):
                 condition=Q(unable_to_reach_after__gte=1) & Q(unable_to_reach_after__lte=20),
                 name="referrals_referralsettings_attempts_range",
             ),
+            models.CheckConstraint(
+                condition=Q(first_contact__in=FirstContact.values),
+                name="referrals_referralsettings_first_contact_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -828,7 +922,10 @@ class ReferralSettings(models.Model):
     @classmethod
     def for_program(cls, program: Any) -> "ReferralSettings":
         found = cls.objects.filter(program=program).first()
-        return found or cls(program=program)
+        return found or cls(program_id=getattr(program, "pk", program))
+
+    def counts_as_first_contact(self, outcome: str) -> bool:
+        return self.first_contact == FirstContact.ANY or outcome == ContactOutcome.REACHED
 
 
 class Notification(models.Model):
@@ -928,3 +1025,24 @@ class ConferenceSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"suggestion on {self.item_id}"
+
+
+class ReferrerAddition(models.Model):
+    """Something the referrer adds to a referral already sent (a new phone, a detail they
+    forgot): shown to the program on the referral's page; the referrer sees their own."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="additions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("what to add"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="referrals_referreraddition_text_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"addition to {self.referral_id}"

@@ -63,6 +63,9 @@ CREATED_FIELDS = [
     "share_status_with_referrer",
     "referrer_role",
     "referrer_department",
+    "as_referred",
+    "conditions",
+    "referrer_reference",
 ]
 
 
@@ -213,6 +216,7 @@ def referral_create(
     external_referrer: ExternalReferrer | None = None,
     fhir_received: dict[str, Any] | None = None,
     actor_label: str = "",
+    referrer_reference: str = "",
 ) -> Referral:
     """A referral arrives: all or nothing. Refused (ValidationError, nothing saved) without the
     family's consent to be contacted, without a phone or e-mail, or with a child born in the
@@ -280,6 +284,8 @@ def referral_create(
             status_changed_at=now,
             child_age_years=family.child_age_years,
             submission_key=submission_key,
+            as_referred=as_referred(family),
+            referrer_reference=referrer_reference.strip()[:60],
         )
         # submission_key: its unique constraint is the database's to enforce (a concurrent twin
         # fails the insert, and the public page answers it with the first one's thank-you).
@@ -294,6 +300,8 @@ def referral_create(
             ]
         )
         referral.save()
+        if family.conditions:
+            referral.conditions.set(family.conditions)
         referral.write_transition_row(at=now, by=actor, from_status="", to_status=Status.REQUESTED)
         record(
             action="referrals.referral.created",
@@ -316,6 +324,20 @@ def referral_create(
             kind=Notification.Kind.NEW_REFERRAL,
         )
     return referral
+
+
+def as_referred(family: ReferredFamily) -> dict[str, Any]:
+    """What the referrer typed about the family, as plain values (Referral.as_referred)."""
+    return {
+        "caregiver_first_name": family.caregiver_first_name.strip(),
+        "caregiver_last_name": family.caregiver_last_name.strip(),
+        "phone": family.phone.strip(),
+        "email": family.email.strip(),
+        "language": family.language,
+        "child_first_name": family.child_first_name.strip(),
+        "child_birth_date": family.child_birth_date.isoformat() if family.child_birth_date else "",
+        "conditions": sorted(getattr(c, "pk", c) for c in family.conditions),
+    }
 
 
 def _with_other_condition(looking_for: str, family: ReferredFamily) -> str:

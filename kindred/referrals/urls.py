@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.referrals import conference, public, views
+from kindred.referrals import conference, public, views, views_work
 
 app_name = "referrals"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("sent/", views.sent, name="sent"),
     path("sent/<int:pk>/", views.sent_detail, name="sent_detail"),
+    path("sent/<int:pk>/add/", views_work.add_information, name="sent_add"),
     path("queue/", views.queue, name="queue"),
     path("settings/", views.settings_edit, name="settings"),
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/contact-attempt/", views.contact_attempt, name="contact_attempt"),
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/step/", views.step, name="step"),
+    path("<int:pk>/owner/", views_work.owner, name="owner"),
+    path("<int:pk>/linked/", views_work.apply_linked, name="apply_linked"),
     path("<int:pk>/intake/", views.intake, name="intake"),
     path("<int:pk>/conference/", conference.agenda_add, name="conference_add"),
     path("conference/", conference.agenda, name="conference"),

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.requests import SignedInRequest
@@ -118,6 +118,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 urgency=form.cleaned_data["urgency"],
                 referrer_role=form.cleaned_data["referrer_role"],
                 referrer_department=form.cleaned_data["referrer_department"],
+                referrer_reference=form.cleaned_data["referrer_reference"],
                 request=request,
             )
         except ValidationError as exc:
@@ -187,6 +188,8 @@ def sent(request: HttpRequest) -> HttpResponse:
             "share_status_with_referrer",
             "family_id",
             "referred_by_id",
+            "as_referred",
+            "referrer_reference",
         )
         .order_by("-received_at", "-id")
     )
@@ -228,16 +231,28 @@ def _referrer_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
 @require_GET
 def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_sent_referral_for(request, pk)
-    shared = referrer_may_see_status(referral)
+    context = sent_detail_context(referral, request)
     record(
         action="referrals.referral.viewed_as_referrer",
         request=request,
         obj=referral,
         fields=["status", "received_at", "first_contact_at", "supported_at", "closed_at"]
-        if shared
+        if context["shared"]
         else ["received_at"],
     )
-    return render(request, "referrals/sent_detail.html", {"referral": referral, "shared": shared})
+    return render(request, "referrals/sent_detail.html", context)
+
+
+def sent_detail_context(referral: Referral, request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    from kindred.referrals.forms import AdditionForm
+
+    return {
+        "referral": referral,
+        "shared": referrer_may_see_status(referral),
+        # The referrer's own additions only (another referrer's never reach this page).
+        "additions": list(referral.additions.filter(by_id=request.user.pk)),
+        "add_form": forms.get("add_form") or AdditionForm(prefix="add"),
+    }
 
 
 # --- Program staff ---------------------------------------------------------------------------
@@ -250,19 +265,33 @@ def queue(request: ProgramRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in {"open", "all", *Status.values}:
         show = "open"
-    page = Paginator(numbers.queue(program, show=show), PAGE_SIZE).get_page(request.GET.get("page"))
+    owner = request.GET.get("owner", "")
+    if owner not in {"", "mine", "unassigned"}:
+        owner = ""
+    today = timezone.localdate()
+    page = Paginator(
+        numbers.queue(program, show=show, owner=owner, user=request.user, today=today),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    # Called back today: the referrals whose next attempt is due, above the rest (page 1).
+    due = (
+        list(numbers.attempts_due(program, today=today, owner=owner, user=request.user))
+        if page.number == 1 and show in ("open", "all")
+        else []
+    )
     now = timezone.now()
     labels = {
         key: ("ok" if key == "contacted" else key, str(label)) for key, label in BADGES.items()
     }
     rows = [(r, labels[r.urgency_badge(now)]) for r in page.object_list]
+    due_rows = [(r, labels[r.urgency_badge(now)]) for r in due]
     record(
         action="referrals.referral.listed",
         request=request,
         program=program,
         object_type="referrals.referral",
-        fields=["family", "status", "due_at"],
-        detail={"count": len(rows)},
+        fields=["family", "status", "due_at", "urgency", "language", "conditions"],
+        detail={"count": len(rows) + len(due_rows)},
     )
     return render(
         request,
@@ -271,11 +300,14 @@ def queue(request: ProgramRequest) -> HttpResponse:
             "program": program,
             "page": page,
             "rows": rows,
+            "due_rows": due_rows,
             "show": show,
-            "query": f"show={show}",
+            "owner": owner,
+            "query": f"show={show}&owner={owner}",
             "counts": numbers.queue_counts(program, now),
             "statuses": Status.choices,
             "can_manage": has_capability(request.user, program, Cap.REFERRALS_MANAGE),
+            "language": get_language() or "en",
         },
     )
 
@@ -299,7 +331,23 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
     failed = sum(1 for a in attempts if a.outcome != ContactAttempt.Outcome.REACHED)
     can_manage = has_capability(request.user, referral.program_id, Cap.REFERRALS_MANAGE)
     intake = Intake.objects.filter(referral=referral).first()
+    from kindred.referrals.access import staff_of
+    from kindred.referrals.forms import OwnerForm
+    from kindred.referrals.linked import differences
+
+    language = get_language() or "en"
+    may_accept = can_manage and referral.status == Status.REQUESTED
     return {
+        "conditions": [c.label_for(language) for c in referral.conditions.all()],
+        "additions": list(referral.additions.select_related("by")),
+        "differences": differences(referral) if can_manage else [],
+        "owner_form": forms.get("owner_form")
+        or OwnerForm(
+            staff=staff_of(referral.program_id),
+            prefix="owner",
+            initial={"owner": referral.owner_id},
+        ),
+        "first_contact_rule": settings.get_first_contact_display(),
         "referral": referral,
         "family": referral.family,
         "attempts": attempts,
@@ -311,7 +359,8 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
         "can_manage": can_manage,
         "reason_labels": dict(Reason.choices),
         "reasons": [str(dict(ReferralReason.choices).get(c, c)) for c in referral.reasons],
-        "attempt_form": forms.get("attempt_form") or ContactAttemptForm(prefix="attempt"),
+        "attempt_form": forms.get("attempt_form")
+        or ContactAttemptForm(prefix="attempt", may_accept=may_accept),
         "transition_form": forms.get("transition_form")
         or TransitionForm(referral=referral, prefix="status"),
         "step_form": forms.get("step_form") or StepForm(prefix="step"),
@@ -332,23 +381,42 @@ def _conference_form(request: HttpRequest, referral: Referral) -> Any:
 @login_required
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attempt; "Reached the family" with "accept" also accepts the referral (state kit),
+    both in one transaction or neither."""
+    from django.db import transaction as db
+
     referral = get_referral_for(request, pk, capability=Cap.REFERRALS_MANAGE)
-    form = ContactAttemptForm(request.POST, prefix="attempt")
+    form = ContactAttemptForm(
+        request.POST, prefix="attempt", may_accept=referral.status == Status.REQUESTED
+    )
     if form.is_valid():
+        accept = form.cleaned_data.get("accept", False)
         try:
-            referral.log_contact_attempt(
-                by=request.user,
-                method=form.cleaned_data["method"],
-                outcome=form.cleaned_data["outcome"],
-                at=form.cleaned_data["at"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
+            with db.atomic():
+                referral.log_contact_attempt(
+                    by=request.user,
+                    method=form.cleaned_data["method"],
+                    outcome=form.cleaned_data["outcome"],
+                    at=form.cleaned_data["at"],
+                    note=form.cleaned_data["note"],
+                    next_attempt_on=form.cleaned_data["next_attempt_on"],
+                    request=request,
+                )
+                if accept:
+                    referral_move(
+                        referral=referral, to=Status.ACCEPTED, by=request.user, request=request
+                    )
         except ValidationError as exc:  # a TransitionError, or the attempt's own validation
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Contact attempt saved."))
+            messages.success(
+                request,
+                _("Contact attempt saved; the referral is accepted.")
+                if accept
+                else _("Contact attempt saved."),
+            )
             return redirect("referrals:detail", pk=referral.pk)
+    referral.refresh_from_db()
     return render(
         request,
         "referrals/detail.html",
@@ -547,6 +615,7 @@ def dashboard_csv(request: ProgramRequest) -> HttpResponse:
     rows.append(("first_contact", "median_hours", _round(data["median_hours"])))
     rows.append(("first_contact", "p90_hours", _round(data["p90_hours"])))
     rows.append(("first_contact", "within_target_pct", data["within_target_pct"]))
+    rows.append(("first_contact", "missed_uncontacted", data["missed_uncontacted"]))
     for value, _label in Source.choices:
         rows.append(("source", value, data["by_source"].get(value, 0)))
     for row in data["by_role"]:

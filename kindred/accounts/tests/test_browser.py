@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from kindred.core.testing.browser import sign_in
+from kindred.core.testing.browser import open_menu, sign_in
 from kindred.core.testing.personas import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,10 +24,12 @@ def test_it_signs_in_switches_language_and_signs_out(page, live_server) -> None:
 
     sign_in(page, live_server, "coordinator@a.test")
     assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible()
+    open_menu(page)
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change language").click()
     assert page.get_by_role("heading", name=re.compile("Bienvenida|Bienvenido")).is_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="Cerrar sesión").click()
     assert page.get_by_text("Ha cerrado la sesión").is_visible()
     page.goto(live_server.url + "/program/members/")
@@ -37,7 +39,7 @@ def test_it_signs_in_switches_language_and_signs_out(page, live_server) -> None:
 def test_it_invites_a_member_who_joins_and_is_then_deactivated(page, live_server, browser) -> None:
     build_world()
     sign_in(page, live_server, "coordinator@a.test")
-    page.get_by_role("link", name="Members").first.click()
+    page.locator("main").get_by_role("link", name="Members").first.click()
     page.get_by_label("E-mail").fill("new.partner@a.test")
     page.get_by_label("Role (required)").select_option("mentor")
     page.get_by_role("button", name="Send invitation").click()
@@ -100,6 +102,7 @@ def test_a_coordinator_enrols_in_two_step_sign_in_on_a_phone(page, live_server) 
     assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible()
     assert second_factor.is_enrolled(world.coordinator)
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("E-mail").fill("coordinator@a.test")

@@ -2,6 +2,8 @@
 
 import contextlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +77,36 @@ def sign_in(page: Any, live_server: Any, email: str, password: str | None = None
         page.wait_for_url("**/accounts/two-step/**")
         page.locator("input[name=code]").fill(next_code(device))
         page.locator("form[action$='/accounts/two-step/'] button[type=submit]").click()
+
+
+# Screenshots a reviewer looks at after a run: var/artifacts/screenshots/ (git-ignored), or the
+# folder KINDRED_ARTIFACTS names (CI keeps it as the run's artifact).
+ARTIFACTS = Path(os.environ.get("KINDRED_ARTIFACTS", Path(settings.BASE_DIR) / "var" / "artifacts"))
+
+
+def keep_screenshot(page: Any, *parts: str) -> Path:
+    """Save a full-page screenshot of the page now shown as screenshots/<parts…>.png."""
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-") or "page" for part in parts]
+    path = ARTIFACTS.joinpath("screenshots", *safe[:-1], safe[-1] + ".png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def open_menu(page: Any) -> None:
+    """Open the header's menu and its account group (program switch, language, sign out), as a
+    person does: the Menu button on a phone; on a wide screen the menu is a bar already."""
+    menu = page.locator("#site-menu")
+    if menu.get_attribute("open") is None:
+        page.locator("#site-menu > summary").click()
+        # On a phone kindred.js opens every group when the menu's `toggle` event fires, which
+        # comes a moment after the click: wait for it rather than race it (a click on the
+        # account group after that event would close the group again).
+        if page.evaluate("window.matchMedia('(max-width: 63.99rem)').matches"):
+            page.wait_for_function(
+                "document.querySelector('#site-menu .menu-account').open", timeout=10_000
+            )
+    account = page.locator("#site-menu .menu-account")
+    if account.get_attribute("open") is None:
+        page.locator("#site-menu .menu-account > summary").click()
+    page.locator("#site-menu .menu-account .menu-tools").wait_for(state="visible")

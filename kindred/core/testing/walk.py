@@ -28,9 +28,14 @@ class Route:
     kwargs: Callable[[World], dict[str, Any]] | None = None
     method: str = "GET"
     data: Callable[[World], dict[str, Any]] | None = None
-    query: str = ""
+    query: str | Callable[[World], str] = ""
+    # "application/json": `data` is sent as a JSON body (the JSON API), not as a form.
+    content_type: str = ""
     ok_status: frozenset[int] = field(default_factory=lambda: frozenset({200}))
     not_found: frozenset[str] | set[str] = frozenset()
+
+    def query_for(self, world: World) -> str:
+        return self.query(world) if callable(self.query) else self.query
 
     def refusal(self, persona: str) -> int:
         """The status a signed-in persona outside `allowed` gets."""

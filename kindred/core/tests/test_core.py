@@ -115,16 +115,41 @@ def test_it_shows_the_home_page_by_role(world, django_assert_max_num_queries) ->
     with django_assert_max_num_queries(23):
         text = client.get("/").content.decode()
     assert "Program A" in text and "Members" in text and "Audit trail" in text
-    assert "6 families supported now" in text
-    assert "6 referrals waiting for first contact · 3 overdue" in text
-    assert "Notifications: 6 unread" in text
-    assert "New applications: 2." in text
+    # True counts: open records, not "families supported".
+    assert "6 open family records, 0 closed" in text
+    assert "3 overdue, 0 due within 12 hours; 6 referrals waiting for first contact in all." in text
+    assert text.count("badge overdue") == 3  # the three overdue referrals, listed by name
+    assert "6 unread" in text
+    assert "People who applied to become a" in text
+    # A work list: the referrals first, the families' numbers after the work.
+    assert (
+        text.index("First contact due")
+        < text.index("Open escalations")
+        < text.index("open family records")
+    )
     supervisor = world.client("supervisor")
     with django_assert_max_num_queries(23):
         supervisor_text = supervisor.get("/").content.decode()
-    assert "Escalations waiting for a supervisor: 3." in supervisor_text
+    # A supervisor's page opens with the escalations, then the check-ins.
+    assert (
+        supervisor_text.index("Open escalations")
+        < supervisor_text.index("Check-ins asking for attention")
+        < supervisor_text.index("First contact due")
+    )
     mentor_text = world.client("mentor").get("/").content.decode()
     assert "Audit trail" not in mentor_text and "Members" not in mentor_text
+    assert "My work as a" in mentor_text and "My families" in mentor_text
+    referrer_text = world.client("referrer").get("/").content.decode()
+    assert (
+        "My referrals" in referrer_text and 'class="button" href="/referrals/new/"' in referrer_text
+    )
+    assert "First contact due" not in referrer_text
+    evaluator = world.client("evaluator")
+    with django_assert_max_num_queries(23):
+        evaluator_text = evaluator.get("/").content.decode()
+    assert "The program&#x27;s numbers" in evaluator_text
+    assert "Referred</dt><dd>6</dd>" in evaluator_text
+    assert evaluator.get("/referrals/dashboard/").status_code == 200
 
 
 def test_it_tells_a_person_without_programs_what_to_do(db) -> None:

@@ -16,11 +16,16 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     assert names(extensions.nav_modules())[:2] == ["kindred.core.nav", "kindred.programs.nav"]
     assert "kindred.mentors.nav" in names(extensions.nav_modules())
     assert names(extensions.home_modules()) == [
+        "kindred.programs.home",
         "kindred.families.home",
         "kindred.referrals.home",
         "kindred.mentors.home",
         "kindred.matching.home",
         "kindred.groups.home",
+        "kindred.encounters.home",
+        "kindred.evaluation.home",
+        "kindred.surveys.home",
+        "kindred.planning.home",
     ]
     assert names(extensions.timeline_modules())[0] == "kindred.families.timeline"
     assert "kindred.directory.timeline" in names(extensions.timeline_modules())
@@ -30,11 +35,20 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.mentors.family_merge",
         "kindred.matching.family_merge",
         "kindred.groups.family_merge",
+        "kindred.encounters.family_merge",
+        "kindred.surveys.family_merge",
     ]
     demo = names(extensions.demo_modules(exclude=("kindred.core",)))
     assert demo[0] == "kindred.families.demo" and "kindred.mentors.demo" in demo
     assert names(extensions.program_changed_modules()) == ["kindred.directory.program_changed"]
-    assert names(extensions.consent_changed_modules()) == ["kindred.groups.consent_changed"]
+    assert names(extensions.program_created_modules()) == ["kindred.matching.program_created"]
+    assert names(extensions.consent_changed_modules()) == [
+        "kindred.groups.consent_changed",
+        "kindred.fhir.consent_changed",
+    ]
+    assert names(extensions.referral_changed_modules()) == ["kindred.fhir.referral_changed"]
+    measures = names(extensions.measures_modules())
+    assert "kindred.referrals.measures" in measures and "kindred.evaluation.measures" in measures
     walks = names(extensions.walk_modules())
     assert "kindred.programs.tests.walk" in walks and "kindred.audit.tests.walk" not in walks
 

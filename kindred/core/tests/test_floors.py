@@ -15,6 +15,8 @@ ROOT = Path(kindred.__file__).resolve().parent
 FLOORS = {"lib": set(), "audit": {"lib"}, "accounts": {"lib", "audit"}}
 FLOORS["programs"] = FLOORS["accounts"] | {"accounts"}
 FLOORS["families"] = FLOORS["programs"] | {"programs"}
+# Personal API tokens stand on programs; only the API (kindred/api.py, on top) reads them.
+FLOORS["apitokens"] = FLOORS["programs"] | {"programs"}
 # Domain apps side by side: families and the floors below, never one another.
 for _app in ("referrals", "directory", "mentors"):
     FLOORS[_app] = FLOORS["families"] | {"families"}
@@ -22,8 +24,23 @@ for _app in ("referrals", "directory", "mentors"):
 FLOORS["matching"] = FLOORS["families"] | {"families", "referrals", "directory", "mentors"}
 # Support groups stand on families, mentors and the directory; none of them imports groups.
 FLOORS["groups"] = FLOORS["families"] | {"families", "mentors", "directory"}
+# Encounters stand on families, referrals, directory, mentors and matching; none imports them.
+FLOORS["encounters"] = FLOORS["families"] | {
+    "families",
+    "referrals",
+    "directory",
+    "mentors",
+    "matching",
+}
+# Evaluation reads every domain app's rows (the program report, exports); none imports it.
+FLOORS["evaluation"] = FLOORS["encounters"] | {"encounters", "matching", "groups"}
+# Surveys stand on matching and groups (and what they stand on); none of them imports surveys.
+FLOORS["surveys"] = FLOORS["matching"] | FLOORS["groups"] | {"matching", "groups"}
 # Interoperability sits above the domain apps it speaks for; none of them imports it.
 FLOORS["fhir"] = FLOORS["families"] | {"families", "referrals", "directory"}
+# Planning (the plan, its objectives, readiness) stands beside the domain apps, on programs: it
+# reads their figures only through the measures extension point (kindred.lib.measures).
+FLOORS["planning"] = FLOORS["programs"] | {"programs"}
 # The home page, health check and demo loader find the domain apps through extension points.
 FLOORS["core"] = FLOORS["families"]
 

@@ -1,5 +1,7 @@
 """Every URL as every persona: the permission matrix of docs/permissions.md, asserted."""
 
+import json
+
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -60,7 +62,8 @@ def test_it_enforces_the_permission_matrix(route: Route) -> None:
         if hasattr(module, "setup"):
             module.setup(world)
     kwargs = route.kwargs(world) if route.kwargs else {}
-    url = reverse(route.name, kwargs=kwargs) + (f"?{route.query}" if route.query else "")
+    query = route.query_for(world)
+    url = reverse(route.name, kwargs=kwargs) + (f"?{query}" if query else "")
     canaries = [world.program_a.name, *world.objects.get("canaries", [])]
     failures = []
     for persona in PERSONAS:
@@ -71,7 +74,10 @@ def test_it_enforces_the_permission_matrix(route: Route) -> None:
                 response = client.get(url)
             else:
                 data = route.data(world) if route.data else {}
-                response = client.post(url, data)
+                if route.content_type == "application/json":
+                    response = client.post(url, json.dumps(data), content_type=route.content_type)
+                else:
+                    response = client.post(url, data)
             content = body(response)
             transaction.set_rollback(True)
         if persona == "outsider":

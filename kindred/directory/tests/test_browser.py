@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kindred.core.testing.browser import sign_in
+from kindred.core.testing.browser import open_menu, sign_in
 from kindred.core.testing.personas import build_world
 from kindred.directory.models import Condition, Kind
 from kindred.directory.tests.factories import make_organization, make_service, pdf_language
@@ -92,6 +92,7 @@ def test_it_keeps_the_curation_and_public_pages_accessible(page, live_server) ->
     page.get_by_role("button", name="Verified today").click()
     assert page.get_by_text("Marked as verified today.").is_visible()
     settle_axe(page)
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto(live_server.url + f"/directory/public/{world.program_a.slug}/?zip=60614")
     page.get_by_label("Language", exact=True).select_option("es")

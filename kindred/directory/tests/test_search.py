@@ -70,3 +70,32 @@ def test_it_pages_results(directory) -> None:
     second = search_services(SearchQuery(), per_page=2, page=2)
     assert first.total == 4 and first.pages == 2 and first.has_next
     assert not set(names(first)) & set(names(second))
+
+
+def test_services_for_the_condition_and_for_families_come_first(world, directory) -> None:
+    from kindred.directory.models import Kind
+    from kindred.directory.tests.factories import make_service
+
+    curator = world.users["curator"]
+    # Named to sort first by name: only precedence puts them after.
+    make_service(
+        directory["org"], by=curator, name="Any Family Line", zip_code="60614",
+        conditions=(Condition.ANY,), kind=Kind.INFO_LINE,
+    )  # fmt: skip
+    make_service(
+        directory["org"], by=curator, name="Aaa Heart Volunteer Training", zip_code="60614",
+        conditions=(Condition.HEART,), kind=Kind.TRAINING,
+    )  # fmt: skip
+    listed = names(search_services(SearchQuery(condition=Condition.HEART)))
+    assert listed == [
+        "Heart Families of Denver",
+        "Heart Moms Online",
+        "Heart Parents Coffee Group",
+        "Aaa Heart Volunteer Training",
+        "Any Family Line",
+    ]
+    near = names(search_services(SearchQuery(condition=Condition.HEART, zip_code="60614")))
+    assert near.index("Heart Parents Coffee Group") < near.index("Aaa Heart Volunteer Training")
+    assert near.index("Aaa Heart Volunteer Training") < near.index("Any Family Line")
+    words = names(search_services(SearchQuery(words="heart", condition=Condition.HEART)))
+    assert words[-1] == "Aaa Heart Volunteer Training"

@@ -35,17 +35,20 @@ def upload(client, content: str, name: str = "families.csv") -> FamilyImport:
 
 
 @pytest.mark.django_db
-def test_it_imports_every_row_after_a_preview(world) -> None:
+def test_it_imports_every_row_after_a_preview(world, django_capture_on_commit_callbacks) -> None:
     client = world.client("coordinator")
     job = upload(client, GOOD)
     review = reverse("families:import_review", args=[job.pk])
     page = client.get(review).content.decode()
     assert "Rosa" in page and "ready" in page
     assert job.mapping["caregiver_first_name"] == 0 and job.mapping["language"] == 3
-    response = client.post(
-        review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
-    )
+    # The import is a background task, run (immediate backend) once the request commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            review, {**{f"map_{k}": v for k, v in job.mapping.items()}, "action": "import"}
+        )
     assert response.status_code == 302
+    assert response["Location"] == reverse("families:import_progress", args=[job.pk])
     assert Family.objects.filter(program=world.program_a).count() == 3
     rosa = Caregiver.objects.get(first_name="Rosa")
     assert rosa.preferred_language == "es" and rosa.family.zip_code == "60623"
@@ -56,7 +59,8 @@ def test_it_imports_every_row_after_a_preview(world) -> None:
     assert "rosa martinez" in rosa.family.search_text
     job.refresh_from_db()
     assert job.status == "imported" and job.imported_count == 3 and bytes(job.content) == b""
-    assert job.transitions.get().by == world.coordinator
+    assert [t.to_status for t in job.transitions.order_by("id")] == ["importing", "imported"]
+    assert job.transitions.get(to_status="imported").by == world.coordinator
     assert AuditEvent.objects.filter(action="families.familyimport.imported").count() == 1
     assert (
         AuditEvent.objects.filter(action="families.family.imported", program=world.program_a)
@@ -94,7 +98,9 @@ def test_it_imports_once_when_two_requests_race_for_the_same_job(world) -> None:
 
 
 @pytest.mark.django_db
-def test_it_reads_languages_as_spreadsheets_and_the_old_lists_spell_them(world) -> None:
+def test_it_reads_languages_as_spreadsheets_and_the_old_lists_spell_them(
+    world, django_capture_on_commit_callbacks
+) -> None:
     rows = [
         ("Ana", "Español"),
         ("Bao", "zh-Hant"),
@@ -109,7 +115,8 @@ def test_it_reads_languages_as_spreadsheets_and_the_old_lists_spell_them(world) 
     job = upload(client, content)
     review = reverse("families:import_review", args=[job.pk])
     mapping = {f"map_{k}": v for k, v in job.mapping.items()}
-    assert client.post(review, {**mapping, "action": "import"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(review, {**mapping, "action": "import"}).status_code == 302
     languages = dict(Caregiver.objects.values_list("first_name", "preferred_language"))
     assert languages == {
         "Ana": "es",

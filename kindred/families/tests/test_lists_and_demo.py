@@ -102,5 +102,5 @@ def test_it_keeps_lists_to_people_who_may_see_them(world, family) -> None:
 
 def test_it_shows_the_home_card(world, family) -> None:
     page = world.client("coordinator").get(reverse("core:home")).content.decode()
-    assert "1 families supported now" in page and reverse("families:create") in page
+    assert "1 open family records, 0 closed" in page and reverse("families:create") in page
     assert make_family  # the fixture module stays imported for other tests

@@ -177,6 +177,55 @@ def _calendar_feed(world: Any, family: Family) -> models.Model:
     return live_feed(program=family.program, family=family)
 
 
+def _encounter_family(world: Any, family: Family) -> models.Model:
+    from django.utils import timezone
+
+    from kindred.encounters.services import EncounterInput, encounter_create
+
+    encounter = encounter_create(
+        program=family.program,
+        data=EncounterInput(
+            occurred_at=timezone.now(),
+            duration_minutes=20,
+            setting="outpatient",
+            mode="phone",
+            initiated_by="family",
+            families=[family],
+            mentors=[],
+            support_types=["emotional"],
+            themes=[],
+            notes="",
+        ),
+        by=world.coordinator,
+    )
+    return encounter.family_links.get()
+
+
+def _follow_up(world: Any, family: Family) -> models.Model:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.encounters.services import follow_up_add
+
+    encounter = _encounter_family(world, family).encounter
+    return follow_up_add(
+        encounter=encounter,
+        description="Call back",
+        due_on=timezone.localdate() + timedelta(days=3),
+        mentor=None,
+        by=world.coordinator,
+    )
+
+
+def _survey_invitation(world: Any, family: Family) -> models.Model:
+    from kindred.surveys.tests.factories import invite, starters
+
+    family_survey, _mentor_survey = starters(family.program)
+    invitation, _token = invite(family_survey, family=family, occasion="intake", key="merge")
+    return invitation
+
+
 BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "families.Caregiver.family": _caregiver,
     "families.Child.family": _child,
@@ -192,6 +241,9 @@ BUILDERS: dict[str, Callable[[Any, Family], models.Model]] = {
     "groups.Registration.family": _group_registration,
     "groups.Attendance.family": _group_attendance,
     "groups.CalendarFeed.family": _calendar_feed,
+    "encounters.EncounterFamily.family": _encounter_family,
+    "encounters.FollowUp.family": _follow_up,
+    "surveys.Invitation.family": _survey_invitation,
 }
 
 

@@ -83,6 +83,21 @@ ROUTES = [
         not_found={"outsider"},
     ),
     Route(
+        "families:import_progress",
+        allowed=EDITORS,
+        kwargs=lambda w: {"pk": w.objects["family_import"].pk},
+        not_found={"outsider"},
+        ok_status=frozenset({200, 302}),
+    ),
+    Route(
+        "families:import_restart",
+        allowed=EDITORS,
+        kwargs=lambda w: {"pk": w.objects["family_import"].pk},
+        method="POST",
+        ok_status=frozenset({302}),
+        not_found={"outsider"},
+    ),
+    Route(
         "families:detail",
         allowed=READERS,
         kwargs=family,

@@ -31,6 +31,8 @@ ROUTES = [
     Route("fhir:base", allowed=set(), method="POST"),
     Route("fhir:task_search", allowed=set()),
     Route("fhir:task", allowed=set(), kwargs=lambda w: {"pk": "1"}),
+    Route("fhir:subscriptions", allowed=set()),
+    Route("fhir:subscription", allowed=set(), kwargs=lambda w: {"pk": "1"}),
     Route("fhir:clients", allowed=MANAGERS | {"outsider"}),
     Route(
         "fhir:client_revoke",

@@ -449,6 +449,16 @@ class ScreeningItem(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
     required = models.BooleanField(_("required before training"), default=True)
+    # One fact, recorded once: passing this item (a background check) is obtaining the
+    # qualification, which then expires and is renewed on its own schedule.
+    grants = models.ForeignKey(
+        "mentors.QualificationType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="granted_by",
+        verbose_name=_("passing it grants the qualification"),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 

@@ -158,7 +158,7 @@ def test_it_lets_a_struggling_mentor_ask_for_help_and_a_supervisor_follow_up(
 
     phone_axe = install_axe(phone.context)
     sign_in(phone, live_server, "mentor@a.test")
-    phone.get_by_role("link", name="My volunteer work").first.click()
+    phone.locator("main").get_by_role("link", name="My volunteer work").first.click()
     assert phone.get_by_role("heading", name="My work as a Family Partner").is_visible()
     assert phone.get_by_text("No families are matched with you in Kindred yet").is_visible()
     phone.get_by_role("button", name="Send my check-in").click()
@@ -175,7 +175,7 @@ def test_it_lets_a_struggling_mentor_ask_for_help_and_a_supervisor_follow_up(
 
     # The supervisor sees the urgent escalation first and the check-in, and follows up.
     sign_in(page, live_server, "supervisor@a.test")
-    page.get_by_role("link", name="Supervision").first.click()
+    page.locator("main").get_by_role("link", name="Supervision").first.click()
     assert page.get_by_text("Keisha Brown").first.is_visible()
     page.get_by_role("link", name="Urgent: safety concern").click()
     page.get_by_role("button", name="Acknowledge").click()

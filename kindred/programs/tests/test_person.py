@@ -139,3 +139,70 @@ def test_an_accepted_invitation_gives_the_role_at_once(world) -> None:
     invitation_accept(invitation=invitation, full_name="", password="x" * 20)
     assert version(world.outsider) != before
     assert world.program_a.pk in load_person(world.outsider.pk).capabilities
+
+
+def test_it_builds_the_record_from_the_database_when_the_cache_is_down(world, monkeypatch) -> None:
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    expected = load_person(world.coordinator.pk)
+    assert expected is not None
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set", down)
+    person = load_person(world.coordinator.pk)
+    assert person is not None
+    assert person.user.pk == world.coordinator.pk
+    assert person.capabilities == expected.capabilities
+    assert person.version == "uncached"
+
+
+def test_it_still_serves_a_built_record_when_the_cache_refuses_to_keep_it(
+    world, monkeypatch
+) -> None:
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    cache.clear()
+    monkeypatch.setattr(cache, "set", down)
+    person = load_person(world.coordinator.pk)
+    assert person is not None and person.capabilities
+
+
+def test_the_cached_record_never_holds_the_password_hash(world) -> None:
+    import pickle
+
+    client = signed_in(world.coordinator)
+    assert client.get("/families/").status_code == 200
+    stored = pickle.dumps(cache.get(RECORD_KEY.format(world.coordinator.pk)))
+    password_hash = type(world.coordinator).objects.get(pk=world.coordinator.pk).password
+    assert password_hash and password_hash.encode() not in stored
+    # The session check still holds on the next request, from the record alone.
+    assert client.get("/families/").status_code == 200
+
+
+def test_a_password_change_still_checks_the_old_password(world) -> None:
+    from kindred.core.testing.personas import PASSWORD
+
+    client = signed_in(world.coordinator)
+    url = "/accounts/password/"
+    refused = client.post(
+        url,
+        {
+            "old_password": "wrong",
+            "new_password1": "N3w-long-pass!",
+            "new_password2": "N3w-long-pass!",
+        },
+    )
+    assert refused.status_code == 200  # the form again, with its error
+    changed = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "N3w-long-pass!",
+            "new_password2": "N3w-long-pass!",
+        },
+    )
+    assert changed.status_code == 302
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.check_password("N3w-long-pass!")
+    assert client.get("/families/").status_code == 200  # this session continues

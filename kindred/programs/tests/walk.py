@@ -27,6 +27,8 @@ ROUTES = [
         not_found={"outsider"},
     ),
     Route("programs:settings", allowed=CURRENT_PROGRAM_MANAGERS),
+    # Starting a program belongs to the organization's administrators only.
+    Route("programs:create", allowed={"admin"}, not_found=SIGNED_IN - {"admin"}),
     Route("programs:members", allowed=CURRENT_PROGRAM_MANAGERS),
     Route(
         "programs:member_role",

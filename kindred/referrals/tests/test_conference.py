@@ -55,6 +55,26 @@ def test_it_refuses_a_past_date_and_a_second_entry_for_the_same_meeting(world, r
     assert ConferenceItem.objects.count() == 1
 
 
+def test_it_shows_a_missing_date_once_next_to_the_field(world, referral):
+    import re
+
+    response = world.client("coordinator").post(
+        reverse("referrals:conference_add", args=[referral.pk]),
+        {"conference-meeting_on": "", "conference-topic": "Feeding tube worries"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("This field is required.") == 1
+    # Inside the date's own field block, named by the input's aria-describedby, in a panel
+    # that is open (a closed one would hide it).
+    field = re.search(r'<div class="field has-error">(.*?)</div>', page, re.S)
+    assert field and 'name="conference-meeting_on"' in field.group(1)
+    assert 'aria-describedby="id_conference-meeting_on_error"' in field.group(1)
+    assert "This field is required." in field.group(1)
+    assert re.search(r'<details class="panel no-print" open>\s*<summary>Put on the case', page)
+    assert not ConferenceItem.objects.exists()
+
+
 def test_it_keeps_the_agenda_when_a_suggestion_is_empty(world, referral):
     item = ConferenceItem.objects.create(
         program=world.program_a,

@@ -162,7 +162,7 @@ def test_it_escalates_overdue_referrals_once_to_coordinator_and_supervisor(
 
 def test_it_does_not_escalate_a_referral_contacted_in_time(world):
     referral = make_referral(world)
-    referral.log_contact_attempt(by=world.coordinator, method="phone", outcome="no-answer")
+    referral.log_contact_attempt(by=world.coordinator, method="phone", outcome="reached")
     Referral.objects.filter(pk=referral.pk).update(
         received_at=timezone.now() - timedelta(hours=50), due_at=timezone.now() - timedelta(hours=2)
     )

@@ -113,6 +113,19 @@ def test_it_puts_the_family_records_errors_on_the_self_referral_fields(world):
     assert not Referral.objects.exists() and not Family.objects.exists()
 
 
+def test_it_defaults_the_self_referral_language_to_the_pages(world):
+    url = reverse("referrals:self_refer", args=[world.program_a.slug])
+    spanish = world.client("anonymous").get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.context["form"]["language"].value() == "es"
+    assert '<option value="es" selected>' in spanish.content.decode()
+    english = world.client("anonymous").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.context["form"]["language"].value() == "en"
+    # What the family chose wins over the page's language.
+    data = {"caregiver_first_name": "Lucía", "phone": "12", "language": "en"}
+    again = world.client("anonymous").post(url, data, HTTP_ACCEPT_LANGUAGE="es")
+    assert again.context["form"]["language"].value() == "en"
+
+
 def test_it_explains_a_missing_consent_in_spanish(world):
     world.referrer.language = "es"
     world.referrer.save()
@@ -250,7 +263,8 @@ def test_it_shows_the_queue_overdue_first_in_few_queries(world, django_assert_ma
         received_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(days=1)
     )
     client = world.client("coordinator")
-    with django_assert_max_num_queries(12):  # 12th: the audit chain's head
+    # 12th: the audit chain's head; 13th: the referrals whose next attempt is due (none here)
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("referrals:queue"))
     rows = response.context["rows"]
     assert rows[0][0].pk == late.pk and rows[0][1][0] == "overdue"
@@ -269,7 +283,8 @@ def test_it_logs_contact_attempts_and_suggests_closing_after_the_program_limit(w
         )
         assert response.status_code == 302
     referral.refresh_from_db()
-    assert referral.first_contact_at is not None
+    # A missed call is no first contact unless the program says so (ReferralSettings).
+    assert referral.first_contact_at is None
     assert ContactAttempt.objects.filter(referral=referral).count() == 2
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Kindred never closes it by itself" in page
@@ -515,7 +530,7 @@ def test_it_lists_and_clears_notifications(world, referral):
     body = client.get(reverse("referrals:notifications")).content.decode()
     assert referral.reference in body
     home = client.get(reverse("core:home")).content.decode()
-    assert "Notifications: 1 unread" in home
+    assert '<span>Notifications</span> <span class="count">1</span>' in home and "1 unread" in home
     client.post(reverse("referrals:notifications_read"))
     assert not Notification.objects.filter(
         recipient=world.coordinator, read_at__isnull=True
@@ -535,12 +550,14 @@ def test_it_saves_the_program_settings(world):
             "opens_at": "08:00",
             "closes_at": "16:30",
             "unable_to_reach_after": "4",
+            "first_contact": "any",
             "self_referral_open": "on",
         },
     )
     assert response.status_code == 302
     saved = ReferralSettings.objects.get(program=world.program_a)
     assert saved.business_hours_only and saved.unable_to_reach_after == 4
+    assert saved.first_contact == "any"
     response = world.client("coordinator").post(
         reverse("referrals:settings"),
         {"opens_at": "17:00", "closes_at": "09:00", "unable_to_reach_after": "3"},

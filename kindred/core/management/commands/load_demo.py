@@ -1,5 +1,6 @@
 from typing import Any, TextIO, cast
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         if options["quiet_logins"]:
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Kindred demo: http://127.0.0.1:8000"))
+        self.stdout.write(self.style.SUCCESS(f"Kindred demo: {settings.SITE_URL}"))
         self.stdout.write(f"Every demo login uses the password: {ctx.password}")
         for key, user in ctx.users.items():
             self.stdout.write(f"  {key:<22} {user.email}")

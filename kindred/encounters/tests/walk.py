@@ -1,0 +1,148 @@
+"""Every URL of the encounters app in the permission walk. Referrers, evaluators, organization
+roles and outsiders reach no encounter; a mentor only their own; supervisors read, never log."""
+
+from kindred.core.testing.walk import SIGNED_IN, Route
+
+STAFF = {"coordinator", "supervisor"}
+READERS = STAFF | {"mentor"}
+CHANGERS = {"coordinator", "mentor"}
+CURRENT_LOG = CHANGERS | {"outsider"}  # pages of "the current program"
+CURRENT_VIEW = STAFF | {"outsider"}
+CURRENT_CODEBOOK = {"coordinator", "outsider"}
+
+
+def setup(world) -> None:
+    from django.utils import timezone
+
+    from kindred.encounters.codebook import ensure_codebook
+    from kindred.encounters.models import Theme
+    from kindred.encounters.services import EncounterInput, encounter_create, follow_up_add
+    from kindred.matching.tests.factories import active_match, matchable_mentor, waiting_family
+    from kindred.mentors.services import program_ensure_mentor_lists
+
+    program_ensure_mentor_lists(program=world.program_a)
+    mentor = world.objects.get("mentor_record")
+    if mentor is None:
+        mentor = matchable_mentor(
+            world, name="Walk Mentor", email="mentor@a.test", user=world.mentor
+        )
+        world.objects["mentor_record"] = mentor
+    family = waiting_family(world, name="Enccanary")
+    active_match(world, family, mentor)
+    ensure_codebook(world.program_a)
+    encounter = encounter_create(
+        program=world.program_a,
+        data=EncounterInput(
+            occurred_at=timezone.now(),
+            duration_minutes=20,
+            setting="inpatient",
+            mode="in_person",
+            initiated_by="mentor",
+            families=[family],
+            mentors=[mentor],
+            support_types=["emotional"],
+            themes=list(Theme.objects.filter(program=world.program_a, slug="self-care")),
+            notes="Enccanary note",
+        ),
+        by=world.mentor,
+    )
+    follow_up = follow_up_add(
+        encounter=encounter,
+        description="Enccanary call",
+        due_on=timezone.localdate(),
+        mentor=mentor,
+        by=world.mentor,
+    )
+    world.objects.update(
+        {
+            "enc_family": family,
+            "encounter": encounter,
+            "enc_follow_up": follow_up,
+            "enc_theme": Theme.objects.get(program=world.program_a, slug="grief-loss"),
+        }
+    )
+    world.objects.setdefault("canaries", []).extend(["Enccanary"])
+
+
+def _e(w) -> dict:
+    return {"pk": w.objects["encounter"].pk}
+
+
+def _form(w) -> dict:
+    from django.utils import timezone
+
+    return {
+        "families": [w.objects["enc_family"].pk],
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "15",
+        "setting": "outpatient",
+        "mode": "phone",
+        "initiated_by": "family",
+        "support_types": ["informational"],
+        "version": str(w.objects["encounter"].version),
+    }
+
+
+NOT_READERS = SIGNED_IN - READERS
+
+ROUTES = [
+    Route("encounters:list", allowed=CURRENT_LOG | STAFF),
+    Route("encounters:list", allowed=CURRENT_LOG | STAFF, query="page=2"),
+    Route("encounters:new", allowed=CURRENT_LOG),
+    Route("encounters:new", allowed=CURRENT_LOG, query="family=1&match=1"),
+    Route("encounters:new", allowed=CURRENT_LOG, method="POST", data=_form),
+    Route("encounters:detail", allowed=READERS, kwargs=_e, not_found=NOT_READERS),
+    Route("encounters:edit", allowed=CHANGERS, kwargs=_e, not_found=NOT_READERS),
+    Route(
+        "encounters:edit",
+        allowed=CHANGERS,
+        kwargs=_e,
+        method="POST",
+        data=_form,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "encounters:error",
+        allowed=CHANGERS,
+        kwargs=_e,
+        method="POST",
+        data=lambda w: {"reason": "Wrong family"},
+        not_found=NOT_READERS,
+    ),
+    Route("encounters:me", allowed={"mentor"}, not_found={"coordinator", "outsider"}),
+    Route(
+        "encounters:mentor",
+        allowed=STAFF,
+        kwargs=lambda w: {"pk": w.objects["mentor_record"].pk},
+        not_found={"outsider"},
+    ),
+    Route("encounters:follow_ups", allowed=CURRENT_LOG),
+    Route(
+        "encounters:follow_up_done",
+        allowed=CHANGERS,
+        kwargs=lambda w: {"pk": w.objects["enc_follow_up"].pk},
+        method="POST",
+        not_found={"outsider"},
+    ),
+    Route("encounters:codebook", allowed=CURRENT_CODEBOOK),
+    Route(
+        "encounters:codebook",
+        allowed=CURRENT_CODEBOOK,
+        method="POST",
+        data=lambda w: {"name": "Walk theme", "position": "5", "is_active": "on"},
+    ),
+    Route(
+        "encounters:theme_edit",
+        allowed={"coordinator"},
+        kwargs=lambda w: {"pk": w.objects["enc_theme"].pk},
+        not_found={"outsider"},
+    ),
+    Route(
+        "encounters:theme_edit",
+        allowed={"coordinator"},
+        kwargs=lambda w: {"pk": w.objects["enc_theme"].pk},
+        method="POST",
+        data=lambda w: {"name": "Grief", "position": "3", "is_active": "on"},
+        not_found={"outsider"},
+    ),
+]
