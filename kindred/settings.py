@@ -271,6 +271,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
+# Text messages (kindred/lib/sms.py): off unless a provider is named; none in the demo. A
+# program must also turn texting on in its settings, and the family consent to texts.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kindred <kindred@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -22,6 +22,8 @@ def timeline_entries(family: Any, request: Any) -> list[Any]:
         text = ngettext("%(count)s resource", "%(count)s resources", count) % {"count": count}
         if share.emailed_to:
             text += " · " + str(_("link e-mailed"))
+        if share.texted_to:
+            text += " · " + str(_("link texted"))
         entries.append(
             TimelineEntry(
                 share.created_at,

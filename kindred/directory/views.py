@@ -18,6 +18,7 @@ from kindred.directory.forms import AddToListForm, SearchForm, SharedListForm, S
 from kindred.directory.models import Service, SharedList, SharedListItem, curated_organization_ids
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import search_services, with_details
+from kindred.directory.share_family import family_language, share_family_from
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
@@ -53,6 +54,13 @@ def search(request: ProgramRequest) -> HttpResponse:
     context["can_share"] = has_capability(request.user, program, Cap.DIRECTORY_SHARE)
     context["can_curate"] = bool(curated_organization_ids(request.user))
     context["program"] = program
+    # Started from a family's page: the family rides along to the share, and the folder
+    # language defaults to theirs (views_share).
+    family = share_family_from(request, request.GET)
+    context["share_family"] = family
+    context["folder_language"] = request.GET.get("lang") or (
+        family_language(family) if family else ""
+    )
     return render(request, "directory/search.html", context)
 
 

@@ -1,5 +1,6 @@
-"""Sharing resources with a family: a PDF folder and/or an e-mailed link, recorded on the
-family's record (their timeline shows it). The e-mail carries a link only, never health details."""
+"""Sharing resources with a family: a PDF folder, an e-mailed link and/or a texted link, recorded
+on the family's record (their timeline shows it). The e-mail and the text carry a link only, never
+health details. A search started from a family's page carries the family to the share."""
 
 from datetime import timedelta
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,33 +22,71 @@ from kindred.directory.access import get_resource_share_for
 from kindred.directory.models import ResourceShare, Service
 from kindred.directory.pdf import folder_pdf
 from kindred.directory.search import with_details
+from kindred.directory.share_family import (
+    family_email,
+    family_for_share,
+    family_language,
+    family_phone,
+    text_refusal,
+)
 from kindred.directory.views import MAX_FOLDER_SERVICES, pdf_response, selected_service_ids
-from kindred.families.access import get_family_for
 from kindred.families.consent import may
-from kindred.families.models import Family
+from kindred.families.models import Caregiver, Child, Family
+from kindred.families.views import search_families
 from kindred.lib.mail import send_email_after_commit
+from kindred.lib.sms import send_sms_after_commit, sms_available
 from kindred.programs.access import ProgramRequest, program_required
 from kindred.programs.permissions import Cap
 
 SHARE_LINK_DAYS = 90
 
 
-def family_language(family: Family) -> str:
-    caregiver = family.caregivers.order_by("-is_primary", "id").first()
-    language = getattr(caregiver, "preferred_language", "en")
-    return language if language in {"en", "es"} else "en"
+PICK_LIMIT = 40
 
 
-def family_email(family: Family) -> str:
-    caregiver = family.caregivers.exclude(email="").order_by("-is_primary", "id").first()
-    return caregiver.email if caregiver else ""
+def _pick_family(request: ProgramRequest, services: list[Service], data: Any) -> HttpResponse:
+    """Choose the family: searched by name (POST, so names stay out of the URL), each shown with
+    what tells families apart (caregivers, children's first names and ages)."""
+    program = request.program
+    find = (data.get("find") or "").strip()[:100]
+    families = Family.objects.visible_to(request.user).filter(
+        program=program, status=Family.Status.ACTIVE
+    )
+    if find:
+        found = search_families(program, {"q": find, "status": Family.Status.ACTIVE})
+        families = families.filter(pk__in=found.values("pk"))
+    total = families.count()
+    shown = list(
+        families.order_by("sort_name", "id").prefetch_related(
+            Prefetch("caregivers", queryset=Caregiver.objects.filter(is_active=True)),
+            Prefetch("children", queryset=Child.objects.filter(is_active=True)),
+        )[:PICK_LIMIT]
+    )
+    record(
+        action="families.family.listed",
+        request=request,
+        program=program,
+        object_type="families.family",
+        detail={"purpose": "directory.share", "shown": len(shown), "searched": bool(find)},
+    )
+    return render(
+        request,
+        "directory/share_pick_family.html",
+        {
+            "families": shown,
+            "total": total,
+            "more": total > len(shown),
+            "find": find,
+            "services": services,
+            "language": _language(data),
+        },
+    )
 
 
-def _family_for_share(request: HttpRequest, pk: Any) -> Family:
-    family = get_family_for(request, pk, capability=Cap.DIRECTORY_SHARE)
-    if not family.is_open:
-        raise Http404
-    return family
+def _language(data: Any) -> str:
+    """The folder language chosen (`language` on the share form, `lang` on the search page)."""
+    language = data.get("language") or data.get("lang") or ""
+    return language if language in {"en", "es"} else ""
 
 
 @program_required(Cap.DIRECTORY_SHARE)
@@ -57,30 +97,16 @@ def share_new(request: ProgramRequest) -> HttpResponse:
     services = list(with_details(Service.objects.listed().filter(pk__in=ids)))
     family_pk = data.get("family", "")
     if not family_pk:
-        program = request.program
-        families = Family.objects.visible_to(request.user).filter(
-            program=program, status=Family.Status.ACTIVE
-        )[:300]
-        record(
-            action="families.family.listed",
-            request=request,
-            program=program,
-            object_type="families.family",
-            detail={"purpose": "directory.share"},
-        )
-        return render(
-            request,
-            "directory/share_pick_family.html",
-            {"families": families, "services": services},
-        )
-    family = _family_for_share(request, family_pk)
+        return _pick_family(request, services, data)
+    family = family_for_share(request, family_pk)
     email = family_email(family)
     can_email = bool(email) and may(family, "contact")
+    cannot_text = text_refusal(family)
     errors: list[str] = []
     if request.method == "POST":
-        language = data.get("language", "en")
-        language = language if language in {"en", "es"} else "en"
+        language = _language(data) or "en"
         wants_email = data.get("send_email") == "on"
+        wants_text = data.get("send_text") == "on"
         if not services:
             errors.append(_("Tick at least one resource to share."))
         if wants_email and not can_email:
@@ -89,12 +115,15 @@ def share_new(request: ProgramRequest) -> HttpResponse:
                     "This family has no e-mail address, or has not agreed to be contacted: print the folder instead."
                 )
             )
+        if wants_text and cannot_text:
+            errors.append(cannot_text)
         if not errors:
             share = share_create(
                 family=family,
                 services=services,
                 language=language,
                 email=email if wants_email else "",
+                phone=family_phone(family) if wants_text else "",
                 by=request.user,
                 request=request,
             )
@@ -114,8 +143,10 @@ def share_new(request: ProgramRequest) -> HttpResponse:
         {
             "family": family,
             "services": services,
-            "language": data.get("language") or family_language(family),
+            "language": _language(data) or family_language(family),
             "can_email": can_email,
+            "cannot_text": cannot_text,
+            "texts_offered": sms_available() and family.program.sends_texts,
             "errors": errors,
         },
         status=400 if errors else 200,
@@ -129,6 +160,7 @@ def share_create(
     language: str,
     email: str,
     by: Any,
+    phone: str = "",
     request: Any = None,
 ) -> ResourceShare:
     with transaction.atomic():
@@ -139,6 +171,7 @@ def share_create(
             family=family,
             language=language,
             emailed_to=email,
+            texted_to=phone,
             token_hash=token_hash,
             created_by=by,
             created_at=now,
@@ -151,26 +184,36 @@ def share_create(
             actor=by,
             program=family.program_id,
             obj=share,
-            fields=["services", "language"] + (["emailed_to"] if email else []),
+            fields=["services", "language"]
+            + (["emailed_to"] if email else [])
+            + (["texted_to"] if phone else []),
             detail={"family": family.pk, "services": len(services)},
         )
-        if email:
+        if email or phone:
             path = reverse("directory:shared_page", args=[token])
             link = (
                 request.build_absolute_uri(path)
                 if request is not None
                 else settings.SITE_URL + path
             )
+            program = family.program
             with translation.override(language):
-                program = family.program
-                subject = render_to_string(
-                    "directory/email/share_subject.txt", {"program": program}
-                ).strip()
-                body = render_to_string(
-                    "directory/email/share_body.txt",
-                    {"program": program, "link": link, "days": SHARE_LINK_DAYS},
-                )
-            send_email_after_commit(subject=subject, body=body, to=[email])
+                if email:
+                    subject = render_to_string(
+                        "directory/email/share_subject.txt", {"program": program}
+                    ).strip()
+                    body = render_to_string(
+                        "directory/email/share_body.txt",
+                        {"program": program, "link": link, "days": SHARE_LINK_DAYS},
+                    )
+                if phone:
+                    text = render_to_string(
+                        "directory/sms/share.txt", {"program": program, "link": link}
+                    ).strip()
+            if email:
+                send_email_after_commit(subject=subject, body=body, to=[email])
+            if phone:
+                send_sms_after_commit(to=phone, body=text)
     return share
 
 

@@ -671,6 +671,7 @@ class Consent(models.Model):
 
     class Scope(models.TextChoices):
         CONTACT = "contact", _("Contact by the program")
+        TEXT = "text", _("Text messages from the program")
         SHARE_WITH_MENTOR = "share_with_mentor", _("Share information with a mentor")
         SHARE_STATUS_WITH_REFERRER = (
             "share_status_with_referrer",
@@ -729,6 +730,7 @@ class Consent(models.Model):
                 condition=models.Q(
                     scope__in=[
                         "contact",
+                        "text",
                         "share_with_mentor",
                         "share_status_with_referrer",
                         "groups",

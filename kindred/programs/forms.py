@@ -29,6 +29,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "mentor_title_es",
             "first_contact_target_hours",
             "accepts_outside_referrals",
+            "sends_texts",
         ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:

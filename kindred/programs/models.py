@@ -85,6 +85,14 @@ class Program(models.Model):
     accepts_outside_referrals = models.BooleanField(
         _("accepts referrals from other organizations"), default=True
     )
+    sends_texts = models.BooleanField(
+        _("sends text messages"),
+        default=False,
+        help_text=_(
+            "Families who agreed to texts can receive a link by text message (resources shared "
+            "with them). Needs a text provider set up for this installation."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
