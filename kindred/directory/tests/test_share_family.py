@@ -200,7 +200,7 @@ def test_without_a_provider_texts_are_not_offered(world, directory) -> None:
 class _Provider(BaseHTTPRequestHandler):
     received: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         body = json.loads(self.rfile.read(length))
         _Provider.received.append({"auth": self.headers["Authorization"], **body})
