@@ -18,8 +18,10 @@ from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.families import consent
 from kindred.families.models import Family
+from kindred.groups.feeds import current_feed, live_feed, revoke
 from kindred.groups.models import (
     Attendance,
+    CalendarFeed,
     GroupSession,
     Registration,
     SupportGroup,
@@ -273,3 +275,60 @@ def consent_changed(family: Family, scope: str, *, by: Any, request: HttpRequest
         registration_cancel(
             registration=registration, by=by, reason=_("Consent withdrawn"), request=request
         )
+
+
+def feed_make(
+    *,
+    program: Any,
+    by: Any,
+    request: HttpRequest | None = None,
+    group: SupportGroup | None = None,
+    user: Any = None,
+    renew: bool = False,
+) -> CalendarFeed:
+    """A group's or a person's secret calendar link, made on a POST (a GET only shows it).
+    `renew` stops the live link first, so the old address no longer works."""
+    with transaction.atomic():
+        if renew:
+            feed_stop(program=program, by=by, request=request, group=group, user=user)
+        existing = current_feed(program=program, group=group, user=user)
+        if existing is not None:
+            return existing
+        feed = live_feed(program=program, group=group, user=user)
+        record(
+            action="groups.calendarfeed.created",
+            request=request,
+            actor=by,
+            program=program,
+            obj=feed,
+            detail={"group": group.pk} if group is not None else {},
+        )
+    return feed
+
+
+def feed_stop(
+    *,
+    program: Any,
+    by: Any,
+    request: HttpRequest | None = None,
+    group: SupportGroup | None = None,
+    user: Any = None,
+) -> int:
+    """Revoke the owner's live link; answers how many links stopped (0 when there was none)."""
+    with transaction.atomic():
+        owner = {"group": group} if group is not None else {"user": user}
+        stopped = 0
+        for feed in CalendarFeed.objects.select_for_update().filter(
+            program=program, revoked_at__isnull=True, **owner
+        ):
+            revoke(feed)
+            stopped += 1
+            record(
+                action="groups.calendarfeed.revoked",
+                request=request,
+                actor=by,
+                program=program,
+                obj=feed,
+                detail={"group": group.pk} if group is not None else {},
+            )
+    return stopped

@@ -83,6 +83,14 @@ ROUTES = [
         not_found={"outsider"},
     ),
     Route(
+        "groups:group_feed",
+        allowed={"coordinator"},
+        kwargs=_g,
+        method="POST",
+        data=lambda w: {"action": "make"},
+        not_found={"outsider"},
+    ),
+    Route(
         "groups:group_feed_revoke",
         allowed={"coordinator"},
         kwargs=_g,
