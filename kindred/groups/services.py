@@ -18,6 +18,7 @@ from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.families import consent
 from kindred.families.models import Family
+from kindred.groups import directory_sync
 from kindred.groups.feeds import current_feed, live_feed, revoke
 from kindred.groups.models import (
     Attendance,
@@ -90,6 +91,7 @@ def registration_create(
             fields=["status", "family", "group"],
             detail={"group": group.pk, "family": family.pk, "channel": channel},
         )
+        directory_sync.places_changed(group, by=by, request=request)
     return registration
 
 
@@ -113,7 +115,9 @@ def registration_cancel(
                 registered_count=F("registered_count") - 1
             )
             group.registered_count -= 1
-        return _promote(group, by=by, request=request)
+        promoted = _promote(group, by=by, request=request)
+        directory_sync.places_changed(group, by=by, request=request)
+        return promoted
 
 
 def group_capacity_changed(
@@ -121,7 +125,9 @@ def group_capacity_changed(
 ) -> list[Registration]:
     """After a coordinator raised the number of places (or opened the group): fill them."""
     with group.locked():
-        return _promote(group, by=by, request=request)
+        promoted = _promote(group, by=by, request=request)
+        directory_sync.places_changed(group, by=by, request=request)
+        return promoted
 
 
 def _promote(group: SupportGroup, *, by: Any, request: HttpRequest | None) -> list[Registration]:
