@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +95,11 @@ class Occurrence:
 
     def topic_for(self, language: str) -> str:
         return self.session.topic_for(language) if self.session else ""
+
+    @property
+    def topic(self) -> str:
+        """The session's theme ("Sleep", "IEP meetings") in the page's language."""
+        return self.topic_for((get_language() or "en")[:2])
 
 
 def occurrence_key(when: datetime) -> str:
