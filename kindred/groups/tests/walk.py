@@ -133,3 +133,18 @@ ROUTES = [
         kwargs=lambda w: {"token": w.objects["family_b_feed"].token},
     ),
 ]
+
+
+def _api_in_a(world) -> str:
+    return f"program={world.program_a.pk}"
+
+
+ROUTES += [
+    Route("api:group_list", allowed=READERS, query=_api_in_a, not_found={"outsider"}),
+    Route(
+        "api:group_sessions",
+        allowed=READERS,
+        kwargs=lambda w: {"group_id": w.objects["group"].pk},
+        not_found={"outsider"},
+    ),
+]
