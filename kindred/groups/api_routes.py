@@ -115,16 +115,16 @@ def _session(occurrence: Occurrence, *, with_video: bool) -> dict[str, Any]:
     }
 
 
+GROUP_FIELDS = (
+    "id", "program_id", "name", "name_es", "description", "description_es", "language",
+    "audience", "format", "registration", "status", "rrule", "time_zone",
+)  # fmt: skip
+
+
 def _group(group: Any, upcoming: list[Occurrence], *, with_video: bool) -> dict[str, Any]:
     limits = group.limits_places
     return {
-        **{
-            name: getattr(group, name)
-            for name in (
-                "id", "program_id", "name", "name_es", "description", "description_es",
-                "language", "audience", "format", "registration", "status", "rrule", "time_zone",
-            )
-        },  # fmt: skip
+        **{name: getattr(group, name) for name in GROUP_FIELDS},
         "capacity": group.capacity if limits else None,
         "places_left": max(group.capacity - group.registered_count, 0) if limits else None,
         "full": group.is_full,

@@ -38,7 +38,12 @@ def test_the_list_gives_places_left_and_the_next_sessions(world, group) -> None:
     assert body["count"] == 1
     item = body["items"][0]
     assert item["id"] == group.pk and item["name"] == "Heart parents"
-    assert (item["capacity"], item["places_left"], item["full"], item["waitlisted"]) == (1, 0, True, 1)
+    assert (item["capacity"], item["places_left"], item["full"], item["waitlisted"]) == (
+        1,
+        0,
+        True,
+        1,
+    )
     assert [s["key"] for s in item["next_sessions"]][:2] == [o.key for o in upcoming]
     assert item["next_sessions"][0]["topic"] == "Sleep"
     assert item["next_sessions"][0]["video_link"] == "https://video.example.test/heart"
