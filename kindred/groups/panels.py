@@ -40,7 +40,13 @@ def offers(family: Family) -> list[dict[str, Any]]:
     following: dict[int, Any] = {}
     for occurrence in occurrences(groups, now, now + LOOK_AHEAD, include_cancelled=False):
         following.setdefault(occurrence.group.pk, occurrence)
-    rows = [
+    far = now + LOOK_AHEAD * 2
+
+    def soonest(group: SupportGroup) -> tuple[Any, str]:
+        upcoming = following.get(group.pk)
+        return (upcoming.starts_at if upcoming else far, group.name)
+
+    return [
         {
             "group": g,
             "next": following.get(g.pk),
@@ -48,11 +54,8 @@ def offers(family: Family) -> list[dict[str, Any]]:
             "places_left": max(g.capacity - g.registered_count, 0) if g.limits_places else None,
             "full": g.is_full,
         }
-        for g in groups
+        for g in sorted(groups, key=soonest)[:OFFER_LIMIT]
     ]
-    far = now + LOOK_AHEAD * 2
-    rows.sort(key=lambda r: (r["next"].starts_at if r["next"] else far, r["group"].name))
-    return rows[:OFFER_LIMIT]
 
 
 def panels(page: str, obj: Any, request: HttpRequest) -> list[dict[str, Any]]:
