@@ -1,6 +1,6 @@
 from datetime import date
 
-from kindred.core.testing.walk import PUBLIC, Route
+from kindred.core.testing.walk import PUBLIC, SIGNED_IN, Route
 
 STAFF = {"coordinator", "supervisor"}
 READERS = STAFF | {"mentor"}  # the mentor persona leads the walk's group
@@ -145,6 +145,6 @@ ROUTES += [
         "api:group_sessions",
         allowed=READERS,
         kwargs=lambda w: {"group_id": w.objects["group"].pk},
-        not_found={"outsider"},
+        not_found=SIGNED_IN - READERS,  # a group is found only through groups.view
     ),
 ]
