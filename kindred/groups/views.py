@@ -366,7 +366,9 @@ def group_feed(request: ProgramRequest, pk: int) -> HttpResponse:
     group = get_group_for(request, pk, capability=Cap.GROUPS_MANAGE)
     action = _feed_action(request)
     if action == "stop":
-        return group_feed_revoke(request, pk)
+        feed_stop(program=group.program, by=request.user, request=request, group=group)
+        messages.success(request, _("The group's old calendar link no longer works."))
+        return redirect("groups:detail", pk=group.pk)
     if group.status == SupportGroup.Status.DRAFT:
         messages.error(request, _("Publish the group before sharing its calendar link."))
         return _render_detail(request, group, status=400)

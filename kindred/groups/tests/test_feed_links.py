@@ -73,3 +73,12 @@ def test_a_draft_group_gets_no_link_and_another_programs_group_is_not_found(worl
     mentor = world.client("mentor")
     group = make_group(world.program_a)
     assert mentor.post(f"/groups/{group.pk}/calendar-link/", {"action": "make"}).status_code == 403
+
+
+def test_the_group_link_is_stopped_by_a_post(world) -> None:
+    group = make_group(world.program_a)
+    client = world.client("coordinator")
+    client.post(f"/groups/{group.pk}/calendar-link/", {"action": "make"})
+    assert client.post(f"/groups/{group.pk}/calendar-link/", {"action": "stop"}).status_code == 302
+    assert not CalendarFeed.objects.filter(group=group, revoked_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="groups.calendarfeed.revoked").count() == 1
