@@ -121,3 +121,26 @@ def group_changed(group: SupportGroup, *, by: Any, request: HttpRequest | None) 
         detail={"group": group.pk},
     )
     return service
+
+
+def places_changed(group: SupportGroup, *, by: Any, request: HttpRequest | None) -> bool:
+    """Inside the caller's transaction (under the group's lock): a registration, cancellation
+    or promotion changed the places taken, so the listed service's "full" state (waitlist or
+    open) follows at once. Answers whether the directory entry changed."""
+    capacity = Capacity.WAITLIST if group.is_full else Capacity.OPEN
+    service = Service.objects.select_for_update().filter(pk=service_id(group)).first()
+    if service is None or service.capacity == capacity:
+        return False
+    service.capacity = capacity
+    service.last_modified = timezone.now()
+    service.save(update_fields=["capacity", "last_modified"])
+    record(
+        action="directory.service.synced",
+        request=request,
+        actor=by,
+        program=group.program_id,
+        obj=service,
+        fields=["capacity"],
+        detail={"group": group.pk, "capacity": capacity},
+    )
+    return True

@@ -25,26 +25,37 @@ from kindred.programs.permissions import Cap
 PRODID = "-//Kindred//Support groups//EN"
 
 
+def _owner(group: Any, user: Any, family: Any) -> dict[str, Any]:
+    owner = {"group": group, "user": user, "family": family}
+    return {k: v for k, v in owner.items() if v is not None}
+
+
+def current_feed(
+    *, program: Any, group: Any = None, user: Any = None, family: Any = None
+) -> CalendarFeed | None:
+    """The owner's live secret link, if there is one. Reads only: a page shown by a GET uses
+    this, and offers a button (a POST) to make the link."""
+    return CalendarFeed.objects.filter(
+        program=program, revoked_at__isnull=True, **_owner(group, user, family)
+    ).first()
+
+
 def live_feed(
     *, program: Any, group: Any = None, user: Any = None, family: Any = None
 ) -> CalendarFeed:
-    """The owner's live secret link, made the first time it is asked for."""
-    owner = {"group": group, "user": user, "family": family}
-    existing = CalendarFeed.objects.filter(
-        program=program,
-        revoked_at__isnull=True,
-        **{k: v for k, v in owner.items() if v is not None},
-    ).first()
+    """The owner's live secret link, made when there is none. Writes: only inside a change of
+    state (a POST, a notice being sent), never from a GET."""
+    existing = current_feed(program=program, group=group, user=user, family=family)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return CalendarFeed.objects.create(program=program, **owner)
+            return CalendarFeed.objects.create(
+                program=program, **{"group": group, "user": user, "family": family}
+            )
     except IntegrityError:  # a concurrent request made it first
         return CalendarFeed.objects.get(
-            program=program,
-            revoked_at__isnull=True,
-            **{k: v for k, v in owner.items() if v is not None},
+            program=program, revoked_at__isnull=True, **_owner(group, user, family)
         )
 
 

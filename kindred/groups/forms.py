@@ -195,6 +195,13 @@ class SessionForm(forms.ModelForm):
             "practical_note",
         ]  # fmt: skip
         widgets = {"materials": forms.Textarea(attrs={"rows": 2})}
+        labels = {"topic": _("Theme"), "topic_es": _("Theme in Spanish")}
+        help_texts = {
+            "topic": _(
+                "What this session is about, e.g. Sleep, IEP meetings. Shown on the "
+                "schedule and the public page."
+            ),
+        }
 
     def __init__(self, *args: Any, occurrence: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

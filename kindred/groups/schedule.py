@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kindred.directory.recurrence import parse_rule, rule_text
 from kindred.groups.models import GroupSession, SupportGroup
@@ -94,6 +94,11 @@ class Occurrence:
 
     def topic_for(self, language: str) -> str:
         return self.session.topic_for(language) if self.session else ""
+
+    @property
+    def topic(self) -> str:
+        """The session's theme ("Sleep", "IEP meetings") in the page's language."""
+        return self.topic_for((get_language() or "en")[:2])
 
 
 def occurrence_key(when: datetime) -> str:

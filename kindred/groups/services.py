@@ -18,8 +18,11 @@ from kindred.audit.log import record
 from kindred.audit.states import TransitionError
 from kindred.families import consent
 from kindred.families.models import Family
+from kindred.groups import directory_sync
+from kindred.groups.feeds import current_feed, live_feed, revoke
 from kindred.groups.models import (
     Attendance,
+    CalendarFeed,
     GroupSession,
     Registration,
     SupportGroup,
@@ -88,6 +91,7 @@ def registration_create(
             fields=["status", "family", "group"],
             detail={"group": group.pk, "family": family.pk, "channel": channel},
         )
+        directory_sync.places_changed(group, by=by, request=request)
     return registration
 
 
@@ -111,7 +115,9 @@ def registration_cancel(
                 registered_count=F("registered_count") - 1
             )
             group.registered_count -= 1
-        return _promote(group, by=by, request=request)
+        promoted = _promote(group, by=by, request=request)
+        directory_sync.places_changed(group, by=by, request=request)
+        return promoted
 
 
 def group_capacity_changed(
@@ -119,7 +125,9 @@ def group_capacity_changed(
 ) -> list[Registration]:
     """After a coordinator raised the number of places (or opened the group): fill them."""
     with group.locked():
-        return _promote(group, by=by, request=request)
+        promoted = _promote(group, by=by, request=request)
+        directory_sync.places_changed(group, by=by, request=request)
+        return promoted
 
 
 def _promote(group: SupportGroup, *, by: Any, request: HttpRequest | None) -> list[Registration]:
@@ -273,3 +281,60 @@ def consent_changed(family: Family, scope: str, *, by: Any, request: HttpRequest
         registration_cancel(
             registration=registration, by=by, reason=_("Consent withdrawn"), request=request
         )
+
+
+def feed_make(
+    *,
+    program: Any,
+    by: Any,
+    request: HttpRequest | None = None,
+    group: SupportGroup | None = None,
+    user: Any = None,
+    renew: bool = False,
+) -> CalendarFeed:
+    """A group's or a person's secret calendar link, made on a POST (a GET only shows it).
+    `renew` stops the live link first, so the old address no longer works."""
+    with transaction.atomic():
+        if renew:
+            feed_stop(program=program, by=by, request=request, group=group, user=user)
+        existing = current_feed(program=program, group=group, user=user)
+        if existing is not None:
+            return existing
+        feed = live_feed(program=program, group=group, user=user)
+        record(
+            action="groups.calendarfeed.created",
+            request=request,
+            actor=by,
+            program=program,
+            obj=feed,
+            detail={"group": group.pk} if group is not None else {},
+        )
+    return feed
+
+
+def feed_stop(
+    *,
+    program: Any,
+    by: Any,
+    request: HttpRequest | None = None,
+    group: SupportGroup | None = None,
+    user: Any = None,
+) -> int:
+    """Revoke the owner's live link; answers how many links stopped (0 when there was none)."""
+    with transaction.atomic():
+        owner = {"group": group} if group is not None else {"user": user}
+        stopped = 0
+        for feed in CalendarFeed.objects.select_for_update().filter(
+            program=program, revoked_at__isnull=True, **owner
+        ):
+            revoke(feed)
+            stopped += 1
+            record(
+                action="groups.calendarfeed.revoked",
+                request=request,
+                actor=by,
+                program=program,
+                obj=feed,
+                detail={"group": group.pk} if group is not None else {},
+            )
+    return stopped

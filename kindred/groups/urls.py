@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.group_edit, name="edit"),
     path("<int:pk>/status/", views.group_status, name="status"),
     path("<int:pk>/register/", views.group_register, name="register"),
+    path("<int:pk>/calendar-link/", views.group_feed, name="group_feed"),
     path("<int:pk>/calendar-link/revoke/", views.group_feed_revoke, name="group_feed_revoke"),
     path(
         "registrations/<int:pk>/cancel/", views.registration_cancel_view, name="registration_cancel"

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -25,11 +26,17 @@ from kindred.groups.access import (
     get_registration_for,
     get_runnable_group_for,
 )
-from kindred.groups.feeds import live_feed, revoke
+from kindred.groups.feeds import current_feed
 from kindred.groups.forms import CancelForm, GroupForm, RegisterForm, StatusForm
 from kindred.groups.models import Facilitator, Registration, SupportGroup
 from kindred.groups.schedule import describe, next_occurrences, occurrences
-from kindred.groups.services import group_capacity_changed, registration_cancel, registration_create
+from kindred.groups.services import (
+    feed_make,
+    feed_stop,
+    group_capacity_changed,
+    registration_cancel,
+    registration_create,
+)
 from kindred.lib.languages import language_name
 from kindred.mentors.models import Mentor
 from kindred.programs.access import ProgramRequest, has_capability, program_required
@@ -192,11 +199,7 @@ def _render_detail(
         record(action="groups.supportgroup.roster_viewed", request=request, obj=group)
     runs = can_run(user, group)
     manage = has_capability(user, group.program_id, Cap.GROUPS_MANAGE)
-    feed = (
-        live_feed(program=group.program, group=group)
-        if manage and group.status != "draft"
-        else None
-    )
+    feed = current_feed(program=group.program, group=group) if manage else None
     context = {
         "group": group,
         "language": _language(),
@@ -283,6 +286,8 @@ def group_register(request: ProgramRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("%(f)s is registered.") % {"f": family})
+            if request.POST.get("back") == "family":  # the offer on the family's page
+                return redirect(family.get_absolute_url())
             return redirect("groups:detail", pk=group.pk)
     return _render_detail(request, group, status=400, register_form=form)
 
@@ -315,27 +320,73 @@ def registration_cancel_view(request: ProgramRequest, pk: int) -> HttpResponse:
     return _render_detail(request, group, status=400, cancel_form=form, cancel_pk=registration.pk)
 
 
+FEED_ACTIONS = ("make", "renew", "stop")
+
+
+def _feed_action(request: ProgramRequest) -> str:
+    action = request.POST.get("action", "make")
+    if action not in FEED_ACTIONS:
+        raise BadRequest(_("Unknown action."))
+    return action
+
+
 @program_required(Cap.GROUPS_VIEW)
 @require_http_methods(["GET", "POST"])
 def my_feed(request: ProgramRequest) -> HttpResponse:
-    """My calendar link (the groups I lead, or all of them for the staff); revoke makes a new one."""
-    feed = live_feed(program=request.program, user=request.user)
+    """My calendar link (the groups I lead, or all of them for the staff). A GET only shows it;
+    making, renewing (the old address stops) and stopping it are POSTs."""
     if request.method == "POST":
-        with transaction.atomic():
-            revoke(feed)
-            record(action="groups.calendarfeed.revoked", request=request, program=request.program)
-        messages.success(request, _("The old link no longer works. Here is your new link."))
+        action = _feed_action(request)
+        if action == "stop":
+            feed_stop(program=request.program, by=request.user, request=request, user=request.user)
+            messages.success(request, _("Your calendar link no longer works."))
+        else:
+            feed_make(
+                program=request.program,
+                by=request.user,
+                request=request,
+                user=request.user,
+                renew=action == "renew",
+            )
+            messages.success(
+                request,
+                _("The old link no longer works. Here is your new link.")
+                if action == "renew"
+                else _("Here is your calendar link."),
+            )
         return redirect("groups:my_feed")
+    feed = current_feed(program=request.program, user=request.user)
     return render(request, "groups/my_feed.html", {"feed": feed})
+
+
+@program_required(Cap.GROUPS_VIEW)
+@require_POST
+def group_feed(request: ProgramRequest, pk: int) -> HttpResponse:
+    """Make (or renew) the group's calendar link; a draft group has none."""
+    group = get_group_for(request, pk, capability=Cap.GROUPS_MANAGE)
+    action = _feed_action(request)
+    if action == "stop":
+        feed_stop(program=group.program, by=request.user, request=request, group=group)
+        messages.success(request, _("The group's old calendar link no longer works."))
+        return redirect("groups:detail", pk=group.pk)
+    if group.status == SupportGroup.Status.DRAFT:
+        messages.error(request, _("Publish the group before sharing its calendar link."))
+        return _render_detail(request, group, status=400)
+    feed_make(
+        program=group.program,
+        by=request.user,
+        request=request,
+        group=group,
+        renew=action == "renew",
+    )
+    messages.success(request, _("The group's calendar link is ready."))
+    return redirect("groups:detail", pk=group.pk)
 
 
 @program_required(Cap.GROUPS_VIEW)
 @require_POST
 def group_feed_revoke(request: ProgramRequest, pk: int) -> HttpResponse:
     group = get_group_for(request, pk, capability=Cap.GROUPS_MANAGE)
-    with transaction.atomic():
-        for feed in group.feeds.filter(revoked_at__isnull=True):
-            revoke(feed)
-        record(action="groups.calendarfeed.revoked", request=request, obj=group)
+    feed_stop(program=group.program, by=request.user, request=request, group=group)
     messages.success(request, _("The group's old calendar link no longer works."))
     return redirect("groups:detail", pk=group.pk)

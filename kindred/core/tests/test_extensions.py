@@ -49,6 +49,18 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     assert names(extensions.referral_changed_modules()) == ["kindred.fhir.referral_changed"]
     measures = names(extensions.measures_modules())
     assert "kindred.referrals.measures" in measures and "kindred.evaluation.measures" in measures
+    assert names(extensions.api_routes_modules()) == [
+        "kindred.programs.api_routes",
+        "kindred.families.api_routes",
+        "kindred.referrals.api_routes",
+        "kindred.directory.api_routes",
+        "kindred.mentors.api_routes",
+        "kindred.groups.api_routes",
+    ]
+    assert names(extensions.panels_modules()) == [
+        "kindred.groups.panels",
+        "kindred.encounters.panels",
+    ]
     walks = names(extensions.walk_modules())
     assert "kindred.programs.tests.walk" in walks and "kindred.audit.tests.walk" not in walks
 

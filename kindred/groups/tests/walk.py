@@ -1,6 +1,6 @@
 from datetime import date
 
-from kindred.core.testing.walk import PUBLIC, Route
+from kindred.core.testing.walk import PUBLIC, SIGNED_IN, Route
 
 STAFF = {"coordinator", "supervisor"}
 READERS = STAFF | {"mentor"}  # the mentor persona leads the walk's group
@@ -83,6 +83,14 @@ ROUTES = [
         not_found={"outsider"},
     ),
     Route(
+        "groups:group_feed",
+        allowed={"coordinator"},
+        kwargs=_g,
+        method="POST",
+        data=lambda w: {"action": "make"},
+        not_found={"outsider"},
+    ),
+    Route(
         "groups:group_feed_revoke",
         allowed={"coordinator"},
         kwargs=_g,
@@ -123,5 +131,20 @@ ROUTES = [
         "groups:family_page",
         allowed=PUBLIC,
         kwargs=lambda w: {"token": w.objects["family_b_feed"].token},
+    ),
+]
+
+
+def _api_in_a(world) -> str:
+    return f"program={world.program_a.pk}"
+
+
+ROUTES += [
+    Route("api:group_list", allowed=READERS, query=_api_in_a, not_found={"outsider"}),
+    Route(
+        "api:group_sessions",
+        allowed=READERS,
+        kwargs=lambda w: {"group_id": w.objects["group"].pk},
+        not_found=SIGNED_IN - READERS,  # a group is found only through groups.view
     ),
 ]
