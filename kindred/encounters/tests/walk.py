@@ -109,7 +109,8 @@ ROUTES = [
         data=lambda w: {"reason": "Wrong family"},
         not_found=NOT_READERS,
     ),
-    Route("encounters:me", allowed={"mentor"}, not_found={"coordinator", "outsider"}),
+    # A mentor gets their page; anyone else signed in is sent home with a message (302).
+    Route("encounters:me", allowed=SIGNED_IN, ok_status=frozenset({200, 302})),
     Route(
         "encounters:mentor",
         allowed=STAFF,
