@@ -38,7 +38,11 @@ from kindred.programs.api_kit import (
 from kindred.programs.permissions import Cap
 
 if TYPE_CHECKING:
-    SettingValue = ModeValue = InitiatedValue = SupportValue = ConcernValue = str
+    SettingValue = str
+    ModeValue = str
+    InitiatedValue = str
+    SupportValue = str
+    ConcernValue = str
 else:
     from kindred.encounters.models import Concern, InitiatedBy, Mode, Setting, SupportType
     from kindred.programs.api_kit import one_of

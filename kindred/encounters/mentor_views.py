@@ -127,7 +127,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
     mentor = None
     if has_any_capability(request.user, Cap.ENCOUNTERS_LOG):
         program = current_program(request, Cap.ENCOUNTERS_LOG)
-        mentor = Mentor.objects.filter(program=program, user=request.user).first()
+        mentor = Mentor.objects.filter(program=program, user=cast(Any, request.user)).first()
     if mentor is None:
         messages.info(
             request,
