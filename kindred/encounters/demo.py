@@ -2,6 +2,10 @@
 about 200 encounters over six months, inpatient and outpatient, emotional and tangible support,
 the seed's themes first), with follow-ups (some overdue, some done) and one open concern.
 
+The demo's open matches (the matching app's demo, loaded before this one: INSTALLED_APPS order)
+get their first contacts, linked to the match, since the day the match began (today for a demo
+loaded now), so the match page shows its contacts in the first 8 weeks.
+
 Built with bulk_create (a handful of queries, not thousands) so `load_demo` stays fast.
 Idempotent: nothing is added when the demo program has encounters.
 """
@@ -31,6 +35,7 @@ PARTNERS = ["mentor", "marisol.vega", "dana.whitaker"]  # the three active Famil
 ENCOUNTERS = 203
 CHILDREN = 90
 DAYS = 182
+MATCH_CONTACTS = {"active": 2, "introduced": 1}  # contacts logged so far for an open match
 # (theme slug, share of encounters): the seed's three primary themes first.
 THEME_WEIGHTS = [
     ("care-coordination", 0.55),
@@ -66,13 +71,23 @@ FOLLOW_UPS = [
 ]
 
 
-def _families(program: Any) -> list[Family]:
-    """Open demo families, in order, until about 90 children are covered."""
-    chosen, children = [], 0
-    rows = (
-        Family.objects.filter(program=program, status=Family.Status.ACTIVE)
-        .prefetch_related("children", "caregivers")
+def _open_matches(program: Any) -> list[Match]:
+    return list(
+        Match.objects.filter(program=program, status__in=list(MATCH_CONTACTS))
+        .select_related("mentor__user")
         .order_by("id")
+    )
+
+
+def _families(program: Any, first: list[int]) -> list[Family]:
+    """Open demo families, the families of `first` (ids) first, then in order until about 90
+    children are covered."""
+    chosen, children = [], 0
+    rows = sorted(
+        Family.objects.filter(program=program, status=Family.Status.ACTIVE).prefetch_related(
+            "children", "caregivers"
+        ),
+        key=lambda f: (f.pk not in first, f.pk),
     )
     for family in rows:
         kids = [c for c in family.children.all() if c.is_active]
@@ -97,34 +112,60 @@ def load(ctx: DemoContext) -> None:
         for e in emails
         for m in Mentor.objects.filter(program=program, email__iexact=e).select_related("user")
     ]
-    families = _families(program)
+    matches = _open_matches(program)
+    families = _families(program, [m.family_id for m in matches])
     if not mentors or not families:
         ctx.say("encounters: no demo mentors or families, nothing to add")
         return
     with transaction.atomic():
-        _build(ctx, program, mentors, families)
+        _build(ctx, program, mentors, families, matches)
 
 
-def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list[Family]) -> None:
+def _since_match(match: Match, now: Any, share: float) -> Any:
+    """A moment between the start of the day the match began (or today, for one introduced but
+    not started) and now: the match page counts contacts from that day on."""
+    began = timezone.localtime(match.started_at or now).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    latest = now - timedelta(minutes=1)
+    return began + (latest - began) * share if latest > began else latest
+
+
+def _build(
+    ctx: DemoContext,
+    program: Any,
+    mentors: list[Mentor],
+    families: list[Family],
+    matches: list[Match],
+) -> None:
     rng = random.Random(20260000)
     now = timezone.now()
     coordinator = ctx.users["coordinator"]
     themes = {t.slug: t for t in Theme.objects.filter(program=program)}
-    matches = {
-        (m.family_id, m.mentor_id): m.pk
-        for m in Match.objects.filter(program=program, status__in=["introduced", "active"])
-    }
-    # Each family is seen by one Family Partner, at least once; the rest spread at random.
-    plan = [(f, mentors[i % len(mentors)]) for i, f in enumerate(families)]
-    while len(plan) < ENCOUNTERS:
-        family = rng.choice(families)
-        plan.append((family, mentors[families.index(family) % len(mentors)]))
+    by_family = {f.pk: f for f in families}
+    matched = {m.family_id for m in matches}
+    # The open matches' first contacts, by their mentor, linked to the match.
+    plan: list[tuple[Family, Mentor, Match | None]] = [
+        (by_family[m.family_id], m.mentor, m)
+        for m in matches
+        if m.family_id in by_family
+        for _n in range(MATCH_CONTACTS[m.status])
+    ]
+    # Each other family is seen by one Family Partner, at least once; the rest spread at random.
+    others = [f for f in families if f.pk not in matched]
+    plan += [(f, mentors[i % len(mentors)], None) for i, f in enumerate(others)]
+    while len(plan) < ENCOUNTERS and others:
+        family = rng.choice(others)
+        plan.append((family, mentors[others.index(family) % len(mentors)], None))
     rows, extras = [], []
-    for family, mentor in plan:
+    for n, (family, mentor, match) in enumerate(plan):
         inpatient = rng.random() < 0.58
-        occurred = now - timedelta(days=rng.uniform(0.2, DAYS))
-        occurred = occurred.replace(hour=rng.randint(8, 17), minute=rng.choice([0, 15, 30, 45]))
-        occurred = min(occurred, now - timedelta(minutes=30))
+        if match is not None:
+            occurred = _since_match(match, now, (n + 1) / (len(matches) * 2 + 2))
+        else:
+            occurred = now - timedelta(days=rng.uniform(0.2, DAYS))
+            occurred = occurred.replace(hour=rng.randint(8, 17), minute=rng.choice([0, 15, 30, 45]))
+            occurred = min(occurred, now - timedelta(minutes=30))
         rows.append(
             Encounter(
                 program=program,
@@ -140,13 +181,13 @@ def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list
                 interpreter_used=rng.random() < 0.12,
                 notes=rng.choice(NOTES),
                 created_by=mentor.user or coordinator,
-                created_at=occurred + timedelta(hours=1),
-                updated_at=occurred + timedelta(hours=1),
+                created_at=min(occurred + timedelta(hours=1), now),
+                updated_at=min(occurred + timedelta(hours=1), now),
             )
         )
         kinds = [t for t, w in SUPPORT_WEIGHTS if rng.random() < w] or ["emotional"]
         chosen = [s for s, w in THEME_WEIGHTS if s in themes and rng.random() < w][:3]
-        extras.append((family, mentor, kinds, chosen or ["worry-stress"]))
+        extras.append((family, mentor, kinds, chosen or ["worry-stress"], match))
     Encounter.objects.bulk_create(rows, batch_size=500)
     links, mentor_links, supports, theme_links, caregiver_links, child_links = (
         [],
@@ -156,12 +197,8 @@ def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list
         [],
         [],
     )
-    for encounter, (family, mentor, types, slugs) in zip(rows, extras, strict=True):
-        links.append(
-            EncounterFamily(
-                encounter=encounter, family=family, match_id=matches.get((family.pk, mentor.pk))
-            )
-        )
+    for encounter, (family, mentor, types, slugs, match) in zip(rows, extras, strict=True):
+        links.append(EncounterFamily(encounter=encounter, family=family, match=match))
         mentor_links.append(EncounterMentor(encounter=encounter, mentor=mentor))
         supports += [EncounterSupport(encounter=encounter, support_type=t) for t in types]
         theme_links += [
@@ -188,7 +225,7 @@ def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list
     today = timezone.localdate()
     recent = sorted(zip(rows, extras, strict=True), key=lambda r: r[0].occurred_at)[-24:]
     follow_ups = []
-    for n, (encounter, (family, mentor, _t, _s)) in enumerate(recent):
+    for n, (encounter, (family, mentor, _t, _s, _m)) in enumerate(recent):
         due = today + timedelta(days=(n % 12) - 5)  # some overdue, some today, some ahead
         done = n % 4 == 0 and due < today
         follow_ups.append(
@@ -207,7 +244,7 @@ def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list
             )
         )
     FollowUp.objects.bulk_create(follow_ups)
-    encounter, (family, mentor, _t, _s) = recent[-1]
+    encounter, (family, mentor, _t, _s, _m) = recent[-1]
     escalation = Escalation.objects.create(
         program=program,
         mentor=mentor,
@@ -223,5 +260,5 @@ def _build(ctx: DemoContext, program: Any, mentors: list[Mentor], families: list
     ctx.say(
         f"encounters: {len(rows)} demo encounters of {len(mentors)} Family Partners with "
         f"{len(families)} families ({children} children), {len(follow_ups)} follow-ups, "
-        "1 open concern"
+        f"1 open concern; first contacts of {len(matched)} open matches"
     )

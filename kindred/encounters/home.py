@@ -1,5 +1,7 @@
-"""Home-page card for a mentor: the follow-ups due, overdue first, and a big "Log a contact"
-button. Two queries (the mentor record, the follow-ups), whatever the number of follow-ups."""
+"""Home-page card "Log a contact": a big button and the follow-ups due, overdue first. For a
+mentor it is the first card of the page (priority 1, docs/architecture.md "Home cards"); a
+coordinator, who logs contacts less often, gets it among the others. Two queries (the mentor
+record, the follow-ups), whatever the number of follow-ups."""
 
 from typing import Any, cast
 
@@ -13,6 +15,8 @@ from kindred.programs.access import current_program, has_any_capability
 from kindred.programs.permissions import Cap
 
 HOME_FOLLOW_UPS = 5
+MENTOR_PRIORITY = 1  # first: logging a contact is a mentor's most frequent task
+OTHER_PRIORITY = 50
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -25,9 +29,12 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     rows = list(pending_follow_ups(mentor, user, today)[:HOME_FOLLOW_UPS]) if mentor else []
     return [
         {
-            "title": _("Contacts and follow-ups"),
+            "title": _("Log a contact"),
+            "priority": MENTOR_PRIORITY if mentor else OTHER_PRIORITY,
+            "tone": "lead" if mentor else "",
             "template": "encounters/includes/home_card.html",
             "follow_ups": rows,
             "today": today,
+            "is_mentor": mentor is not None,
         }
     ]

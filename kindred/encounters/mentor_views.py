@@ -3,12 +3,13 @@ the same page of one mentor for coordinators and supervisors, and the follow-up 
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Sum, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +23,12 @@ from kindred.encounters.services import follow_up_done
 from kindred.matching.models import Match
 from kindred.mentors.hours import hours_by_mentor
 from kindred.mentors.models import Mentor
-from kindred.programs.access import ProgramRequest, program_required
+from kindred.programs.access import (
+    ProgramRequest,
+    current_program,
+    has_any_capability,
+    program_required,
+)
 from kindred.programs.permissions import Cap
 
 RECENT = 20
@@ -113,12 +119,27 @@ def _page(request: ProgramRequest, mentor: Mentor, *, own: bool) -> HttpResponse
     )
 
 
-@program_required(Cap.ENCOUNTERS_LOG)
-def my_page(request: ProgramRequest) -> HttpResponse:
-    mentor = Mentor.objects.filter(program=request.program, user=request.user).first()
+@login_required
+def my_page(request: HttpRequest) -> HttpResponse:
+    """The signed-in mentor's own page. Anyone else signed in (a coordinator without a mentor
+    record, a referrer, an evaluator...) is sent home with a message saying why, rather than
+    meeting an empty page or a refusal."""
+    mentor = None
+    if has_any_capability(request.user, Cap.ENCOUNTERS_LOG):
+        program = current_program(request, Cap.ENCOUNTERS_LOG)
+        mentor = Mentor.objects.filter(program=program, user=cast(Any, request.user)).first()
     if mentor is None:
-        raise Http404
-    return _page(request, mentor, own=True)
+        messages.info(
+            request,
+            _(
+                "“My contacts and hours” is a page for mentors, and you have no mentor record "
+                "in this program. If you should, ask the program's coordinator."
+            ),
+        )
+        return redirect("core:home")
+    program_request = cast(ProgramRequest, request)
+    program_request.program = program
+    return _page(program_request, mentor, own=True)
 
 
 @program_required(Cap.ENCOUNTERS_VIEW)

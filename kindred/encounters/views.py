@@ -1,7 +1,7 @@
 """The encounter form (new and edit, one screen), an encounter's page with its history, the
 list, and marking one entered in error (never deleted)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,13 +32,15 @@ from kindred.encounters.services import (
     encounter_mark_error,
     encounter_update,
 )
-from kindred.families.models import Family
+from kindred.families.models import Family, normalize_text
 from kindred.matching.models import Match
 from kindred.mentors.models import Mentor
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.permissions import Cap
 
 PAGE_SIZE = 50
+MAX_SEARCH = 100  # characters of the family search kept
+MAX_SEARCH_WORDS = 5
 
 
 def _families_for(request: ProgramRequest) -> QuerySet[Family]:
@@ -47,6 +49,18 @@ def _families_for(request: ProgramRequest) -> QuerySet[Family]:
     return Family.objects.visible_to(request.user).filter(
         program=request.program, status=Family.Status.ACTIVE
     )
+
+
+def family_search(families: QuerySet[Family], q: str) -> QuerySet[Family]:
+    """The families among `families` whose name, caregivers' or children's first or last names
+    hold every word of `q` (accents and case ignored: the families' normalized search column)."""
+    for word in normalize_text(q).split()[:MAX_SEARCH_WORDS]:
+        families = families.filter(search_text__contains=word)
+    return families
+
+
+def _search_text(request: ProgramRequest) -> str:
+    return (request.GET.get("q") or "").strip()[:MAX_SEARCH]
 
 
 def _services() -> QuerySet[Service]:
@@ -105,6 +119,16 @@ def _form_page(
 ) -> HttpResponse:
     chosen = {str(v) for v in (form["themes"].value() or [])}
     family_choices = list(form["families"])
+    others = [c for c in family_choices if str(c.data["value"]) not in form.primary]
+    q = _search_text(request)
+    if q:
+        # The search narrows the list shown, never what may be chosen: a family already ticked
+        # stays, and the search runs among the families this person may document only.
+        field = cast(Any, form.fields["families"])
+        found = {str(pk) for pk in family_search(field.queryset, q).values_list("pk", flat=True)}
+        ticked = {str(v) for v in (form["families"].value() or [])}
+        others = [c for c in others if str(c.data["value"]) in found | ticked]
+    keep = {k: request.GET[k] for k in ("family", "match") if request.GET.get(k, "").isdigit()}
     return render(
         request,
         "encounters/form.html",
@@ -114,9 +138,9 @@ def _form_page(
             "tree": theme_tree(request.program),
             "chosen_themes": chosen,
             "primary_families": [c for c in family_choices if str(c.data["value"]) in form.primary],
-            "other_families": [
-                c for c in family_choices if str(c.data["value"]) not in form.primary
-            ],
+            "other_families": others,
+            "family_q": q,
+            "search_keep": keep,
         },
         status=status,
     )

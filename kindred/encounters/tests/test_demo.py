@@ -73,3 +73,27 @@ def test_the_demo_holds_six_months_of_the_seeds_size_and_loads_twice_the_same() 
     assert Encounter.objects.count() == demo.ENCOUNTERS
     assert len(queries) < 60, len(queries)
     assert time.perf_counter() - started < 10
+
+
+def test_the_demos_open_matches_have_their_first_contacts_linked() -> None:
+    from kindred.encounters.panels import match_contacts
+    from kindred.matching.models import Match
+
+    call_command("load_demo", "--quiet-logins")
+    open_matches = list(Match.objects.filter(status__in=["active", "introduced"]))
+    assert {m.status for m in open_matches} == {"active", "introduced"}
+    for match in open_matches:
+        links = EncounterFamily.objects.filter(match=match).select_related("encounter")
+        assert links, match
+        for link in links:
+            assert link.family_id == match.family_id
+            assert list(link.encounter.mentors.all()) == [match.mentor]
+            assert not link.encounter.entered_in_error
+        if match.status == "active":
+            # Since the day the match began: the match page counts them in its first 8 weeks.
+            assert match_contacts(match)["early"] == links.count() >= 2
+    linked = EncounterFamily.objects.filter(match__isnull=False).count()
+    assert linked == sum(2 if m.status == "active" else 1 for m in open_matches)
+    assert Encounter.objects.count() == 203
+    # No encounter was logged before it happened.
+    assert not [e for e in Encounter.objects.all() if e.created_at < e.occurred_at]

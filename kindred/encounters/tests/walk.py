@@ -85,6 +85,22 @@ def _form(w) -> dict:
 
 NOT_READERS = SIGNED_IN - READERS
 
+
+def _in_a(w) -> str:
+    return f"program={w.program_a.pk}"
+
+
+def _api_log(w) -> dict:
+    return {
+        "program": w.program_a.pk,
+        "families": [w.objects["enc_family"].pk],
+        "setting": "outpatient",
+        "mode": "phone",
+        "support_types": ["emotional"],
+        "duration_minutes": 10,
+    }
+
+
 ROUTES = [
     Route("encounters:list", allowed=CURRENT_LOG | STAFF),
     Route("encounters:list", allowed=CURRENT_LOG | STAFF, query="page=2"),
@@ -109,7 +125,8 @@ ROUTES = [
         data=lambda w: {"reason": "Wrong family"},
         not_found=NOT_READERS,
     ),
-    Route("encounters:me", allowed={"mentor"}, not_found={"coordinator", "outsider"}),
+    # A mentor gets their page; anyone else signed in is sent home with a message (302).
+    Route("encounters:me", allowed=SIGNED_IN, ok_status=frozenset({200, 302})),
     Route(
         "encounters:mentor",
         allowed=STAFF,
@@ -143,6 +160,22 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.objects["enc_theme"].pk},
         method="POST",
         data=lambda w: {"name": "Grief", "position": "3", "is_active": "on"},
+        not_found={"outsider"},
+    ),
+    # The JSON API (kindred/encounters/api_routes.py); tokens in tests/test_api.py.
+    Route("api:encounter_list", allowed=READERS, query=_in_a, not_found={"outsider"}),
+    Route(
+        "api:encounter_list",
+        allowed=READERS,
+        query=lambda w: f"{_in_a(w)}&family={w.objects['enc_family'].pk}&start=2020-01-01",
+        not_found={"outsider"},
+    ),
+    Route(
+        "api:encounter_log",
+        allowed=CHANGERS,
+        method="POST",
+        content_type="application/json",
+        data=_api_log,
         not_found={"outsider"},
     ),
 ]
