@@ -74,7 +74,12 @@ def test_the_first_objective_posted_creates_the_plan(world, test_measures) -> No
     assert not ProgramPlan.objects.filter(program=world.program_a).exists()
     response = client.post(
         reverse("planning:objective_new"),
-        {"title": "New", "measure_key": "test.families_new", "comparison": "at_least", "target": "3"},
+        {
+            "title": "New",
+            "measure_key": "test.families_new",
+            "comparison": "at_least",
+            "target": "3",
+        },
     )
     assert response.status_code == 302
     plan = ProgramPlan.objects.get(program=world.program_a)
