@@ -171,9 +171,7 @@ def test_only_a_letter_opens_from_the_code_page(world, survey, family, monkeypat
     assert Client().post(reverse("surveys:code"), {"code": code}).status_code == 404
 
 
-def test_by_phone_the_coordinator_enters_the_answers_and_is_recorded(
-    world, survey, family
-) -> None:
+def test_by_phone_the_coordinator_enters_the_answers_and_is_recorded(world, survey, family) -> None:
     client = world.client("coordinator")
     url = reverse("surveys:phone", args=[survey.pk, family.pk])
     page = client.get(url + "?occasion=intake")
