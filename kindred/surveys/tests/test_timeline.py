@@ -51,7 +51,7 @@ def test_the_story_shows_surveys_sent_answered_and_declined(world, rf) -> None:
         "Asked a survey on a phone call",
         "Answered a survey (entered from a call)",
     ]
-    phone = [e for e in found if e.kind == "survey_answered" and "call" in str(e.title)][0]
+    phone = next(e for e in found if e.kind == "survey_answered" and "call" in str(e.title))
     assert phone.by == str(world.coordinator)
     assert all("private comment" not in e.text for e in found)
     urls = {reverse("surveys:detail", args=[s.pk]) for s in (survey, second)}
