@@ -122,13 +122,13 @@ def _occasion_key(channel: str) -> str:
 
 
 def _already(channel: str) -> ChannelRefused:
-    messages = {
-        Channel.EMAIL: _("This family was already sent this survey by e-mail today."),
-        Channel.LETTER: _(
+    messages: dict[str, str] = {
+        Channel.EMAIL.value: _("This family was already sent this survey by e-mail today."),
+        Channel.LETTER.value: _(
             "A letter with this survey was already printed for this family today; "
             "its code still works."
         ),
-        Channel.PHONE: _("Answers to this survey were already entered for this family today."),
+        Channel.PHONE.value: _("Answers to this survey were already entered for this family today."),
     }
     return ChannelRefused(messages[channel], status=409)
 

@@ -17,10 +17,10 @@ def timeline_entries(family: Any, request: Any) -> list[TimelineEntry]:
     user = getattr(request, "user", None)
     if not has_capability(user, family.program_id, Cap.SURVEYS_VIEW):
         return []
-    sent = {
-        Channel.EMAIL: _("Asked a survey by e-mail"),
-        Channel.LETTER: _("Sent a survey by letter, with a code"),
-        Channel.PHONE: _("Asked a survey on a phone call"),
+    sent: dict[str, str] = {
+        Channel.EMAIL.value: _("Asked a survey by e-mail"),
+        Channel.LETTER.value: _("Sent a survey by letter, with a code"),
+        Channel.PHONE.value: _("Asked a survey on a phone call"),
     }
     entries = []
     rows = (
@@ -36,7 +36,7 @@ def timeline_entries(family: Any, request: Any) -> list[TimelineEntry]:
             TimelineEntry(
                 invitation.created_at,
                 "survey",
-                sent.get(invitation.channel, sent[Channel.EMAIL]),
+                sent.get(invitation.channel, sent[Channel.EMAIL.value]),
                 f"{survey.title} · {occasion}",
                 url=url,
                 by=str(invitation.sent_by or ""),
