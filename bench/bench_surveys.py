@@ -67,7 +67,7 @@ def _populate(program, survey, responses: int) -> None:
             email=f"survey-mentor{n}@bench.test",
             phone="555-0100",
             status="active",
-            max_families=200,
+            max_families=8,
             motivation="Bench",
             references="Bench",
         )
@@ -130,7 +130,7 @@ def _populate(program, survey, responses: int) -> None:
 
 def run(ctx: BenchContext) -> list[BenchResult]:
     _setup_django(ctx)
-    from django.db import connection
+    from django.db import connection, transaction
 
     from kindred.programs.models import Organization, Program
     from kindred.surveys import results
@@ -151,7 +151,8 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         survey, _mentor = install_starters(program)
     started = time.perf_counter()
     if not Response.objects.filter(invitation__survey=survey).exists():
-        _populate(program, survey, responses)
+        with transaction.atomic():
+            _populate(program, survey, responses)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     found = Response.objects.filter(invitation__survey=survey).count()

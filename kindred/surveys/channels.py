@@ -128,7 +128,9 @@ def _already(channel: str) -> ChannelRefused:
             "A letter with this survey was already printed for this family today; "
             "its code still works."
         ),
-        Channel.PHONE.value: _("Answers to this survey were already entered for this family today."),
+        Channel.PHONE.value: _(
+            "Answers to this survey were already entered for this family today."
+        ),
     }
     return ChannelRefused(messages[channel], status=409)
 
