@@ -13,7 +13,8 @@ from kindred.planning.sections import plan_sections
 
 def plan_html(*, program: Any, plan: ProgramPlan, period: Period, language: str) -> str:
     with translation.override(language):
-        statuses = objective_statuses(program, list(plan.objectives.all()), period, by_month=False)
+        objectives = list(plan.objectives.all()) if plan.pk else []
+        statuses = objective_statuses(program, objectives, period, by_month=False)
         rows = [
             {
                 "status": s,

@@ -19,10 +19,22 @@ from kindred.planning.readiness import ITEMS, Answer
 
 
 def plan_for(program: Any) -> ProgramPlan:
-    """The program's plan, created empty on first use."""
+    """The program's plan, created empty on first use: for a change (a POST) only."""
     plan, _created = ProgramPlan.objects.get_or_create(program=program)
     plan.program = program
     return plan
+
+
+def plan_to_read(program: Any) -> ProgramPlan:
+    """The program's plan for a page that only reads (a GET writes nothing): the saved row, or
+    an empty, unsaved plan when the program has none yet (the first save creates it)."""
+    plan = ProgramPlan.objects.filter(program=program).first() or ProgramPlan(program=program)
+    plan.program = program
+    return plan
+
+
+def plan_objectives(plan: ProgramPlan) -> list[Objective]:
+    return list(plan.objectives.all()) if plan.pk else []
 
 
 def _write_version(plan: ProgramPlan, *, by: Any) -> PlanVersion | None:

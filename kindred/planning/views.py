@@ -17,7 +17,14 @@ from kindred.planning.forms import ObjectiveForm, PeriodForm, PlanForm
 from kindred.planning.live import Period, format_value, is_rate, objective_statuses, this_year
 from kindred.planning.models import PLAN_FIELDS, Objective, PlanVersion
 from kindred.planning.sections import QUESTIONS, field_label, plan_sections, question_titles
-from kindred.planning.services import objective_delete, objective_save, plan_for, plan_save
+from kindred.planning.services import (
+    objective_delete,
+    objective_save,
+    plan_for,
+    plan_objectives,
+    plan_save,
+    plan_to_read,
+)
 from kindred.programs.access import ProgramRequest, has_capability, program_required
 from kindred.programs.permissions import Cap
 
@@ -63,11 +70,11 @@ def _rows(statuses: list[Any]) -> list[dict[str, Any]]:
 @require_GET
 def plan_page(request: ProgramRequest) -> HttpResponse:
     program = request.program
-    plan = plan_for(program)
+    plan = plan_to_read(program)
     form, period, valid = _period(request)
-    objectives = list(plan.objectives.all())
+    objectives = plan_objectives(plan)
     statuses = objective_statuses(program, objectives, period)
-    last = plan.versions.select_related("saved_by").first()
+    last = plan.versions.select_related("saved_by").first() if plan.pk else None
     return render(
         request,
         "planning/plan.html",
@@ -88,7 +95,7 @@ def plan_page(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.PLANNING_EDIT)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: ProgramRequest) -> HttpResponse:
-    plan = plan_for(request.program)
+    plan = plan_for(request.program) if request.method == "POST" else plan_to_read(request.program)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
@@ -118,14 +125,15 @@ def _form_sections(form: PlanForm) -> list[dict[str, Any]]:
 @require_GET
 def plan_pdf(request: ProgramRequest) -> HttpResponse:
     program = request.program
-    plan = plan_for(program)
+    plan = plan_to_read(program)
     language = request.GET.get("lang") or translation.get_language() or "en"
     language = language if language in {"en", "es"} else "en"
     period = this_year()
     record(
         action="planning.programplan.exported",
         request=request,
-        obj=plan,
+        object_type="planning.programplan",
+        object_id=plan.pk or "",
         program=program.pk,
         detail={"language": language, "version": plan.version},
     )
@@ -138,8 +146,10 @@ def plan_pdf(request: ProgramRequest) -> HttpResponse:
 @program_required(Cap.PLANNING_VIEW)
 @require_GET
 def versions(request: ProgramRequest) -> HttpResponse:
-    plan = plan_for(request.program)
-    found = list(plan.versions.select_related("saved_by").order_by("-number")[:200])
+    plan = plan_to_read(request.program)
+    found = (
+        list(plan.versions.select_related("saved_by").order_by("-number")[:200]) if plan.pk else []
+    )
     labels = {name: field_label(name) for name in PLAN_FIELDS} | {"objectives": _("Objectives")}
     rows = [{"version": v, "changed": [labels.get(n, n) for n in v.changed]} for v in found]
     return render(request, "planning/versions.html", {"rows": rows, "plan": plan})
@@ -173,7 +183,8 @@ def version_detail(request: ProgramRequest, pk: int) -> HttpResponse:
 @program_required(Cap.PLANNING_EDIT)
 @require_http_methods(["GET", "POST"])
 def objective_new(request: ProgramRequest) -> HttpResponse:
-    plan = plan_for(request.program)
+    # The plan row is made by the POST that adds the first objective, never by showing the form.
+    plan = plan_for(request.program) if request.method == "POST" else plan_to_read(request.program)
     return _objective_form(request, Objective(plan=plan))
 
 

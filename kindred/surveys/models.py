@@ -141,6 +141,15 @@ class Item(models.Model):
         return [(str(c["value"]), str(c.get(language) or c.get("en") or "")) for c in self.choices]
 
 
+class Channel(models.TextChoices):
+    """How a person was asked: an e-mail with a link, a printed letter with a one-time code
+    typed at the public page, or a coordinator's phone call (the answers entered by them)."""
+
+    EMAIL = "email", _("E-mail with a link")
+    LETTER = "letter", _("Printed letter with a code")
+    PHONE = "phone", _("Phone call, entered by a coordinator")
+
+
 class SurveyInvitationQuerySet(ScopedQuerySet["Invitation"]):
     VIEW_CAPABILITY = Cap.SURVEYS_VIEW
 
@@ -167,6 +176,11 @@ class Invitation(models.Model):
         "groups.SupportGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=8, default="en")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    # Who asked by hand (a coordinator's e-mail, letter or call); empty for the scheduler.
+    sent_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -201,6 +215,15 @@ class Invitation(models.Model):
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="surveys_invitation_expires_after_created",
             ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "letter", "phone"]),
+                name="surveys_invitation_channel_valid",
+            ),
+            # A call is always somebody's: the coordinator who made it.
+            models.CheckConstraint(
+                condition=~Q(channel="phone") | Q(sent_by__isnull=False),
+                name="surveys_invitation_phone_has_caller",
+            ),
         ]
         indexes = [
             models.Index(fields=["program", "created_at"], name="surveys_inv_program_idx"),
@@ -225,9 +248,22 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     # The public form's one-time key (kindred.lib.idempotency): a second POST finds this row.
     submission_key = models.CharField(max_length=64, unique=True)
+    # "web": the person answered on the public page (link or letter code); "phone": a
+    # coordinator entered the answers given on a call, and `entered_by` says who.
+    channel = models.CharField(max_length=8, default="web")
+    entered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="web", entered_by__isnull=True)
+                | Q(channel="phone", entered_by__isnull=False),
+                name="surveys_response_entered_by_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"response to {self.invitation_id}"

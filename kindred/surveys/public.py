@@ -39,11 +39,18 @@ def _bad(request: HttpRequest, why: str, status: int) -> HttpResponse:
 def _closed(request: HttpRequest, invitation: Invitation | None) -> HttpResponse | None:
     if invitation is None:
         return _bad(request, "unknown", 404)
+    if invitation.answered_at and request.method == "POST":
+        # Answering again: a conflict with the answers already received, said plainly.
+        return _bad(request, "answered", 409)
     if invitation.answered_at or invitation.declined_at:
         return _bad(request, "answered" if invitation.answered_at else "declined", 410)
     if invitation.expires_at <= timezone.now():
         return _bad(request, "expired", 410)
     return None
+
+
+def digest_of(form: ResponseForm) -> str:
+    return str(form.cleaned_data.get("submission_key") or "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,10 +84,15 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
                         request=request,
                     )
                 except (AlreadyClosed, IntegrityError):
-                    # Answered meanwhile (another tab, a double tap): the first one counts.
+                    # Answered meanwhile: a double tap of this form gets the thank-you page,
+                    # another form (another tab, another phone) the conflict.
                     invitation.refresh_from_db()
-                    if invitation.answered_at:
+                    if Response.objects.filter(
+                        invitation=invitation, submission_key=digest_of(form)
+                    ).exists():
                         return redirect("surveys:public_thanks", token=token)
+                    if invitation.answered_at:
+                        return _bad(request, "answered", 409)
                     return _bad(request, "expired", 410)
                 return redirect("surveys:public_thanks", token=token)
             else:

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from kindred.audit.log import record
 from kindred.lib.mail import send_email_after_commit
-from kindred.surveys.models import Answer, Invitation, Item, Response, Survey
+from kindred.surveys.models import Answer, Channel, Invitation, Item, Response, Survey
 
 LINK_DAYS = 30  # a survey left for a month is not answered any more; the next occasion asks
 
@@ -46,18 +46,24 @@ def invitation_create(
     survey: Survey,
     occasion: str,
     occasion_key: str,
-    email: str,
+    email: str | None,
     language: str,
     family: Any = None,
     mentor: Any = None,
     match: Any = None,
     group: Any = None,
     now: datetime | None = None,
+    channel: str = Channel.EMAIL,
+    sent_by: Any = None,
+    token: str | None = None,
+    days: int = LINK_DAYS,
+    request: HttpRequest | None = None,
 ) -> Invitation | None:
-    """Ask one person one survey once: the invitation and its e-mail (after commit), or None
-    when this occasion was already asked (the unique constraint decides, even under races)."""
+    """Ask one person one survey once: the invitation and, with an `email`, its e-mail (after
+    commit), or None when this occasion was already asked (the unique constraint decides, even
+    under races). A letter passes its code as the `token`; a call passes no e-mail."""
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token = token or secrets.token_urlsafe(32)
     language = _language(language)
     try:
         with transaction.atomic():
@@ -71,17 +77,22 @@ def invitation_create(
                 match=match,
                 group=group,
                 language=language,
+                channel=channel,
+                sent_by=sent_by,
                 token_hash=token_digest(token),
                 created_at=now,
-                expires_at=now + timedelta(days=LINK_DAYS),
+                expires_at=now + timedelta(days=days),
             )
             record(
                 action="surveys.invitation.created",
+                request=request,
+                actor=sent_by,
                 obj=invitation,
                 program=survey.program_id,
-                detail={"survey": survey.pk, "occasion": occasion},
+                detail={"survey": survey.pk, "occasion": occasion, "channel": channel},
             )
-            _email(invitation, token=token, to=email)
+            if email:
+                _email(invitation, token=token, to=email)
     except IntegrityError:
         return None
     return invitation
@@ -119,16 +130,22 @@ def response_submit(
     answers: dict[int, dict[str, Any]],
     submission_key: str,
     request: HttpRequest | None = None,
+    entered_by: Any = None,
 ) -> Response:
     """Save one submission whole or not at all: the invitation locked and checked, the response,
-    every answer and the audit event in one transaction."""
+    every answer and the audit event in one transaction. `entered_by`: the coordinator who
+    typed the answers given on a phone call (the response's channel is then "phone")."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open():
             raise AlreadyClosed
         now = timezone.now()
         response = Response.objects.create(
-            invitation=locked, submitted_at=now, submission_key=submission_key
+            invitation=locked,
+            submitted_at=now,
+            submission_key=submission_key,
+            channel="phone" if entered_by is not None else "web",
+            entered_by=entered_by,
         )
         Answer.objects.bulk_create(
             Answer(response=response, item_id=item_id, **values)
@@ -137,11 +154,12 @@ def response_submit(
         locked.answered_at = now
         locked.save(update_fields=["answered_at"])
         record(
-            action="surveys.response.submitted",
+            action="surveys.response.entered" if entered_by else "surveys.response.submitted",
             request=request,
+            actor=entered_by,
             obj=response,
             program=locked.program_id,
-            detail={"survey": locked.survey_id, "answers": len(answers)},
+            detail={"survey": locked.survey_id, "answers": len(answers), "channel": locked.channel},
         )
     return response
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.surveys import public, results_views, views
+from kindred.surveys import channel_views, public, results_views, views
 
 app_name = "surveys"
 
@@ -15,7 +15,11 @@ urlpatterns = [
     path("<int:pk>/results/", results_views.results, name="results"),
     path("<int:pk>/comments/", results_views.comments, name="comments"),
     path("<int:pk>/export.csv", results_views.export, name="export"),
-    # Public: the one-time link, no sign-in.
+    path("<int:pk>/send/", channel_views.send_find, name="send_find"),
+    path("<int:pk>/send/<int:family_pk>/", channel_views.send_page, name="send"),
+    path("<int:pk>/send/<int:family_pk>/phone/", channel_views.phone_entry, name="phone"),
+    # Public: the one-time link, or the code of a letter; no sign-in.
+    path("code/", channel_views.code_entry, name="code"),
     path("r/<str:token>/", public.public, name="public"),
     path("r/<str:token>/decline/", public.public_decline, name="public_decline"),
     path("r/<str:token>/thanks/", public.public_thanks, name="public_thanks"),

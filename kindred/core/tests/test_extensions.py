@@ -29,6 +29,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     ]
     assert names(extensions.timeline_modules())[0] == "kindred.families.timeline"
     assert "kindred.directory.timeline" in names(extensions.timeline_modules())
+    assert "kindred.surveys.timeline" in names(extensions.timeline_modules())
     assert names(extensions.family_merge_modules(exclude=("kindred.families",))) == [
         "kindred.referrals.family_merge",
         "kindred.directory.family_merge",

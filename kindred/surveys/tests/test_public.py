@@ -83,9 +83,9 @@ def test_it_saves_a_submission_whole_and_the_link_works_once(invited) -> None:
     ).exists()
     thanks = client.get(response["Location"])
     assert "Gracias" in thanks.content.decode()
-    # The link cannot be used again: a new submission is refused, in both languages.
+    # The link cannot be used again: a new submission is a conflict (409), in both languages.
     again = client.post(url(token), filled(invitation))
-    assert again.status_code == 410
+    assert again.status_code == 409
     body = again.content.decode()
     assert "already answered" in body and "ya fue respondida" in body
     assert Response.objects.count() == 1

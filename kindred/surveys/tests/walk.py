@@ -21,6 +21,7 @@ def setup(world) -> None:
     world.objects.update(
         {
             "survey": survey,
+            "family": family,
             "item": survey.items.first(),
             "open_token": open_token,
             "done_token": done_token,
@@ -31,6 +32,10 @@ def setup(world) -> None:
 
 def _s(w) -> dict:
     return {"pk": w.objects["survey"].pk}
+
+
+def _sf(w) -> dict:
+    return {"pk": w.objects["survey"].pk, "family_pk": w.objects["family"].pk}
 
 
 ROUTES = [
@@ -53,6 +58,23 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.objects["item"].pk},
         method="POST",
         not_found={"outsider"},
+    ),
+    Route(
+        "surveys:send_find",
+        allowed={"coordinator"},
+        kwargs=_s,
+        query="q=surveycan",
+        not_found={"outsider"},
+    ),
+    Route("surveys:send", allowed={"coordinator"}, kwargs=_sf, not_found={"outsider"}),
+    Route("surveys:phone", allowed={"coordinator"}, kwargs=_sf, not_found={"outsider"}),
+    Route("surveys:code", allowed=PUBLIC),
+    Route(
+        "surveys:code",
+        allowed=PUBLIC,
+        method="POST",
+        data=lambda w: {"code": "not a code"},
+        ok_status=frozenset({400}),
     ),
     Route("surveys:results", allowed=STAFF, kwargs=_s, not_found={"outsider"}),
     Route("surveys:comments", allowed={"coordinator"}, kwargs=_s, not_found={"outsider"}),
