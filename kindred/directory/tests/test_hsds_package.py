@@ -172,3 +172,28 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_directory(
         assert after[model].keys() == records.keys(), model
         for pk, values in records.items():
             assert after[model][pk] == values, (model, pk)
+
+
+def test_every_demo_service_exports_valid_hsds_and_a_valid_package(world, tmp_path) -> None:
+    from kindred.core.testing.personas import PASSWORD
+    from kindred.directory import demo
+    from kindred.lib.demo import DemoContext
+
+    ctx = DemoContext(
+        organization=world.org_a,
+        program=world.program_a,
+        users={"curator": world.users["curator"], "coordinator": world.users["coordinator"]},
+        password=PASSWORD,
+    )
+    demo.load(ctx)
+    exported = hsds.export_services(Service.objects.all())
+    assert len(exported) == len(demo.SERVICES) + 1  # and the demo program's own entry
+    for item in exported:
+        assert not hsds.validation_errors("service", item), item["name"]
+    # Outside Chicago too, a demo address names its city, so it is exported.
+    rockford = [
+        a for item in exported for sal in item.get("service_at_locations", [])
+        for a in sal["location"].get("addresses", []) if a["postal_code"] == "61101"
+    ]  # fmt: skip
+    assert rockford and rockford[0]["city"] == "Rockford"
+    assert _frictionless_errors(_unzip(datapackage_zip(exported), tmp_path)) == []
