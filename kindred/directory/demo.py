@@ -776,12 +776,12 @@ def _id(*parts: str) -> uuid.UUID:
     return uuid.uuid5(DEMO, ":".join(parts))
 
 
-
 # The city of each demo ZIP code outside Chicago (HSDS requires an address's city).
 DEMO_CITIES = {
     "60153": "Maywood", "60187": "Wheaton", "60201": "Evanston", "60302": "Oak Park",
     "60510": "Batavia", "60540": "Naperville", "53202": "Milwaukee", "61101": "Rockford",
 }  # fmt: skip
+
 
 def load(ctx: Any) -> None:
     curator = ctx.users.get("curator")

@@ -120,9 +120,7 @@ class ServiceForm(forms.ModelForm):
     url = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=500)
     location_name = forms.CharField(label=_("Place name"), required=False, max_length=250)
     address_1 = forms.CharField(label=_("Street address"), required=False, max_length=250)
-    address_2 = forms.CharField(
-        label=_("Street address, line 2"), required=False, max_length=250
-    )
+    address_2 = forms.CharField(label=_("Street address, line 2"), required=False, max_length=250)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     state = forms.CharField(label=_("State"), required=False, max_length=100)
     postal_code = forms.CharField(

@@ -16,7 +16,6 @@ import zipfile
 from functools import cache
 from typing import Any
 
-from kindred.directory import hsds
 from kindred.directory.hsds_import import TABLE_SCHEMAS, Collector, ImportReport, JsonFlattener
 from kindred.lib.standards import HSDS_DIR
 
@@ -95,9 +94,7 @@ def _cell(value: Any) -> str:
 def descriptor() -> dict[str, Any]:
     """The package's `datapackage.json`: the official one, every resource with its schema."""
     package = copy.deepcopy(official_datapackage())
-    package["resources"] = [
-        {**resource, "encoding": "utf-8"} for resource in package["resources"]
-    ]
+    package["resources"] = [{**resource, "encoding": "utf-8"} for resource in package["resources"]]
     return package
 
 

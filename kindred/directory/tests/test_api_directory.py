@@ -94,7 +94,9 @@ def test_it_returns_the_fully_nested_hsds_service(client_for, directory, world) 
     response = api.get(f"/api/directory/services/{heart.pk}")
     assert response.status_code == 200
     data = response.json()
-    assert data == json.loads(json.dumps(hsds.export_services(Service.objects.filter(pk=heart.pk))[0]))
+    assert data == json.loads(
+        json.dumps(hsds.export_services(Service.objects.filter(pk=heart.pk))[0])
+    )
     assert not hsds.validation_errors("service", data)
     assert data["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Chicago"
     assert {"id", "status", "organization", "phones", "attributes"} <= data.keys()

@@ -122,9 +122,7 @@ SKIPPED = {"created_at", "modified_at", "last_verified_at", "last_verified_by_id
 
 def _snapshot() -> dict[str, Any]:
     def rows(model: Any) -> dict[str, dict[str, Any]]:
-        names = [
-            f.attname for f in model._meta.concrete_fields if f.attname not in SKIPPED
-        ]
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in SKIPPED]
         return {str(r["id"]): r for r in model.objects.values(*names)}
 
     return {
@@ -159,9 +157,7 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_directory(
         before["Service"][str(service.pk)]["assured_date"] = service.last_verified_at.date()
     assert len(before["Organization"]) == 2 and len(before["Address"]) == 4
     exported = hsds.export_services(Service.objects.all())
-    content = (
-        datapackage_zip(exported) if form == "csv" else json.dumps(exported).encode()
-    )
+    content = datapackage_zip(exported) if form == "csv" else json.dumps(exported).encode()
     _empty_directory()
     assert not Service.objects.exists() and not Address.objects.exists()
     name = "directory.zip" if form == "csv" else "directory.json"
