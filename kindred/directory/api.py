@@ -122,7 +122,7 @@ def _term_filter(term_id: str) -> Q:
     )
 
 
-def _services(
+def find_services(
     *, search: str, taxonomy_term_id: str, organization_id: str, modified_after: str
 ) -> QuerySet[Service]:
     qs = filtered(SearchQuery(words=search), Service.objects.listed())
@@ -205,7 +205,7 @@ def services(
     proximity: str = "",
     full: bool = False,
 ) -> dict[str, Any]:
-    qs = _services(
+    qs = find_services(
         search=search,
         taxonomy_term_id=taxonomy_term_id,
         organization_id=organization_id,
@@ -316,7 +316,7 @@ def service_at_locations(
     postcode: str = "",
     proximity: str = "",
 ) -> dict[str, Any]:
-    services_qs = _services(
+    services_qs = find_services(
         search=search,
         taxonomy_term_id=taxonomy_term_id,
         organization_id=organization_id,

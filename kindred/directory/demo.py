@@ -776,6 +776,13 @@ def _id(*parts: str) -> uuid.UUID:
     return uuid.uuid5(DEMO, ":".join(parts))
 
 
+# The city of each demo ZIP code outside Chicago (HSDS requires an address's city).
+DEMO_CITIES = {
+    "60153": "Maywood", "60187": "Wheaton", "60201": "Evanston", "60302": "Oak Park",
+    "60510": "Batavia", "60540": "Naperville", "53202": "Milwaukee", "61101": "Rockford",
+}  # fmt: skip
+
+
 def load(ctx: Any) -> None:
     curator = ctx.users.get("curator")
     organizations = {}
@@ -811,7 +818,7 @@ def load(ctx: Any) -> None:
         place = PrimaryPlace(
             location_name=organizations[org_key].name.replace(" (demo)", ""),
             address_1=f"{100 + len(key) * 7} Demo Avenue" if zip_code else "",
-            city="Chicago" if zip_code.startswith("606") else "",
+            city=DEMO_CITIES.get(zip_code, "Chicago" if zip_code.startswith("606") else ""),
             state="WI" if zip_code.startswith("53") else "IL",
             postal_code=zip_code,
             phone=phone,

@@ -120,9 +120,26 @@ class ServiceForm(forms.ModelForm):
     url = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=500)
     location_name = forms.CharField(label=_("Place name"), required=False, max_length=250)
     address_1 = forms.CharField(label=_("Street address"), required=False, max_length=250)
+    address_2 = forms.CharField(label=_("Street address, line 2"), required=False, max_length=250)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     state = forms.CharField(label=_("State"), required=False, max_length=100)
-    postal_code = forms.CharField(label=_("ZIP code"), required=False, max_length=10)
+    postal_code = forms.CharField(
+        label=_("ZIP code"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "A ZIP code alone places the service for distance search; other directories receive "
+            "the address only when the street, city, state and ZIP code are all filled in."
+        ),
+    )
+    country = forms.CharField(
+        label=_("Country"),
+        initial="US",
+        required=False,
+        max_length=2,
+        min_length=2,
+        help_text=_("Two letters (ISO 3166); US when left empty."),
+    )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=50)
     hours = forms.CharField(
         label=_("Hours"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -198,9 +215,11 @@ class ServiceForm(forms.ModelForm):
             for name in (
                 "location_name",
                 "address_1",
+                "address_2",
                 "city",
                 "state",
                 "postal_code",
+                "country",
                 "phone",
                 "hours",
                 "hours_es",
@@ -218,6 +237,12 @@ class ServiceForm(forms.ModelForm):
             )
         return value
 
+    def clean_country(self) -> str:
+        value = self.cleaned_data.get("country", "").strip().upper() or "US"
+        if not value.isalpha():
+            raise forms.ValidationError(_("Enter the country as two letters, e.g. US."))
+        return value
+
     def clean_hours_rule(self) -> str:
         text = self.cleaned_data.get("hours_rule", "").strip()
         if text:
@@ -232,8 +257,17 @@ class ServiceForm(forms.ModelForm):
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The oldest age must be at least the youngest age."))
-        if data.get("address_1") and not data.get("postal_code"):
-            self.add_error("postal_code", _("Enter the ZIP code of this address."))
+        if any(data.get(name) for name in ("address_1", "address_2", "city", "state")):
+            # HSDS requires the whole address: a part of one could not be shared.
+            missing = {
+                "address_1": _("Enter the street address."),
+                "city": _("Enter the city of this address."),
+                "state": _("Enter the state of this address."),
+                "postal_code": _("Enter the ZIP code of this address."),
+            }
+            for name, message in missing.items():
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
         if not data.get("condition_codes"):
             self.add_error("condition_codes", _("Choose at least one condition, or Any condition."))
         if not data.get("modality_codes"):
@@ -249,9 +283,11 @@ class ServiceForm(forms.ModelForm):
         return PrimaryPlace(
             location_name=data["location_name"],
             address_1=data["address_1"],
+            address_2=data["address_2"],
             city=data["city"],
             state=data["state"],
             postal_code=data["postal_code"],
+            country=data["country"],
             phone=data["phone"],
             hours=data["hours"],
             hours_es=data["hours_es"],

@@ -167,7 +167,21 @@ def schedule_json(schedule: Schedule) -> dict[str, Any]:
     for number in ("timezone",):
         if data[number] is not None and float(data[number]).is_integer():
             data[number] = int(data[number])
+    if schedule.description_es:
+        # The hours in Spanish travel as a Kindred attribute of the schedule.
+        data["attributes"] = [kindred_attribute(schedule.id, "schedule", "field:description_es",
+                                                schedule.description_es)]  # fmt: skip
     return clean(data)
+
+
+# HSDS 3.0 `address` requires these (and `address_type`, which Kindred always has).
+ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code", "country")
+
+
+def address_complete(address: Address) -> bool:
+    """Whether `address` has every field HSDS requires: an incomplete one is left out of an
+    export (a ZIP code alone still places the location, by its coordinates)."""
+    return all(str(getattr(address, name) or "").strip() for name in ADDRESS_REQUIRED)
 
 
 def address_json(address: Address) -> dict[str, Any]:
@@ -216,7 +230,7 @@ def location_json(location: Location) -> dict[str, Any]:
         "external_identifier": location.external_identifier,
         "external_identifier_type": location.external_identifier_type,
         "languages": [language_json(x) for x in location.languages.all()],
-        "addresses": [address_json(x) for x in location.addresses.all()],
+        "addresses": [address_json(x) for x in location.addresses.all() if address_complete(x)],
         "contacts": [contact_json(x) for x in location.contacts.all()],
         "phones": [phone_json(x) for x in location.phones.all()],
         "schedules": [schedule_json(x) for x in location.schedules.all()],
@@ -272,31 +286,31 @@ def peer_support_attributes(service: Service) -> list[dict[str, Any]]:
     for name in ("populations", "capacity_note", *TEXT_ES_FIELDS):
         if getattr(service, name):
             pairs.append((f"field:{name}", getattr(service, name)))
-    attributes = []
-    for code, value in pairs:
-        tid = term_id(code)
-        attributes.append(
-            clean(
-                {
-                    "id": uuid.uuid5(service.id, code),
-                    "link_id": service.id,
-                    "taxonomy_term_id": tid,
-                    "link_type": "peer_support",
-                    "link_entity": "service",
-                    "value": value,
-                    "taxonomy_term": {
-                        "id": str(tid),
-                        "code": code,
-                        "name": code.split(":", 1)[1].replace("_", " "),
-                        "description": f"Kindred peer support: {code}",
-                        "taxonomy": KINDRED_TAXONOMY["name"],
-                        "taxonomy_detail": KINDRED_TAXONOMY,
-                        "taxonomy_id": KINDRED_TAXONOMY["id"],
-                    },
-                }
-            )
-        )
-    return attributes
+    return [kindred_attribute(service.id, "service", code, value) for code, value in pairs]
+
+
+def kindred_attribute(link_id: uuid.UUID, entity: str, code: str, value: str) -> dict[str, Any]:
+    """An HSDS attribute of Kindred's taxonomy (`code` "group:name") on the record `link_id`."""
+    tid = term_id(code)
+    return clean(
+        {
+            "id": uuid.uuid5(link_id, code),
+            "link_id": link_id,
+            "taxonomy_term_id": tid,
+            "link_type": "peer_support",
+            "link_entity": entity,
+            "value": value,
+            "taxonomy_term": {
+                "id": str(tid),
+                "code": code,
+                "name": code.split(":", 1)[1].replace("_", " "),
+                "description": f"Kindred peer support: {code}",
+                "taxonomy": KINDRED_TAXONOMY["name"],
+                "taxonomy_detail": KINDRED_TAXONOMY,
+                "taxonomy_id": KINDRED_TAXONOMY["id"],
+            },
+        }
+    )
 
 
 def service_json(service: Service, *, attributes: list[Any] | None = None) -> dict[str, Any]:

@@ -654,7 +654,9 @@ def _check_links(collector: Collector) -> None:
     kindred_terms = hsds.kindred_term_codes()
     for record_id, row in list(collector.rows["attributes"].items()):
         link = row.get("link_id")
-        if row.get("taxonomy_term_id") in kindred_terms and known("services", link):
+        if row.get("taxonomy_term_id") in kindred_terms and (
+            known("services", link) or link in collector.rows["schedules"]
+        ):
             continue
         if not link or not any(
             known(t, link)
@@ -1084,6 +1086,10 @@ def _build(collector: Collector, steward_id: int) -> dict[str, list[models.Model
                 values["modified_at"] = now
             if table in {"organizations", "services", "locations"}:
                 values["extra"] = extras.get((table, record_id), {})
+            if table == "schedules":
+                for attribute in peer_attributes.get(record_id, []):
+                    if kindred_terms[attribute["taxonomy_term_id"]] == "field:description_es":
+                        values["description_es"] = str(attribute.get("value", ""))
             if table == "services":
                 row = rows["services"][record_id]
                 program_id = row.get("program_id")

@@ -219,9 +219,11 @@ class PrimaryPlace:
 
     location_name: str = ""
     address_1: str = ""
+    address_2: str = ""
     city: str = ""
     state: str = ""
     postal_code: str = ""
+    country: str = "US"
     phone: str = ""
     hours: str = ""
     hours_es: str = ""
@@ -307,9 +309,11 @@ def _save_place(service: Service, place: PrimaryPlace) -> None:
     location.save()
     address = location.addresses.order_by("id").first() or Address(location=location)
     address.address_1 = place.address_1
+    address.address_2 = place.address_2
     address.city = place.city
     address.state_province = place.state
     address.postal_code = place.postal_code
+    address.country = place.country or "US"
     address.save()
 
 
@@ -326,9 +330,11 @@ def primary_place_of(service: Service) -> PrimaryPlace:
     return PrimaryPlace(
         location_name=link.location.name if link else "",
         address_1=address.address_1 if address else "",
+        address_2=address.address_2 if address else "",
         city=address.city if address else "",
         state=address.state_province if address else "",
         postal_code=address.postal_code if address else "",
+        country=address.country if address else "US",
         phone=phone.number if phone else "",
         hours=schedule.description if schedule else "",
         hours_es=schedule.description_es if schedule else "",

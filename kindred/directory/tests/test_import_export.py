@@ -218,7 +218,8 @@ def test_it_exports_a_csv_datapackage_whose_rows_validate_and_reimport(
         table = name.removesuffix(".csv")
         validator = _official_validator(hsds_dir, TABLE_SCHEMAS[table])
         rows = list(csv.DictReader(io.StringIO(archive.read(name).decode())))
-        assert rows, name
+        if table in {"services", "organizations", "phones", "attributes", "addresses"}:
+            assert rows, name  # the other tables may be empty (written with their header)
         from kindred.directory.hsds_import import _coerce_csv_value
 
         for row in rows:

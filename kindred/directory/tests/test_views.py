@@ -11,6 +11,7 @@ from django.utils import timezone
 from kindred.audit.models import AuditEvent
 from kindred.core.testing.access import denials
 from kindred.core.testing.personas import make_user, signed_in
+from kindred.directory import hsds
 from kindred.directory.models import (
     Organization,
     ResourceShare,
@@ -572,3 +573,42 @@ def test_it_prints_the_programs_logo_on_the_folder(world, directory) -> None:
     html = folder_html(program=world.program_a, service_ids=[directory["heart"].pk], language="en")
     assert 'src="data:image/png;base64,' in html
     assert "data:image/png;base64," in client.get(reverse("directory:publish")).content.decode()
+
+
+def test_the_curation_form_shows_and_keeps_the_full_address(world, directory) -> None:
+    client = world.client("curator")
+    heart = directory["heart"]
+    page = client.get(reverse("directory:service_edit", args=[heart.pk])).content.decode()
+    for name in ("address_1", "address_2", "city", "state", "postal_code", "country"):
+        assert f'name="{name}"' in page, name
+    data = _service_post(
+        directory["org"], name=heart.name, address_2="Suite 200", country="us", kind="support_group"
+    )
+    response = client.post(reverse("directory:service_edit", args=[heart.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    address = heart.service_at_locations.get().location.addresses.get()
+    assert (address.address_2, address.country, address.city) == ("Suite 200", "US", "Chicago")
+    page = client.get(reverse("directory:service_edit", args=[heart.pk])).content.decode()
+    assert 'value="Suite 200"' in page
+
+
+def test_the_curation_form_refuses_a_partial_address(world, directory) -> None:
+    client = world.client("curator")
+    before = Service.objects.count()
+    response = client.post(
+        reverse("directory:service_new"),
+        _service_post(directory["org"], city="", state="", country="USA"),
+    )
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the city of this address." in content
+    assert "Enter the state of this address." in content
+    assert Service.objects.count() == before
+    # A ZIP code alone still places a service (distance search), with no address to share.
+    response = client.post(
+        reverse("directory:service_new"),
+        _service_post(directory["org"], address_1="", city="", state="", postal_code="60611"),
+    )
+    assert response.status_code == 302
+    service = Service.objects.get(name="NICU Graduates Parent Line")
+    assert "addresses" not in hsds.service_json(service)["service_at_locations"][0]["location"]

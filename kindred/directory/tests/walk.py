@@ -187,4 +187,11 @@ ROUTES = [
     Route("hsds:service_at_locations", allowed=PUBLIC, query="postcode=60614&proximity=40000"),
     Route("hsds:openapi-json", allowed=PUBLIC),
     Route("hsds:openapi-view", allowed=PUBLIC),
+    # The same services in the Kindred JSON API (signed in): a real listed service this time.
+    Route("api:service_list", allowed=SIGNED_IN, query="search=heart&page=1&per_page=5"),
+    Route(
+        "api:service_detail",
+        allowed=SIGNED_IN,
+        kwargs=lambda w: {"service_id": w.objects["directory_service"].pk},
+    ),
 ]
