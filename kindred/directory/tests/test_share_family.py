@@ -158,7 +158,8 @@ def test_no_text_without_consent_to_texts_and_nothing_is_saved(world, directory,
     family = phone_family(world, text_consent=False)
     client = world.client("coordinator")
     form = client.get(
-        reverse("directory:share_new"), {"family": family.pk, "service": [str(directory["heart"].pk)]}
+        reverse("directory:share_new"),
+        {"family": family.pk, "service": [str(directory["heart"].pk)]},
     ).content.decode()
     assert "has not agreed to text messages" in form and 'name="send_text"' not in form
     response = client.post(
