@@ -143,7 +143,10 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         server = start_gunicorn(ctx, env, port, log_path)
         try:
             wait_until_ready(server, port, log_path)
-            sign_in(port)  # the demo coordinator can sign in: fail early with a clear message
+            # The demo coordinator can sign in (fail early with a clear message); the browser
+            # it asked Kindred to remember after the second step is the simulated users' too.
+            remembered = sign_in(port).get("kindred_2fa_remember", "")
+            env = {**env, "KINDRED_BENCH_REMEMBER": remembered}
             for stage in stages(ctx.quick):
                 rss_before = max(worker_rss_mib(server.pid), default=0.0)
                 watcher = Connections(ctx.database_url)

@@ -11,12 +11,15 @@ line shows the round whose home/trivial ratio is the median (docs/benchmarks.md)
 """
 
 import contextlib
+import hashlib
+import hmac
 import os
 import re
 import secrets
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import tempfile
 import threading
@@ -325,6 +328,47 @@ def wait_until_ready(server: subprocess.Popen, port: int, log_path: Path) -> Non
     )
 
 
+def demo_totp_code(at: float | None = None) -> str:
+    """The code the demo authenticator shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), from
+    KINDRED_DEMO_TOTP_KEY as load_demo gave it to every demo person."""
+    key = bytes.fromhex(
+        os.environ.get("KINDRED_DEMO_TOTP_KEY", "6b696e647265642d64656d6f2d746f74702d6b6579")
+    )
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def second_step(port: int, cookies: dict[str, str]) -> None:
+    """The code page after the password, answered from the demo authenticator, asking Kindred to
+    remember this browser: its cookie lets the load test's simulated coordinators sign in with
+    the password alone (a code is good once, and they are many in one 30 s step)."""
+    page = request(port, "/accounts/two-step/", cookies=cookies)
+    cookies.update(page.cookies())
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+    if page.status != 200 or match is None:
+        raise RuntimeError(f"GET /accounts/two-step/ answered HTTP {page.status} without a form")
+    answer = request(
+        port,
+        "/accounts/two-step/",
+        method="POST",
+        cookies=cookies,
+        form={
+            "csrfmiddlewaretoken": match.group(1).decode(),
+            "code": demo_totp_code(),
+            "remember": "on",
+        },
+    )
+    cookies.update(answer.cookies())
+    if answer.status != 302 or "kindred_2fa_remember" not in cookies:
+        raise RuntimeError(
+            f"the demo authenticator's code was refused (HTTP {answer.status}, "
+            f"location {answer.header('location')!r}): check KINDRED_DEMO_TOTP_KEY"
+        )
+
+
 def sign_in(port: int, email: str = COORDINATOR_EMAIL) -> dict[str, str]:
     """GET the login form (CSRF cookie and token), POST it; return the signed-in cookies."""
     page = request(port, "/accounts/login/")
@@ -357,10 +401,14 @@ def sign_in(port: int, email: str = COORDINATOR_EMAIL) -> dict[str, str]:
     if "kindred_session" not in cookies:
         raise RuntimeError("the login set no kindred_session cookie")
     home = request(port, "/", cookies=cookies)
+    if home.status == 302 and home.header("location").startswith("/accounts/two-step/"):
+        second_step(port, cookies)  # a coordinator's role asks for the second factor
+        home = request(port, "/", cookies=cookies)
     cookies.update(home.cookies())  # the language cookie a browser would then send back
     if home.status != 200 or HOME_MARKER not in home.body:
         raise RuntimeError(
-            f"the signed-in home page answered HTTP {home.status} without the program's name"
+            f"the signed-in home page answered HTTP {home.status} without the program's name "
+            f"(location {home.header('location')!r})"
         )
     return cookies
 

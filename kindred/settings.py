@@ -339,3 +339,8 @@ LOGGING = {
 
 # Families, referrals and the rest read these program-independent defaults.
 KINDRED_DEMO_PASSWORD = os.environ.get("KINDRED_DEMO_PASSWORD", "kindred-demo-2026")
+# The demo people's authenticator key (hex), printed by load_demo in base32 for an
+# authenticator app: the second step of a demo login without DEBUG (and the load benchmark).
+KINDRED_DEMO_TOTP_KEY = os.environ.get(
+    "KINDRED_DEMO_TOTP_KEY", "6b696e647265642d64656d6f2d746f74702d6b6579"
+)

@@ -39,7 +39,20 @@ def _user(email: str, full_name: str, language: str, password: str) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email, password, full_name=full_name, language=language)
+    _demo_authenticator(user)
     return user
+
+
+def _demo_authenticator(user: User) -> None:
+    """Every demo person has an authenticator with the published demo key
+    (KINDRED_DEMO_TOTP_KEY, printed by load_demo), so the demo — and the load benchmark, which
+    runs it with production settings — gets past the second step as a real person would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(
+            user=user, name="Demo authenticator", confirmed=True, key=settings.KINDRED_DEMO_TOTP_KEY
+        )
 
 
 @transaction.atomic

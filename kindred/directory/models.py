@@ -891,7 +891,9 @@ class ResourceShare(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)
-    texted_to = models.CharField(_("texted to"), max_length=20, blank=True)
+    texted_to = models.CharField(
+        _("texted to"), max_length=20, blank=True, default="", db_default=""
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -37,6 +37,9 @@ from kindred.lib.languages import OTHER, normalize_language
 from kindred.programs.models import Program
 
 MAX_ROWS = 20000
+# Python's csv reader refuses longer cells by default, but that limit is global to the process
+# (a library may raise it): the import checks its own.
+MAX_CELL = 131_072
 
 # Fields full_clean() must not check on a row being read: the import sets them itself.
 FAMILY_SET_BY_IMPORT = ["program", "merged_into", "form_token", "created_by"]
@@ -195,29 +198,36 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
     return headers, [(r + [""] * width)[:width] for r in body]
 
 
+def _cell_too_long() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "A cell of this file is longer than %(max)s characters: it is not a "
+            "spreadsheet of families. Check the file and export it again."
+        )
+        % {"max": MAX_CELL}
+    )
+
+
 def _read_csv(content: bytes) -> list[list[str]]:
     if csv_text.is_zip(content):
         # An .xlsx (or .ods) renamed .csv: read it as the workbook it is.
         return _read_xlsx(content)
     try:
         text = csv_text.decode(content)
-        return csv_text.rows(text)
+        rows = csv_text.rows(text)
     except csv_text.NotText as exc:
         raise ImportFileError(str(exc)) from exc
     except csv.Error as exc:
-        # Python's reader refuses a cell longer than csv.field_size_limit() (131,072
-        # characters): no real family record has one, so the file is refused, not truncated.
+        # No real family record has a cell longer than the reader takes: the file is refused,
+        # not truncated.
         if "field larger than field limit" in str(exc):
-            raise ImportFileError(
-                _(
-                    "A cell of this file is longer than %(max)s characters: it is not a "
-                    "spreadsheet of families. Check the file and export it again."
-                )
-                % {"max": csv.field_size_limit()}
-            ) from exc
+            raise _cell_too_long() from exc
         raise ImportFileError(
             _("This file could not be read as CSV: check that it is a spreadsheet saved as CSV.")
         ) from exc
+    if any(len(cell) > MAX_CELL for row in rows for cell in row):
+        raise _cell_too_long()
+    return rows
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:

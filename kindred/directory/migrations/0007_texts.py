@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resourceshare',
             name='texted_to',
-            field=models.CharField(blank=True, max_length=20, verbose_name='texted to'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='texted to'),
         ),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='program',
             name='sends_texts',
-            field=models.BooleanField(default=False, help_text='Families who agreed to texts can receive a link by text message (resources shared with them). Needs a text provider set up for this installation.', verbose_name='sends text messages'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Families who agreed to texts can receive a link by text message (resources shared with them). Needs a text provider set up for this installation.', verbose_name='sends text messages'),
         ),
     ]

@@ -1,3 +1,4 @@
+import base64
 from typing import Any, TextIO, cast
 
 from django.conf import settings
@@ -36,5 +37,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Kindred demo: {settings.SITE_URL}"))
         self.stdout.write(f"Every demo login uses the password: {ctx.password}")
+        key = base64.b32encode(bytes.fromhex(settings.KINDRED_DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            f"Second step (asked only without DEBUG): authenticator key {key} (TOTP, 30 s, 6 digits)"
+        )
         for key, user in ctx.users.items():
             self.stdout.write(f"  {key:<22} {user.email}")
