@@ -171,7 +171,7 @@ class MentorDetailsForm(forms.ModelForm):
         return year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         low, high = data.get("child_age_from"), data.get("child_age_to")
         for name, value in (("child_age_from", low), ("child_age_to", high)):
             if value is not None and not 0 <= value <= MAX_CHILD_AGE:

@@ -49,6 +49,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
     assert names(extensions.referral_changed_modules()) == ["kindred.fhir.referral_changed"]
     measures = names(extensions.measures_modules())
     assert "kindred.referrals.measures" in measures and "kindred.evaluation.measures" in measures
+    assert "kindred.matching.api_routes" in names(extensions.api_routes_modules())
     walks = names(extensions.walk_modules())
     assert "kindred.programs.tests.walk" in walks and "kindred.audit.tests.walk" not in walks
 
