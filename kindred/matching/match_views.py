@@ -14,6 +14,7 @@ from kindred.audit.log import record
 from kindred.lib.extensions import page_panels
 from kindred.matching import services
 from kindred.matching.access import can_manage, get_match_for, is_own, is_staff
+from kindred.matching.contacts import early_measures
 from kindred.matching.forms import AnswerForm, CloseForm, FitForm, RespondForm, WithdrawForm
 from kindred.matching.models import Match
 from kindred.programs.access import ProgramRequest, program_required
@@ -54,6 +55,7 @@ def _page(
             "history": match.transitions.select_related("by").order_by("at", "id"),
             "forms": page_forms,
             "panels": page_panels("matching.match", match, request),
+            "early": early_measures(match),
             "met": [r for r in match.reasons if r.get("met")],
             "unmet": [r for r in match.reasons if r.get("met") is False],
             "languages": sorted(

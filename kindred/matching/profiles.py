@@ -218,6 +218,12 @@ def is_ready(mentor: Mentor, rule: str, today: date) -> bool:
     return True
 
 
+def _age_range(mentor: Mentor) -> tuple[int, int] | None:
+    """The mentor's own child's age range; one end given stands for one age."""
+    ends = [age for age in (mentor.child_age_from, mentor.child_age_to) if age is not None]
+    return (min(ends), max(ends)) if ends else None
+
+
 def mentor_sides(
     program: Any, settings: MatchSettings, *, today: date | None = None
 ) -> list[MentorSide]:
@@ -262,6 +268,7 @@ def mentor_sides(
                 ready=is_ready(mentor, settings.readiness, today),
                 excluded_situations=frozenset(f"sit:{s}" for s in mentor.excluded_situations or []),
                 display_name=mentor.full_name,
+                child_age_range=_age_range(mentor),
             )
         )
     return sides

@@ -4,8 +4,9 @@ expired) withdrawn; the early fit check once it is due, and a match's end a few 
 with a link only.
 
 The issue asks for the fit check "after the first two contacts or two weeks, whichever comes
-first": Kindred records no contacts (encounters) yet, so two weeks (the program's
-`fit_check_days`) decide until they do.
+first": the match's stored date is `fit_check_days` (14) after it became active, and the run
+first brings it forward to the day of the second contact (encounters between the match's mentor
+and family, `contacts.py`) when that came first.
 """
 
 from datetime import date, timedelta
@@ -40,7 +41,10 @@ def withdraw_unmatchable() -> int:
 
 def send_match_reminders(on: date | None = None) -> int:
     on = on or timezone.localdate()
+    from kindred.matching.services import advance_fit_checks
+
     sent = withdraw_unmatchable()
+    advance_fit_checks(on)
     fit_due = Match.objects.filter(
         status="active", fit_check_due__lte=on, fit_reminded_at__isnull=True
     ).select_related("mentor", "mentor__user", "program")

@@ -7,7 +7,7 @@ the second one sees the place taken. The database's CheckConstraint
 `mentors_mentor_within_capacity` is the guard behind the guard.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -276,6 +276,38 @@ def record_fit(
             close(match=match, by=by, code="not_good_fit", note=note, request=request)
             notify_coordinators("not_good_fit", match)
     return match
+
+
+def advance_fit_checks(on: date) -> int:
+    """The early fit check is due at the second contact when it comes before the two weeks:
+    each active match not yet asked whose second contact is before its stored date gets the
+    contact's day (audited, in its own transaction). Returns how many moved."""
+    from kindred.matching.contacts import with_second_contact
+
+    moved = 0
+    candidates = with_second_contact(
+        Match.objects.filter(
+            status="active", fit_reminded_at__isnull=True, fit_check_due__isnull=False
+        )
+    ).filter(second_contact_at__isnull=False)
+    for match in candidates:
+        contact_day = timezone.localdate(match.second_contact_at)
+        if match.fit_check_due is None or contact_day >= match.fit_check_due or contact_day > on:
+            continue
+        with match.locked():
+            if match.status != "active" or match.fit_reminded_at is not None:
+                continue
+            match.fit_check_due = contact_day
+            match.save(update_fields=["fit_check_due"])
+            match.audit_change(
+                verb="fit_check_advanced",
+                by=None,
+                request=None,
+                fields=["fit_check_due"],
+                detail={"contacts": 2},
+            )
+        moved += 1
+    return moved
 
 
 def renew(*, match: Match, by: Any, request: HttpRequest | None = None) -> Match:

@@ -24,7 +24,7 @@ from kindred.mentors.models import (
     TrainingSession,
     WellbeingCheckIn,
 )
-from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
+from kindred.mentors.models.mentor import DAY_PARTS, MAX_CHILD_AGE, WEEKDAYS
 from kindred.mentors.vocab import FAMILY_SITUATIONS, TREATMENTS
 
 # Many-to-many fields of the mentor's details, saved after the mentor row.
@@ -116,6 +116,8 @@ class MentorDetailsForm(forms.ModelForm):
             "treatments",
             "care_settings",
             "experience_year",
+            "child_age_from",
+            "child_age_to",
             "off_active_treatment",
             "gender",
             "culture",
@@ -167,6 +169,18 @@ class MentorDetailsForm(forms.ModelForm):
                 _("Enter a year between 1950 and this year, or leave it empty.")
             )
         return year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        low, high = data.get("child_age_from"), data.get("child_age_to")
+        for name, value in (("child_age_from", low), ("child_age_to", high)):
+            if value is not None and not 0 <= value <= MAX_CHILD_AGE:
+                self.add_error(
+                    name, _("Enter an age from 0 to %(max)s years.") % {"max": MAX_CHILD_AGE}
+                )
+        if low is not None and high is not None and low > high:
+            self.add_error("child_age_to", _("The second age cannot be younger than the first."))
+        return data
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -56,6 +56,7 @@ def test_it_finds_each_kind_of_extension_in_installed_order() -> None:
         "kindred.referrals.api_routes",
         "kindred.directory.api_routes",
         "kindred.mentors.api_routes",
+        "kindred.matching.api_routes",
         "kindred.groups.api_routes",
         "kindred.encounters.api_routes",
     ]

@@ -208,12 +208,20 @@ def score_many(families: Sequence[FamilySide], matrix: MentorMatrix, *, today: d
         for i, x in enumerate(families):
             ages[i, : len(x.child_ages)] = x.child_ages
         gaps = np.abs(ages[:, None, :, None] - matrix.ages_far[None, :, None, :])
-        age_gap = gaps.reshape(f, n, -1).min(axis=2)
+        point_gap = gaps.reshape(f, n, -1).min(axis=2)
+        # Years outside the mentor's own child's age range (0 within it).
+        outside = np.maximum(
+            matrix.age_lo[None, :, None] - ages[:, None, :],
+            ages[:, None, :] - matrix.age_hi[None, :, None],
+        )
+        range_gap = np.maximum(outside, 0.0).min(axis=2)
+        age_gap = np.minimum(point_gap, range_gap)
         unknown["child_age"] = age_gap >= FAR / 2
+        # Met: a child within the mentor's range, or a child of theirs close in age.
+        met["child_age"] = (range_gap == 0) | (point_gap <= AGE_NEAR)
         age_gap = np.where(unknown["child_age"], np.nan, age_gap)
         closeness = np.clip(1.0 - age_gap / AGE_SPAN, 0.0, 1.0)
         values["child_age"] = _with_unknown(closeness, unknown["child_age"])
-        met["child_age"] = age_gap <= AGE_NEAR  # NaN compares False
 
     points = [x.point for x in families]
     miles = (

@@ -135,6 +135,17 @@ class MentorMatrix:
         for row, m in enumerate(self.mentors):
             self.ages[row, : len(m.child_ages)] = m.child_ages
         self.ages_far = np.where(np.isnan(self.ages), -1e6, self.ages)  # criteria.FAR
+        # The own child's age range (from, to); -1e6 where none is given (criteria.FAR).
+        self.age_lo = np.fromiter(
+            (m.child_age_range[0] if m.child_age_range else -1e6 for m in self.mentors),
+            dtype=float,
+            count=n,
+        )
+        self.age_hi = np.fromiter(
+            (m.child_age_range[1] if m.child_age_range else -1e6 for m in self.mentors),
+            dtype=float,
+            count=n,
+        )
         self.travel_or_none = np.nan_to_num(self.travel, nan=-1.0)  # no distance given: -1
         self.cache: dict = {}  # per-matrix values the criteria compute once
         # Tie-breaks as one integer: lower load, then lower mentor id.

@@ -135,8 +135,25 @@ def reason(family: FamilySide, matrix: MentorMatrix, scores: Scores, row: int, c
         text = _set_text(criterion, _list(family, shared), _list(family, missing))
     elif criterion == "child_age":
         gap = scores.age_gap[row]
+        span = mentor.child_age_range
+        outside = (
+            min(max(0, span[0] - age, age - span[1]) for age in family.child_ages)
+            if span and family.child_ages
+            else None
+        )
         if math.isnan(gap):
             text = _("their child's age is not known")
+        elif span and outside == 0:
+            text = _("their child was %(low)d to %(high)d years old: the same age") % {
+                "low": span[0],
+                "high": span[1],
+            }
+        elif span and outside is not None and outside <= gap:
+            text = ngettext(
+                "their child was %(low)d to %(high)d years old: %(years)d year apart",
+                "their child was %(low)d to %(high)d years old: %(years)d years apart",
+                int(outside),
+            ) % {"low": span[0], "high": span[1], "years": int(outside)}
         elif gap == 0:
             text = _("their child was the same age")
         else:

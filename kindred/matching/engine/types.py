@@ -82,6 +82,9 @@ class MentorSide:
     ready: bool  # the program's readiness rule holds
     excluded_situations: frozenset[str]  # kinds of families they would rather not support
     display_name: str
+    # Their own child's age through the experience, (from, to) in whole years (the mentor's
+    # profile); a family's child within it is the same age.
+    child_age_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

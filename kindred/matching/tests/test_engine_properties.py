@@ -71,6 +71,12 @@ def mentors(draw, mentor_id, max_capacity=2):
         languages=draw(codes(LANGS, 3)),
         experiences=draw(codes(EXPERIENCES)),
         child_ages=tuple(draw(st.lists(st.integers(0, 30), max_size=2))),
+        child_age_range=draw(
+            st.one_of(
+                st.none(),
+                st.tuples(st.integers(0, 26), st.integers(0, 26)).map(lambda t: tuple(sorted(t))),
+            )
+        ),
         point=draw(st.sampled_from(POINTS)),
         travel_miles=draw(st.sampled_from([None, 5, 20, 60, 250])),
         gender=draw(st.sampled_from(["", "Female", "male"])),
@@ -137,7 +143,10 @@ def hard_ok(f, m, blocks) -> bool:
         and not (m.point and miles(f.point, m.point) <= DISTANCE_NEAR)
     ):
         return False
-    close_in_age = any(abs(a - b) <= AGE_NEAR for a in f.child_ages for b in m.child_ages)
+    close_in_age = any(abs(a - b) <= AGE_NEAR for a in f.child_ages for b in m.child_ages) or (
+        m.child_age_range is not None
+        and any(m.child_age_range[0] <= a <= m.child_age_range[1] for a in f.child_ages)
+    )
     return "child_age" not in must or not f.child_ages or close_in_age
 
 

@@ -111,4 +111,26 @@ ROUTES = [
         not_found=SIGNED_IN - MATCH_READERS,
     ),
 ]
+
+
+def _in_a(world) -> str:
+    return f"program={world.program_a.pk}"
+
+
+ROUTES += [
+    Route("api:matching_waiting", allowed=STAFF, query=_in_a, not_found={"outsider"}),
+    Route(
+        "api:matching_waiting",
+        allowed=STAFF,
+        query=lambda w: f"{_in_a(w)}&language=es&zip=606&limit=5",
+        not_found={"outsider"},
+    ),
+    Route("api:matching_matches", allowed=MATCH_READERS, query=_in_a, not_found={"outsider"}),
+    Route(
+        "api:matching_matches",
+        allowed=MATCH_READERS,
+        query=lambda w: f"{_in_a(w)}&state=offered",
+        not_found={"outsider"},
+    ),
+]
 ROUTES += __import__("kindred.matching.tests.walk_planning", fromlist=["ROUTES"]).ROUTES  # h10a

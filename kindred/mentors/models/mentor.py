@@ -30,6 +30,10 @@ CARE_SETTINGS = [
     ("school", _("School services and IEPs")),
 ]
 
+# The oldest age of the mentor's own child's range (years): young adults with childhood
+# conditions are still supported by parent programs.
+MAX_CHILD_AGE = 26
+
 WEEKDAYS = [
     ("mon", _("Monday")),
     ("tue", _("Tuesday")),
@@ -200,6 +204,22 @@ class Mentor(Stateful):
         blank=True,
         help_text=_("Optional. A family may want a parent whose experience is recent."),
     )
+    child_age_from = models.PositiveSmallIntegerField(
+        _("your child's age then: from (years)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. How old your child was through the diagnosis or treatment, from and to "
+            "(0 to 26): a family often finds it easier to talk with a parent whose child was "
+            "the same age."
+        ),
+    )
+    child_age_to = models.PositiveSmallIntegerField(
+        _("your child's age then: to (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. The same age as above if it was one age."),
+    )
     off_active_treatment = models.BooleanField(
         _("your child is off active treatment or stable"),
         null=True,
@@ -280,6 +300,20 @@ class Mentor(Stateful):
             ),
             models.CheckConstraint(
                 condition=Q(max_families__lte=30), name="mentors_mentor_max_families_range"
+            ),
+            # The mentor's own child's age range (years): each 0-26, from <= to.
+            models.CheckConstraint(
+                condition=(Q(child_age_from__isnull=True) | Q(child_age_from__lte=MAX_CHILD_AGE))
+                & (Q(child_age_to__isnull=True) | Q(child_age_to__lte=MAX_CHILD_AGE))
+                & (
+                    Q(child_age_from__isnull=True)
+                    | Q(child_age_to__isnull=True)
+                    | Q(child_age_from__lte=F("child_age_to"))
+                ),
+                name="mentors_mentor_child_age_range",
+                violation_error_message=_(
+                    "Your child's age: from 0 to 26 years, the first no older than the second."
+                ),
             ),
             # Matching's guard: two coordinators approving a mentor's last place at once
             # never take more places than the mentor has (kindred.matching.services).
