@@ -119,11 +119,14 @@ def test_the_match_page_shows_contacts_and_hours_against_the_targets(mworld) -> 
     assert early.contacts == 1 and early.contacts_target == 4 and early.weeks == 8
     assert early.hours == 30 and early.hours_target == 24 and early.hours_over
     text = page.content.decode()
-    assert "1 of the target 4" in text and "30 hours" in text and "target: 24 hours" in text
+    # The contacts line is the encounters app's panel on this page (one line, not two).
+    assert text.count("in the first 8 weeks") == 1
+    assert "1 contact in the first 8 weeks (practice: about 4)." in text
+    assert "30 hours" in text and "target: 24 hours" in text
     # The mentor sees the contacts, not the intake's hours.
     own = mworld.client("mentor").get(reverse("matching:match", args=[match.pk]))
     assert own.status_code == 200
-    assert "1 of the target 4" in own.content.decode()
+    assert "1 contact in the first 8 weeks (practice: about 4)." in own.content.decode()
     assert "target: 24 hours" not in own.content.decode()
 
 
@@ -143,4 +146,4 @@ def test_the_page_in_spanish(mworld) -> None:
     mworld.coordinator.save(update_fields=["language"])
     page = mworld.client("coordinator").get(reverse("matching:match", args=[match.pk]))
     assert page.status_code == 200
-    assert "0 de la meta de 4" in page.content.decode()
+    assert "0 contactos en las primeras 8 semanas (práctica: unos 4)." in page.content.decode()
