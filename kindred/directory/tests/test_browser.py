@@ -101,3 +101,78 @@ def test_it_keeps_the_curation_and_public_pages_accessible(page, live_server) ->
     page.set_viewport_size({"width": 360, "height": 800})
     page.get_by_role("link", name="Café del Corazón").click()
     assert page.get_by_role("heading", name="Café del Corazón").is_visible()
+
+
+def test_a_coordinator_shares_from_a_familys_page_by_text_on_a_phone(
+    page, live_server, settings
+) -> None:
+    """From the family's page through the search to the share, the family kept all the way; the
+    link texted (the program sends texts, the family agreed); at 360 px and 1280 px."""
+    from datetime import date
+
+    from kindred.core.testing.browser import keep_screenshot, settle_axe
+    from kindred.directory.models import ResourceShare
+    from kindred.families.inputs import CaregiverInput, ChildInput, ConsentInput, FamilyInput
+    from kindred.families.models import Consent
+    from kindred.families.services import family_create
+    from kindred.lib import sms
+
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    world = build_world()
+    world.program_a.sends_texts = True
+    world.program_a.save(update_fields=["sends_texts"])
+    make_service(
+        make_organization(world.org_a),
+        by=world.users["curator"],
+        name="Heart Parents Coffee Group",
+        zip_code="60614",
+        conditions=(Condition.HEART,),
+    )
+    family = family_create(
+        program=world.program_a,
+        family=FamilyInput(
+            caregivers=[
+                CaregiverInput(
+                    first_name="Rosa",
+                    last_name="Benítez",
+                    relationship="mother",
+                    phone="(312) 555-0142",
+                    preferred_language="es",
+                )
+            ],
+            children=[
+                ChildInput(first_name="Mateo", last_name="Benítez", date_of_birth=date(2021, 5, 1))
+            ],
+            consents=[
+                ConsentInput(scope=Consent.Scope.CONTACT),
+                ConsentInput(scope=Consent.Scope.TEXT),
+            ],
+        ),
+        by=world.coordinator,
+    )
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, live_server, "coordinator@a.test")
+    page.goto(f"{live_server.url}/families/{family.pk}/")
+    page.get_by_role("link", name="Find resources to share").click()
+    page.get_by_text("Finding resources for the Benítez family").wait_for()
+    page.get_by_label("Condition").select_option("heart")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("Finding resources for the Benítez family").wait_for()
+    settle_axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    keep_screenshot(page, "directory", "share-from-family-search-360")
+    page.get_by_label("Select Heart Parents Coffee Group").check()
+    page.get_by_role("button", name="Share with the Benítez family").click()
+    page.get_by_role("heading", name="Share resources with the Benítez family").wait_for()
+    assert page.get_by_label("Language of the folder").input_value() == "es"
+    settle_axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    keep_screenshot(page, "directory", "share-form-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    keep_screenshot(page, "directory", "share-form-1280")
+    page.get_by_label("Also text the family a link (the text names no condition)").check()
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_text("A link was texted to the family.").wait_for()
+    share = ResourceShare.objects.get(family=family)
+    assert share.texted_to == "+13125550142" and [m.to for m in sms.outbox] == ["+13125550142"]
