@@ -88,7 +88,9 @@ class ProgramCreateForm(ProgramSettingsForm):
         organization.queryset = organizations
         choices = list(organizations)
         if len(choices) == 1:
-            organization.initial = choices[0].pk
+            # The form's own initial (from the unsaved instance: no organization) would win over
+            # the field's: the hidden field would post nothing.
+            self.initial["organization"] = organization.initial = choices[0].pk
             organization.widget = forms.HiddenInput()
         self.fields["languages_text"].initial = "English, Spanish"
         order = [
