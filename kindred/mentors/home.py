@@ -13,7 +13,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kindred.lib import summary
-from kindred.mentors.models import Escalation, Mentor, Qualification, WellbeingCheckIn
+from kindred.mentors.models import (
+    Escalation,
+    Mentor,
+    Qualification,
+    SupervisionSession,
+    WellbeingCheckIn,
+)
 from kindred.programs.access import current_program, has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
 
@@ -42,6 +48,10 @@ def _roster_counts(program_id: int) -> dict[str, int]:
     }
 
 
+# Peer support practice: each active mentor is supervised (alone or in a group) about monthly.
+SUPERVISION_DUE_DAYS = 30
+
+
 def _supervision_counts(program_id: int) -> dict[str, int]:
     escalations = Escalation.objects.filter(program_id=program_id).open()
     counts = escalations.aggregate(
@@ -53,6 +63,12 @@ def _supervision_counts(program_id: int) -> dict[str, int]:
         mentor__program_id=program_id,
         seen_at__isnull=True,
     ).count()
+    since = timezone.localdate() - timedelta(days=SUPERVISION_DUE_DAYS)
+    counts["due"] = (
+        Mentor.objects.filter(program_id=program_id, status=Mentor.Status.ACTIVE)
+        .exclude(supervision_sessions__held_on__gte=since)
+        .count()
+    )
     return counts
 
 
@@ -70,6 +86,8 @@ summary.register(
     watch=[
         (Escalation, lambda escalation: escalation.program_id),
         (WellbeingCheckIn, lambda checkin: checkin.mentor.program_id),
+        (SupervisionSession, lambda session: session.program_id),
+        (Mentor, lambda mentor: mentor.program_id),
     ],
 )
 
@@ -167,7 +185,9 @@ def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
 def _supervision_cards(user: Any, *, lead: bool) -> list[dict[str, Any]]:
     # Escalation.objects.visible_to(user): the programs where the person supervises.
     counts = summary.total("supervision", program_ids_with(user, Cap.SUPERVISION))
-    waiting, urgent, checkins = (counts.get(k, 0) for k in ("open", "urgent", "checkins"))
+    waiting, urgent, checkins, due = (
+        counts.get(k, 0) for k in ("open", "urgent", "checkins", "due")
+    )
     # A supervisor's page opens with them; a coordinator's with the referrals.
     base = 5 if lead else 15
     url = reverse("mentors:supervision")
@@ -193,6 +213,23 @@ def _supervision_cards(user: Any, *, lead: bool) -> list[dict[str, Any]]:
                 if checkins
                 else _("No check-in is waiting."),
                 "action": {"label": _("Read the check-ins"), "url": url + "#checkins-heading"},
+            }
+        )
+    if due or lead:
+        cards.append(
+            {
+                "title": _("Supervision due"),
+                "priority": base + 2,
+                "count": due,
+                "text": _("Active mentors with no supervision session in the last %(days)s days.")
+                % {"days": SUPERVISION_DUE_DAYS}
+                if due
+                else _("Every active mentor was supervised in the last %(days)s days.")
+                % {"days": SUPERVISION_DUE_DAYS},
+                "action": {
+                    "label": _("Record a supervision session"),
+                    "url": reverse("mentors:session_new"),
+                },
             }
         )
     return cards
