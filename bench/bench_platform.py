@@ -11,15 +11,12 @@ line shows the round whose home/trivial ratio is the median (docs/benchmarks.md)
 """
 
 import contextlib
-import hashlib
-import hmac
 import os
 import re
 import secrets
 import signal
 import socket
 import statistics
-import struct
 import subprocess
 import tempfile
 import threading
@@ -328,17 +325,15 @@ def wait_until_ready(server: subprocess.Popen, port: int, log_path: Path) -> Non
     )
 
 
-def demo_totp_code(at: float | None = None) -> str:
-    """The code the demo authenticator shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), from
+def demo_totp_code() -> str:
+    """The code the demo authenticator shows now (django-otp's TOTP: 30 s, 6 digits), from
     KINDRED_DEMO_TOTP_KEY as load_demo gave it to every demo person."""
+    from django_otp.oath import TOTP  # plain Python: no Django settings needed
+
     key = bytes.fromhex(
         os.environ.get("KINDRED_DEMO_TOTP_KEY", "6b696e647265642d64656d6f2d746f74702d6b6579")
     )
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
+    return f"{TOTP(key).token():06d}"
 
 
 def second_step(port: int, cookies: dict[str, str]) -> None:

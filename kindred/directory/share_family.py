@@ -43,13 +43,13 @@ def family_phone(family: Family) -> str:
     return ""
 
 
-def text_refusal(family: Family) -> str:
-    """Why a text cannot go to this family now ("" when it can)."""
+def text_refusal(family: Family, phone: str) -> str:
+    """Why a text cannot go to this family now at `phone` (its `family_phone`); "" when it can."""
     if not sms_available():
         return _("Text messages are not set up for this installation.")
     if not family.program.sends_texts:
         return _("This program does not send text messages (program settings).")
-    if not family_phone(family):
+    if not phone:
         return _("The family has no phone number that can receive a text.")
     if not may(family, "text"):
         return _("The family has not agreed to text messages: record their consent first.")

@@ -101,7 +101,8 @@ def share_new(request: ProgramRequest) -> HttpResponse:
     family = family_for_share(request, family_pk)
     email = family_email(family)
     can_email = bool(email) and may(family, "contact")
-    cannot_text = text_refusal(family)
+    phone = family_phone(family)
+    cannot_text = text_refusal(family, phone)
     errors: list[str] = []
     if request.method == "POST":
         language = _language(data) or "en"
@@ -123,7 +124,7 @@ def share_new(request: ProgramRequest) -> HttpResponse:
                 services=services,
                 language=language,
                 email=email if wants_email else "",
-                phone=family_phone(family) if wants_text else "",
+                phone=phone if wants_text else "",
                 by=request.user,
                 request=request,
             )

@@ -93,7 +93,7 @@ def e164(phone: str, *, default_country: str = "1") -> str:
 
     Ten digits are taken as a North American number; a leading `+` keeps its country code."""
     raw = (phone or "").strip()
-    if re.search(r"[A-Za-z]", raw.split("ext")[0].split("x")[0]):
+    if re.search(r"[A-Za-z]", raw):  # a note ("call the aunt") or an extension: not textable
         return ""
     digits = re.sub(r"\D", "", raw)
     if raw.startswith("+"):
