@@ -2,8 +2,15 @@
 in their language, with the next session and the places left, and a button that registers them
 (or puts them on the waitlist). A family waiting for a one-to-one match is offered a group this
 way while they wait (issue 12). The waiting list belongs to matching, which groups may not
-import (kindred/core/tests/test_floors.py), so the offer lives on the family's page and uses
-only the families app's data (the caregivers' languages, consent).
+import (kindred/core/tests/test_floors.py), so matching asks for panels on its own pages and
+groups answers from the families app's data only (the caregivers' languages, consent):
+
+- `families.family`: the family's page, for any active family;
+- `matching.waiting_family`: the ranked mentors of a family with no active match ("while they
+  wait"), the same offer, and the button comes back to that page;
+- `matching.waiting`: the waiting list (`obj` is its families): per language the waiting families
+  speak, the next session of a published group in that language and how many of them are not
+  in it yet.
 
 Only people who run groups for the program (groups.manage) see it, and only for an active
 family; a family without permission for groups and contact gets a note instead of buttons."""
@@ -58,8 +65,56 @@ def offers(family: Family) -> list[dict[str, Any]]:
     ]
 
 
+def by_language(families: list[Family]) -> list[dict[str, Any]]:
+    """For the waiting list: each language the families speak (a family counts under each of
+    its languages), with the next session of a published group in it and the number of those
+    families not registered in that group. Languages without a group are listed too: that is a
+    gap to know about. Three queries whatever the number of families."""
+    if not families:
+        return []
+    program_id = families[0].program_id
+    speakers: dict[str, set[int]] = {}
+    for family in families:
+        for code in family.languages.split():
+            speakers.setdefault(code, set()).add(family.pk)
+    groups = list(
+        SupportGroup.objects.published().filter(program_id=program_id, language__in=list(speakers))
+    )
+    now = timezone.now()
+    following: dict[str, Any] = {}
+    for occurrence in occurrences(groups, now, now + LOOK_AHEAD, include_cancelled=False):
+        following.setdefault(occurrence.group.language, occurrence)
+    registered: dict[int, set[int]] = {}
+    for group_id, family_id in (
+        Registration.objects.active()
+        .filter(family_id__in=[f.pk for f in families], group__in=groups)
+        .values_list("group_id", "family_id")
+    ):
+        registered.setdefault(group_id, set()).add(family_id)
+    rows = []
+    for code, ids in speakers.items():
+        upcoming = following.get(code)
+        not_in = len(ids - registered.get(upcoming.group.pk, set())) if upcoming else len(ids)
+        rows.append(
+            {
+                "language": language_name(code),
+                "families": len(ids),
+                "next": upcoming,
+                "not_in": not_in,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["families"], r["language"]))
+
+
 def panels(page: str, obj: Any, request: HttpRequest) -> list[dict[str, Any]]:
-    if page != "families.family" or obj.status != Family.Status.ACTIVE:
+    if page == "matching.waiting":
+        program = getattr(request, "program", None)
+        if program is None or not has_capability(request.user, program.pk, Cap.GROUPS_VIEW):
+            return []
+        return [{"template": "groups/includes/waiting_panel.html", "rows": by_language(obj)}]
+    if page not in ("families.family", "matching.waiting_family"):
+        return []
+    if obj.status != Family.Status.ACTIVE:
         return []
     if not has_capability(request.user, obj.program_id, Cap.GROUPS_MANAGE):
         return []
@@ -69,5 +124,6 @@ def panels(page: str, obj: Any, request: HttpRequest) -> list[dict[str, Any]]:
             "family_id": obj.pk,
             "may_join": may_join(obj),
             "offers": offers(obj),
+            "waiting": page == "matching.waiting_family",
         }
     ]

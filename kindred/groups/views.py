@@ -288,6 +288,8 @@ def group_register(request: ProgramRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(f)s is registered.") % {"f": family})
             if request.POST.get("back") == "family":  # the offer on the family's page
                 return redirect(family.get_absolute_url())
+            if request.POST.get("back") == "matching":  # the offer while the family waits
+                return redirect("matching:family", pk=family.pk)
             return redirect("groups:detail", pk=group.pk)
     return _render_detail(request, group, status=400, register_form=form)
 

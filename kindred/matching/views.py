@@ -15,6 +15,7 @@ from kindred.audit.log import record
 from kindred.directory.models import Kind, Service
 from kindred.families.access import get_family_for
 from kindred.families.models import Family
+from kindred.lib.extensions import page_panels
 from kindred.matching import services
 from kindred.matching.forms import (
     BlockForm,
@@ -55,6 +56,8 @@ def waiting(request: ProgramRequest) -> HttpResponse:
             "settings": settings,
             "overdue": sum(1 for r in rows if r.overdue),
             "can_manage": has_capability(request.user, request.program, Cap.MATCHING_MANAGE),
+            # Other apps' sections for the list (groups: the next group in each language).
+            "panels": page_panels("matching.waiting", [r.family for r in rows], request),
         },
         status=status,
     )
@@ -91,6 +94,7 @@ def _family_page(
         Match.objects.filter(family=family).select_related("mentor").order_by("-created_at")[:20]
     )
     offered_to = {m.mentor_id for m in open_matches if m.is_open}
+    waiting = not Match.objects.filter(family=family, status="active").exists()
     mentors = Mentor.objects.filter(
         program_id=family.program_id, status__in=[Mentor.Status.ACTIVE, Mentor.Status.PAUSED]
     )
@@ -119,6 +123,8 @@ def _family_page(
             "fallbacks": fallbacks,
             "error": error,
             "target": MatchSettings.for_program(family.program_id).target_hours,
+            # While the family waits, other apps may offer something (groups: a group).
+            "panels": page_panels("matching.waiting_family", family, request) if waiting else [],
         },
         status=status,
     )
