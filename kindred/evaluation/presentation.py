@@ -306,6 +306,30 @@ def matches_and_hours(reports: list[Report], *, exact: bool) -> list[Row]:
     return rows
 
 
+def groups_table(reports: list[Report], *, exact: bool) -> list[Row]:
+    """Support groups: sessions held, attendance, the families who came, and how group and
+    one-to-one support overlap (counts from 1 to 10 suppressed for aggregate-only readers)."""
+    names = [
+        ("sessions", _("Group sessions held")),
+        ("attendances", _("Attendance (present at a session)")),
+        ("walk_ins", _("Of which walk-ins")),
+        ("families", _("Families who came to a group")),
+        ("one_to_one", _("Families in one-to-one support")),
+        ("both", _("Families in a group and in one-to-one support")),
+        ("groups_only", _("Families in a group only")),
+    ]
+    return [
+        Row(
+            label,
+            [
+                Cell(count_text(r.groups[key], not exact and safe_harbor.is_small(r.groups[key])))
+                for r in reports
+            ],
+        )
+        for key, label in names
+    ]
+
+
 def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
     """A measure's value as shown; for evaluators small counts and shares of small counts are
     suppressed."""

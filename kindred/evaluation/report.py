@@ -25,6 +25,7 @@ from kindred.encounters.models import (
     SupportType,
     Theme,
 )
+from kindred.evaluation.report_groups import group_numbers
 from kindred.families.models import Caregiver, Child, Family
 from kindred.lib import safe_harbor
 from kindred.lib.measures import period_bounds
@@ -55,6 +56,7 @@ class Report:
     referrals: dict[str, Any] = field(default_factory=dict)
     matches: dict[str, Any] = field(default_factory=dict)
     volunteer: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # report_groups.group_numbers
 
     @property
     def last_day(self) -> date:
@@ -151,6 +153,7 @@ def build(program: Any, start: date, end: date, *, language: str = "en") -> Repo
     )
     _reached(report, program, family_ids, families, language)
     _referrals_matches_hours(report, program, start, end)
+    report.groups = group_numbers(program, start, end)
     return report
 
 

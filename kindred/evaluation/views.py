@@ -61,6 +61,7 @@ def report_context(request: ProgramRequest, form: PeriodForm) -> dict[str, Any]:
         "totals": presentation.totals(reports, exact=exact),
         "funnel": presentation.funnel(reports, exact=exact),
         "matches": presentation.matches_and_hours(reports, exact=exact),
+        "groups": presentation.groups_table(reports, exact=exact),
         "sections": presentation.sections(reports, labels, exact=exact),
         "measures": presentation.measures_table(measures, program, periods, exact=exact),
         "by_month": by_month,
