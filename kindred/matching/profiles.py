@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from kindred.directory.geo import zip_centroid
-from kindred.families.models import Child, Condition, Consent, Experience, Family
+from kindred.families.models import Child, Condition, Consent, Family
 from kindred.lib.languages import normalize_language
 from kindred.matching.engine import CRITERIA, Blocks, FamilySide, Level, MentorSide
 from kindred.matching.models import BlockedPair, FamilyWishes, MatchSettings
@@ -224,26 +224,62 @@ def _age_range(mentor: Mentor) -> tuple[int, int] | None:
     return (min(ends), max(ends)) if ends else None
 
 
+ENGINE_FIELDS = [
+    "pk",
+    "program_id",
+    "status",
+    "max_families",
+    "active_family_count",
+    "languages",
+    "treatment_codes",
+    "care_settings",
+    "postal_code",
+    "travel",
+    "gender",
+    "culture",
+    "family_situations",
+    "experience_year",
+    "off_active_treatment",
+    "excluded_situations",
+    "full_name",
+    "child_age_from",
+    "child_age_to",
+]
+
+
 def mentor_sides(
     program: Any, settings: MatchSettings, *, today: date | None = None
 ) -> list[MentorSide]:
     """Every active or paused mentor of the program (the excluded ones are shown on request),
-    each with `matchable` from `Mentor.objects.matchable()`: three queries."""
+    each with `matchable` from `Mentor.objects.matchable()`: four queries."""
     today = today or timezone.localdate()
     matchable = set(Mentor.objects.matchable(program, on=today).values_list("pk", flat=True))
+    # Model rows with only the fields the engine reads, and the conditions and experiences as
+    # plain id pairs: a roster of 10,000 costs three light queries, not 30,000 model objects
+    # (bench/bench_matching.py, rank_family from PostgreSQL).
     mentors = (
         Mentor.objects.filter(
             program=program, status__in=[Mentor.Status.ACTIVE, Mentor.Status.PAUSED]
         )
-        .prefetch_related(
-            Prefetch("child_conditions", queryset=Condition.objects.only("pk", "category_id")),
-            Prefetch("child_experiences", queryset=Experience.objects.only("pk")),
-        )
+        .only(*ENGINE_FIELDS)
         .order_by("pk")
     )
+    in_roster = Q(mentor__program=program) & Q(
+        mentor__status__in=[Mentor.Status.ACTIVE, Mentor.Status.PAUSED]
+    )
+    conditions: dict[int, list[tuple[int, int | None]]] = {}
+    for mentor_id, condition_id, category_id in Mentor.child_conditions.through.objects.filter(
+        in_roster
+    ).values_list("mentor_id", "condition_id", "condition__category_id"):
+        conditions.setdefault(mentor_id, []).append((condition_id, category_id))
+    experiences: dict[int, list[int]] = {}
+    for mentor_id, experience_id in Mentor.child_experiences.through.objects.filter(
+        in_roster
+    ).values_list("mentor_id", "experience_id"):
+        experiences.setdefault(mentor_id, []).append(experience_id)
     sides = []
     for mentor in mentors:
-        conditions = list(mentor.child_conditions.all())
+        held = conditions.get(mentor.pk, [])
         sides.append(
             MentorSide(
                 mentor_id=mentor.pk,
@@ -251,11 +287,11 @@ def mentor_sides(
                 capacity_left=max(0, mentor.max_families - mentor.active_family_count),
                 active_count=mentor.active_family_count,
                 languages=frozenset(mentor.languages or []),
-                conditions=frozenset(f"cond:{c.pk}" for c in conditions),
+                conditions=frozenset(f"cond:{c}" for c, _category in held),
                 condition_categories=frozenset(
-                    f"cat:{c.category_id}" for c in conditions if c.category_id
+                    f"cat:{category}" for _c, category in held if category
                 ),
-                experiences=frozenset(f"exp:{e.pk}" for e in mentor.child_experiences.all()),
+                experiences=frozenset(f"exp:{e}" for e in experiences.get(mentor.pk, [])),
                 treatments=frozenset(f"tx:{t}" for t in mentor.treatment_codes or []),
                 care_settings=frozenset(f"care:{c}" for c in mentor.care_settings or []),
                 child_ages=(),
