@@ -383,6 +383,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             "raw bulk_create of the same rows",
             min(bulk_samples),
             "s",
+            target=1.5,
         ),
     ]
 

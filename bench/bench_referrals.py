@@ -36,6 +36,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kindred.core.demo import build_base
+from kindred.core.testing.two_factor import authenticator, pass_second_step
 from kindred.families.models import Family
 from kindred.referrals import daily
 from kindred.referrals.models import Referral, Source
@@ -110,7 +111,9 @@ if existing < SIZE:
         cursor.execute("ANALYZE")
 
 client = Client()
+authenticator(coordinator)  # enrolled first: the person's cached record then knows it
 client.force_login(coordinator)
+pass_second_step(client, coordinator)  # a coordinator signs in with a second factor
 start_90 = (timezone.localdate() - timedelta(days=90)).isoformat()
 paths = {
     "trivial": "/healthz/live",

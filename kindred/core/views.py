@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kindred.accounts.middleware import remember_language
 from kindred.accounts.requests import SignedInRequest
-from kindred.lib import extensions
+from kindred.lib import extensions, summary
 from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
 from kindred.programs.models import Membership, OrganizationMembership
@@ -22,7 +22,10 @@ def _home_cards(request: HttpRequest) -> list[Any]:
     """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`;
     the page is a work list, most pressing first: cards by their `priority` (lower first, 50
     when none is given; docs/architecture.md, "Home cards")."""
-    cards = [card for module in extensions.home_modules() for card in module.home_cards(request)]
+    modules = extensions.home_modules()  # imported first: they register their summaries
+    # Every card's summary of the person's programs in one cache read (kindred.lib.summary).
+    with summary.prefetched(capabilities(request.user)):
+        cards = [card for module in modules for card in module.home_cards(request)]
     return sorted(cards, key=lambda card: card.get("priority", 50))
 
 

@@ -13,19 +13,22 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from kindred.fhir.models import ACCESS_TOKEN_SECONDS, AccessToken, FhirClient, UsedAssertion
 from kindred.fhir.outcome import FhirError
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySet
+
+# joserfc (and the cryptography it loads, about 7 MiB) is imported where a token is granted or a
+# key set checked, not by every web worker (docs/benchmarks.md, "Memory").
 
 ALGORITHMS = ["RS384", "ES384"]
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -116,7 +119,10 @@ def token_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("fhir:token"))
 
 
-def _keys_of(client: FhirClient) -> KeySet:
+def _keys_of(client: FhirClient) -> "KeySet":
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     data = client.jwks
     if data is None and client.jwks_url:
         try:
@@ -157,6 +163,9 @@ def grant_token(request: HttpRequest, form: Any) -> tuple[dict[str, Any], FhirCl
     client = FhirClient.objects.filter(client_id=issuer, revoked_at__isnull=True).first()
     if client is None:
         raise OAuthError("invalid_client", _("Unknown or revoked client."), status=401)
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     try:
         token = jwt.decode(assertion, _keys_of(client), algorithms=ALGORITHMS)
     except JoseError as exc:

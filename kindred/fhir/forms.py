@@ -3,8 +3,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from kindred.fhir.models import FhirClient
 from kindred.programs.models import Organization, Program
@@ -49,6 +47,10 @@ class ClientForm(forms.Form):
         text = self.cleaned_data["jwks"].strip()
         if not text:
             return None
+        # Imported here, not by every web worker (cryptography: about 7 MiB).
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         try:
             data = json.loads(text)
             keys = KeySet.import_key_set(data)

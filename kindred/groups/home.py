@@ -1,7 +1,7 @@
 """Home-page cards: for coordinators the next sessions and waitlists; for mentors the groups
 they lead."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindred.groups.models import SupportGroup
+from kindred.groups.models import GroupSession, Registration, SupportGroup
 from kindred.groups.schedule import occurrence_key, occurrences
+from kindred.lib import summary
 from kindred.programs.access import current_program, has_any_capability
 from kindred.programs.permissions import Cap
 
@@ -19,25 +20,61 @@ SHOWN = 5
 
 
 def _session_items(sessions: list[Any], now: Any) -> list[dict[str, Any]]:
+    """Each session as (group name, group id, occurrence key, start) for the card."""
+    return _entries(
+        [
+            (o.group.name, o.group.pk, occurrence_key(o.recurrence_id), o.starts_at.timestamp())
+            for o in sessions
+        ],
+        now,
+    )
+
+
+def _entries(rows: list[Any], now: Any) -> list[dict[str, Any]]:
     today = timezone.localdate(now)
     items = []
-    for o in sessions:
-        starts = timezone.localtime(o.starts_at)
+    for name, group_id, key, starts_timestamp in rows:
+        starts = timezone.localtime(datetime.fromtimestamp(starts_timestamp, tz=UTC))
         when = (
             _("Today %(time)s") % {"time": f"{starts:%H:%M}"}
             if starts.date() == today
             else f"{starts:%d/%m %H:%M}"
         )
         items.append(
-            {
-                "label": o.group.name,
-                "url": reverse(
-                    "groups:session", args=[o.group.pk, occurrence_key(o.recurrence_id)]
-                ),
-                "note": when,
-            }
+            {"label": name, "url": reverse("groups:session", args=[group_id, key]), "note": when}
         )
     return items
+
+
+def _week(program_id: int) -> dict[str, Any]:
+    """The coordinator's card, kept as a home summary (kindred.lib.summary): the published
+    groups' next seven days and their waitlists (group names, no person)."""
+    now = timezone.now()
+    groups = list(
+        SupportGroup.objects.filter(program_id=program_id, status="published").annotate(
+            waiting=Count("registrations", filter=Q(registrations__status="waitlisted"))
+        )
+    )
+    week = occurrences(groups, now, now + timedelta(days=7), include_cancelled=False)
+    return {
+        "sessions": len(week),
+        "waiting": sum(getattr(g, "waiting", 0) for g in groups),  # the Count annotation
+        "entries": [
+            (o.group.name, o.group.pk, occurrence_key(o.recurrence_id), o.starts_at.timestamp())
+            for o in week[:SHOWN]
+        ],
+    }
+
+
+summary.register(
+    "groups_week",
+    _week,
+    watch=[
+        (SupportGroup, lambda group: group.program_id),
+        (GroupSession, lambda session: session.group.program_id),
+        (Registration, lambda registration: registration.group.program_id),
+    ],
+)
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -46,24 +83,19 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
     if has_any_capability(user, Cap.GROUPS_MANAGE):
         program = current_program(request, Cap.GROUPS_MANAGE)
-        groups = list(
-            SupportGroup.objects.filter(program=program, status="published").annotate(
-                waiting=Count("registrations", filter=Q(registrations__status="waitlisted"))
-            )
-        )
         # Today's and this week's sessions (the next seven days).
-        week = occurrences(groups, now, now + timedelta(days=7), include_cancelled=False)
-        waiting = sum(getattr(g, "waiting", 0) for g in groups)  # the Count annotation above
+        week = summary.get("groups_week", [program.pk])[program.pk]
+        waiting = week["waiting"]
         cards.append(
             {
                 "title": _("Group sessions this week"),
                 "priority": 30,
-                "count": len(week),
+                "count": week["sessions"],
                 "text": _("%(w)s families on waitlists.") % {"w": waiting}
-                if week
+                if week["sessions"]
                 else _("No session in the next seven days; %(w)s families on waitlists.")
                 % {"w": waiting},
-                "entries": _session_items(week[:SHOWN], now),
+                "entries": _entries(week["entries"], now),
                 "action": {"label": _("All groups"), "url": reverse("groups:list")},
             }
         )

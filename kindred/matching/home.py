@@ -9,10 +9,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindred.matching.models import Match
+from kindred.families.models import Family
+from kindred.lib import summary
+from kindred.matching.models import Match, MatchSettings
 from kindred.matching.waiting import waiting_families
 from kindred.programs.access import current_program, has_any_capability
+from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
+from kindred.referrals.models import Intake, Referral
+
+
+def _waiting_counts(program_id: int) -> dict[str, int]:
+    """The waiting list's two figures, kept as a home summary (kindred.lib.summary): the list
+    reads every open intake of the program, too much for every home page. The overdue count
+    moves with the clock: the summary's short expiry keeps it near."""
+    rows = waiting_families(Program(pk=program_id), with_matches=False)
+    return {"waiting": len(rows), "overdue": sum(1 for r in rows if r.overdue)}
+
+
+summary.register(
+    "matching_waiting",
+    _waiting_counts,
+    watch=[
+        (Intake, lambda intake: intake.referral.program_id),
+        (Referral, lambda referral: referral.program_id),
+        (Match, lambda match: match.program_id),
+        (Family, lambda family: family.program_id),
+        (MatchSettings, lambda settings: settings.program_id),
+    ],
+)
 
 
 def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
@@ -20,16 +45,16 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if has_any_capability(user, Cap.MATCHING_VIEW):
         program = current_program(request, Cap.MATCHING_VIEW)
-        rows = waiting_families(program, with_matches=False)
-        overdue = sum(1 for r in rows if r.overdue)
+        counts = summary.get("matching_waiting", [program.pk])[program.pk]
+        waiting, overdue = counts["waiting"], counts["overdue"]
         cards.append(
             {
                 "title": _("Waiting for a match"),
                 "priority": 20,
-                "count": len(rows),
+                "count": waiting,
                 "tone": "attention" if overdue else "",
                 "text": _("Families waiting: %(n)s. Past the match target: %(overdue)s.")
-                % {"n": len(rows), "overdue": overdue},
+                % {"n": waiting, "overdue": overdue},
                 "action": {"label": _("Open the waiting list"), "url": reverse("matching:waiting")},
             }
         )

@@ -18,10 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.families.models import Family
-from kindred.matching import services
-from kindred.matching.engine import Gap, assign, coverage
-from kindred.matching.engine.matrix import MentorMatrix
-from kindred.matching.engine.rank import evaluate
+from kindred.matching import engine, services
+from kindred.matching.engine import Gap
 from kindred.matching.models import Match, MatchSettings
 from kindred.matching.models_batch import BatchRun
 from kindred.matching.profiles import blocks_for, family_sides, mentor_sides
@@ -62,7 +60,9 @@ def compute_batch(run_id: int) -> None:
                 written[0] = value
                 BatchRun.objects.filter(pk=run.pk).update(progress=min(1.0, max(0.0, value)))
 
-        result = assign(sides, mentors, blocks_for(list(order)), today=today, progress=progress)
+        result = engine.assign(
+            sides, mentors, blocks_for(list(order)), today=today, progress=progress
+        )
         run.families = len(sides)
         run.pairs = [
             {"family": family_id, "mentor": mentor_id, "score": result.scores[family_id]}
@@ -97,6 +97,9 @@ def approve_pairs(
     settings = MatchSettings.for_program(run.program)
     today = timezone.localdate()
     sides = {s.family_id: s for s in family_sides(list(families.values()), settings, today=today)}
+    # The engine's NumPy modules load when a batch is approved, not with every web worker.
+    from kindred.matching.engine.matrix import MentorMatrix
+
     matrix = MentorMatrix(mentor_sides(run.program, settings, today=today))
     blocks = blocks_for(list(families))
     made: list[Match] = []
@@ -128,6 +131,8 @@ def _approve_one(family, mentor, side, matrix, blocks, today, by, request):
     row = matrix.row_of.get(mentor.pk)
     if side is None or row is None:
         return None, _("%(pair)s: no longer possible.") % {"pair": label}
+    from kindred.matching.engine.rank import evaluate
+
     ranked = evaluate(side, matrix, blocks, today=today).ranked(int(row))
     if ranked.violations:
         return None, _("%(pair)s: no longer possible: %(why)s") % {
@@ -172,4 +177,4 @@ def coverage_gaps(program: Any) -> tuple[list[Gap], int]:
         else side
         for side in family_sides(families, settings, today=today)
     ]
-    return coverage(sides, mentor_sides(program, settings, today=today)), len(sides)
+    return engine.coverage(sides, mentor_sides(program, settings, today=today)), len(sides)

@@ -6,7 +6,8 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.families.models import Family
-from kindred.matching.engine import FamilySide, Ranked, Ranking, rank
+from kindred.matching import engine
+from kindred.matching.engine import FamilySide, Ranked, Ranking
 from kindred.matching.models import MatchSettings
 from kindred.matching.profiles import blocks_for, family_sides, mentor_sides
 from kindred.mentors.models import Mentor
@@ -40,7 +41,7 @@ def rank_family(family: Family, *, limit: int | None = 20) -> FamilyRanking:
     today = timezone.localdate()
     side = family_sides([family], settings, today=today)[0]
     mentors = mentor_sides(family.program, settings, today=today)
-    ranking = rank(side, mentors, blocks_for([family.pk]), today=today, limit=limit)
+    ranking = engine.rank(side, mentors, blocks_for([family.pk]), today=today, limit=limit)
     ids = {r.mentor_id for r in (*ranking.eligible, *ranking.excluded, *ranking.closest)}
     by_id = Mentor.objects.in_bulk(ids)
 

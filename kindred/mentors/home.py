@@ -17,6 +17,7 @@ from kindred.mentors.models import (
     Escalation,
     Mentor,
     Qualification,
+    QualificationType,
     SupervisionSession,
     WellbeingCheckIn,
 )
@@ -32,8 +33,17 @@ STATE_BADGES = {
 }
 
 
-def _roster_counts(program_id: int) -> dict[str, int]:
+def _roster_counts(program_id: int) -> dict[str, Any]:
     soon = timezone.localdate() + timedelta(days=EXPIRING_DAYS)
+    first = (
+        Qualification.objects.filter(
+            mentor__program_id=program_id,
+            mentor__status__in=["training", "active", "paused"],
+            expires_on__lte=soon,
+        )
+        .order_by("expires_on", "id")
+        .values_list("mentor_id", "mentor__full_name", "type__name", "expires_on")[:SHOWN]
+    )
     return {
         "applicants": Mentor.objects.filter(
             program_id=program_id, status=Mentor.Status.APPLICANT
@@ -45,6 +55,8 @@ def _roster_counts(program_id: int) -> dict[str, int]:
         )
         .distinct()
         .count(),
+        # The card's first qualifications to renew (no query for them on a warm home page).
+        "renew": list(first),
     }
 
 
@@ -78,6 +90,7 @@ summary.register(
     watch=[
         (Mentor, lambda mentor: mentor.program_id),
         (Qualification, lambda qualification: qualification.mentor.program_id),
+        (QualificationType, lambda qualification_type: qualification_type.program_id),
     ],
 )
 summary.register(
@@ -132,26 +145,17 @@ def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
     counts = summary.get("mentors", [program.pk])[program.pk]
     applicants, expiring = counts["applicants"], counts["expiring"]
     items = []
-    if expiring:
-        soon = timezone.localdate() + timedelta(days=EXPIRING_DAYS)
-        for q in (
-            Qualification.objects.filter(
-                mentor__program=program,
-                mentor__status__in=["training", "active", "paused"],
-                expires_on__lte=soon,
-            )
-            .select_related("mentor", "type")
-            .order_by("expires_on", "id")[:SHOWN]
-        ):
-            past = q.expires_on is not None and q.expires_on < timezone.localdate()
-            items.append(
-                {
-                    "label": q.mentor.full_name,
-                    "url": reverse("mentors:detail", args=[q.mentor_id]),
-                    "badge": ("bad", _("Expired")) if past else ("warn", _("Expiring")),
-                    "note": f"{q.type.name} · {q.expires_on:%d/%m/%Y}",
-                }
-            )
+    today = timezone.localdate()
+    for mentor_id, full_name, type_name, expires_on in counts.get("renew", []) if expiring else []:
+        past = expires_on is not None and expires_on < today
+        items.append(
+            {
+                "label": full_name,
+                "url": reverse("mentors:detail", args=[mentor_id]),
+                "badge": ("bad", _("Expired")) if past else ("warn", _("Expiring")),
+                "note": f"{type_name} · {expires_on:%d/%m/%Y}",
+            }
+        )
     cards = [
         {
             "title": _("Qualifications to renew"),

@@ -3,7 +3,7 @@ contact is overdue or due soon (the queue's top); for referrers, their referrals
 status and "Refer a family"; for evaluators, the program's numbers; for everyone, the unread
 notifications."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
@@ -17,7 +17,7 @@ from kindred.lib import summary
 from kindred.programs.access import current_program, has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
 from kindred.referrals import dashboard
-from kindred.referrals.deadlines import DUE_SOON_HOURS
+from kindred.referrals.deadlines import DUE_SOON_HOURS, urgency_of
 from kindred.referrals.models import Referral
 from kindred.referrals.notifications import unread_count
 
@@ -29,19 +29,28 @@ BADGES = {
 }
 
 
+URGENT = "urgent:"  # a summary key per referral shown on the card: "urgent:<id>" = its due time
+
+
 def _counts(program_id: int) -> dict[str, int]:
     now = timezone.now()
-    return (
-        Referral.objects.filter(program_id=program_id)
-        .awaiting_first_contact()
-        .aggregate(
-            new=Count("id"),
-            overdue=Count("id", filter=Q(due_at__lte=now)),
-            due_soon=Count(
-                "id", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
-            ),
-        )
+    waiting = Referral.objects.filter(program_id=program_id).awaiting_first_contact()
+    counts: dict[str, int] = waiting.aggregate(
+        new=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lte=now)),
+        due_soon=Count(
+            "id", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
+        ),
     )
+    # The card's first referrals (a reference and a due time each, no name) come with the
+    # counts, so a warm home page runs no query for them.
+    urgent = (
+        waiting.filter(due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
+        .order_by("due_at", "id")
+        .values_list("id", "due_at")[:SHOWN]
+    )
+    counts.update({f"{URGENT}{pk}": int(due.timestamp()) for pk, due in urgent})
+    return counts
 
 
 def _numbers(program_id: int) -> dict[str, int]:
@@ -78,25 +87,21 @@ def _queue_card(user: Any) -> dict[str, Any]:
     counts = summary.total("referrals", programs)
     overdue, due_soon, new = (counts.get(k, 0) for k in ("overdue", "due_soon", "new"))
     items = []
-    if overdue or due_soon:
-        now = timezone.now()
-        urgent = (
-            Referral.objects.filter(program_id__in=programs)
-            .awaiting_first_contact()
-            .filter(due_at__lte=now + timedelta(hours=DUE_SOON_HOURS))
-            .only("id", "due_at", "first_contact_at", "status", "urgency")
-            .order_by("due_at", "id")[:SHOWN]
+    now = timezone.now()
+    urgent = sorted(
+        (due, int(key[len(URGENT) :])) for key, due in counts.items() if key.startswith(URGENT)
+    )
+    for due_timestamp, pk in urgent[:SHOWN]:
+        due_at = datetime.fromtimestamp(due_timestamp, tz=UTC)
+        items.append(
+            {
+                "label": Referral(pk=pk).reference,
+                "url": reverse("referrals:detail", args=[pk]),
+                "badge": BADGES[urgency_of(due_at, None, now)],
+                "note": _("due %(when)s")
+                % {"when": timezone.localtime(due_at).strftime("%d/%m %H:%M")},
+            }
         )
-        for referral in urgent:
-            items.append(
-                {
-                    "label": referral.reference,
-                    "url": reverse("referrals:detail", args=[referral.pk]),
-                    "badge": BADGES[referral.urgency_badge(now)],
-                    "note": _("due %(when)s")
-                    % {"when": timezone.localtime(referral.due_at).strftime("%d/%m %H:%M")},
-                }
-            )
     return {
         "title": _("First contact due"),
         "priority": 10,

@@ -20,7 +20,6 @@ from datetime import date
 import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ortools.graph.python import min_cost_flow
 
 import kindred.matching.engine.constraints as constraints
 import kindred.matching.engine.criteria as criteria
@@ -52,6 +51,10 @@ def solve(pairs_family, pairs_row, scores, capacity, families: int) -> np.ndarra
     pairs_row = np.asarray(pairs_row, dtype=np.int64)
     mentors = len(capacity)
     source, sink = 0, families + mentors + 1
+    # Imported here: OR-Tools adds about 17 MiB to a process, and only a batch run needs it
+    # (docs/benchmarks.md, "Memory").
+    from ortools.graph.python import min_cost_flow
+
     smcf = min_cost_flow.SimpleMinCostFlow()
     family_nodes = np.arange(1, families + 1, dtype=np.int64)
     mentor_nodes = np.arange(families + 1, families + mentors + 1, dtype=np.int64)
