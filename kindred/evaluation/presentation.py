@@ -116,13 +116,24 @@ def sections(reports: list[Report], labels: list[str], *, exact: bool) -> list[S
                 key=key,
                 title=title,
                 rows=rows,
-                chart=chart(title, rows, labels),
+                # Nothing to draw when every count is suppressed (pygal would say "No data").
+                chart=chart(title, rows, labels) if any(map(_charted, rows)) else "",
                 chart_alt=_("Bar chart: %(title)s. The numbers are in the table below it.")
                 % {"title": title},
                 percent_of=_("% of encounters") if key in OF_ENCOUNTERS else _("% of families"),
             )
         )
     return result
+
+
+def _charted(row: Row) -> bool:
+    return any(_bar(cell) for cell in row.cells)
+
+
+def _bar(cell: Cell) -> int | None:
+    """A cell's bar: its count, or none when suppressed."""
+    text = cell.count.replace("\u202f", "")
+    return int(text) if text.isdigit() else None
 
 
 def chart(title: str, rows: list[Row], labels: list[str]) -> str:
@@ -158,11 +169,7 @@ def chart(title: str, rows: list[Row], labels: list[str]) -> str:
     )
     bar.x_labels = [row.label for row in rows]
     for index, label in enumerate(labels):
-        values = []
-        for row in rows:
-            text = row.cells[index].count.replace("\u202f", "")
-            values.append(int(text) if text.isdigit() else None)  # suppressed: no bar
-        bar.add(label, values)
+        bar.add(label, [_bar(row.cells[index]) for row in rows])
     svg = bar.render(is_unicode=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
