@@ -46,6 +46,7 @@ class Cell:
 class Row:
     label: str
     cells: list[Cell]
+    sub: bool = False  # a sub-theme, shown under its theme
 
 
 @dataclass
@@ -105,9 +106,10 @@ def sections(reports: list[Report], labels: list[str], *, exact: bool) -> list[S
                     for i, c in enumerate(counts)
                 ]
             )
+        subrows = frozenset().union(*(b.subrows for b in per_period))
         rows = [
-            Row(label, [column[i] for column in columns])
-            for i, (_k, label) in enumerate(order)
+            Row(label, [column[i] for column in columns], sub=k in subrows)
+            for i, (k, label) in enumerate(order)
             if any(column[i].count != "0" for column in columns)
         ]
         title = str(TITLES.get(key, key))
@@ -167,7 +169,7 @@ def chart(title: str, rows: list[Row], labels: list[str]) -> str:
         truncate_label=40,
         title=title,
     )
-    bar.x_labels = [row.label for row in rows]
+    bar.x_labels = [f"↳ {row.label}" if row.sub else row.label for row in rows]
     for index, label in enumerate(labels):
         bar.add(label, [_bar(row.cells[index]) for row in rows])
     svg = bar.render(is_unicode=True)
