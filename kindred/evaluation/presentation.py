@@ -250,18 +250,22 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
             )
         )
 
-    def hours_text(value: float | None) -> str:
-        return "" if value is None else _("%(h).1f hours") % {"h": value}
+    def hours_text(r: Report, key: str) -> str:
+        # A median or percentile of 1 to 10 referrals is near one family's own wait.
+        value = r.referrals[key]
+        if value is None:
+            return ""
+        if not exact and safe_harbor.is_small(r.referrals["contacted"]):
+            return safe_harbor.SUPPRESSED
+        return _("%(h).1f hours") % {"h": value}
 
     rows.append(
         Row(
             _("Median time to first contact"),
-            [Cell(hours_text(r.referrals["median_hours"])) for r in reports],
+            [Cell(hours_text(r, "median_hours")) for r in reports],
         )
     )
-    rows.append(
-        Row(_("90th percentile"), [Cell(hours_text(r.referrals["p90_hours"])) for r in reports])
-    )
+    rows.append(Row(_("90th percentile"), [Cell(hours_text(r, "p90_hours")) for r in reports]))
     rows.append(
         Row(
             _("Contacted within the target"),
@@ -269,7 +273,12 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
                 Cell(
                     ""
                     if r.referrals["within_target_pct"] is None
-                    or (not exact and safe_harbor.is_small(r.referrals["contacted"]))
+                    else safe_harbor.SUPPRESSED
+                    if not exact
+                    and (
+                        safe_harbor.is_small(r.referrals["within_target"])
+                        or safe_harbor.is_small(r.referrals["decided"])
+                    )
                     else f"{r.referrals['within_target_pct']}%"
                 )
                 for r in reports
@@ -335,6 +344,9 @@ def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
         return f"{value.value:.0f}%"
     if measure.unit == Unit.COUNT:
         return count_text(int(value.value), not exact and safe_harbor.is_small(int(value.value)))
+    # A median or an average of 1 to 10 people is near one person's value.
+    if not exact and safe_harbor.is_small(value.denominator or 0):
+        return safe_harbor.SUPPRESSED
     if measure.unit == Unit.HOURS:
         return _("%(h).1f h") % {"h": value.value}
     return _("%(d).1f days") % {"d": value.value}
