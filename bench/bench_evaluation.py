@@ -124,6 +124,8 @@ SQL = [
     "SELECT count(DISTINCT caregiver_id) FROM encounters_encounter_caregivers WHERE encounter_id IN (" + BASE + ")",
     "SELECT support_type, count(*) FROM encounters_encountersupport WHERE encounter_id IN (" + BASE + ") GROUP BY 1",
     "SELECT theme_id, count(*) FROM encounters_encounter_themes WHERE encounter_id IN (" + BASE + ") GROUP BY 1",
+    # Themes with their sub-themes rolled up (each encounter once), as the report counts them.
+    "SELECT coalesce(t.parent_id, t.id), count(DISTINCT et.encounter_id) FROM encounters_encounter_themes et JOIN encounters_theme t ON t.id = et.theme_id WHERE et.encounter_id IN (" + BASE + ") GROUP BY 1",
     "SELECT preferred_language, count(DISTINCT family_id) FROM families_caregiver WHERE is_active AND family_id IN (" + REACHED + ") GROUP BY 1",
     "SELECT zip_code FROM families_family WHERE id IN (" + REACHED + ")",
     '''SELECT cat.name, count(DISTINCT c.family_id) FROM families_child c

@@ -46,6 +46,7 @@ class Cell:
 class Row:
     label: str
     cells: list[Cell]
+    sub: bool = False  # a sub-theme, shown under its theme
 
 
 @dataclass
@@ -105,9 +106,10 @@ def sections(reports: list[Report], labels: list[str], *, exact: bool) -> list[S
                     for i, c in enumerate(counts)
                 ]
             )
+        subrows = frozenset().union(*(b.subrows for b in per_period))
         rows = [
-            Row(label, [column[i] for column in columns])
-            for i, (_k, label) in enumerate(order)
+            Row(label, [column[i] for column in columns], sub=k in subrows)
+            for i, (k, label) in enumerate(order)
             if any(column[i].count != "0" for column in columns)
         ]
         title = str(TITLES.get(key, key))
@@ -116,13 +118,24 @@ def sections(reports: list[Report], labels: list[str], *, exact: bool) -> list[S
                 key=key,
                 title=title,
                 rows=rows,
-                chart=chart(title, rows, labels),
+                # Nothing to draw when every count is suppressed (pygal would say "No data").
+                chart=chart(title, rows, labels) if any(map(_charted, rows)) else "",
                 chart_alt=_("Bar chart: %(title)s. The numbers are in the table below it.")
                 % {"title": title},
                 percent_of=_("% of encounters") if key in OF_ENCOUNTERS else _("% of families"),
             )
         )
     return result
+
+
+def _charted(row: Row) -> bool:
+    return any(_bar(cell) for cell in row.cells)
+
+
+def _bar(cell: Cell) -> int | None:
+    """A cell's bar: its count, or none when suppressed."""
+    text = cell.count.replace("\u202f", "")
+    return int(text) if text.isdigit() else None
 
 
 def chart(title: str, rows: list[Row], labels: list[str]) -> str:
@@ -156,13 +169,9 @@ def chart(title: str, rows: list[Row], labels: list[str]) -> str:
         truncate_label=40,
         title=title,
     )
-    bar.x_labels = [row.label for row in rows]
+    bar.x_labels = [f"↳ {row.label}" if row.sub else row.label for row in rows]
     for index, label in enumerate(labels):
-        values = []
-        for row in rows:
-            text = row.cells[index].count.replace("\u202f", "")
-            values.append(int(text) if text.isdigit() else None)  # suppressed: no bar
-        bar.add(label, values)
+        bar.add(label, [_bar(row.cells[index]) for row in rows])
     svg = bar.render(is_unicode=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
@@ -241,18 +250,22 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
             )
         )
 
-    def hours_text(value: float | None) -> str:
-        return "" if value is None else _("%(h).1f hours") % {"h": value}
+    def hours_text(r: Report, key: str) -> str:
+        # A median or percentile of 1 to 10 referrals is near one family's own wait.
+        value = r.referrals[key]
+        if value is None:
+            return ""
+        if not exact and safe_harbor.is_small(r.referrals["contacted"]):
+            return safe_harbor.SUPPRESSED
+        return _("%(h).1f hours") % {"h": value}
 
     rows.append(
         Row(
             _("Median time to first contact"),
-            [Cell(hours_text(r.referrals["median_hours"])) for r in reports],
+            [Cell(hours_text(r, "median_hours")) for r in reports],
         )
     )
-    rows.append(
-        Row(_("90th percentile"), [Cell(hours_text(r.referrals["p90_hours"])) for r in reports])
-    )
+    rows.append(Row(_("90th percentile"), [Cell(hours_text(r, "p90_hours")) for r in reports]))
     rows.append(
         Row(
             _("Contacted within the target"),
@@ -260,7 +273,12 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
                 Cell(
                     ""
                     if r.referrals["within_target_pct"] is None
-                    or (not exact and safe_harbor.is_small(r.referrals["contacted"]))
+                    else safe_harbor.SUPPRESSED
+                    if not exact
+                    and (
+                        safe_harbor.is_small(r.referrals["within_target"])
+                        or safe_harbor.is_small(r.referrals["decided"])
+                    )
                     else f"{r.referrals['within_target_pct']}%"
                 )
                 for r in reports
@@ -350,6 +368,9 @@ def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
         return f"{value.value:.0f}%"
     if measure.unit == Unit.COUNT:
         return count_text(int(value.value), not exact and safe_harbor.is_small(int(value.value)))
+    # A median or an average of 1 to 10 people is near one person's value.
+    if not exact and safe_harbor.is_small(value.denominator or 0):
+        return safe_harbor.SUPPRESSED
     if measure.unit == Unit.HOURS:
         return _("%(h).1f h") % {"h": value.value}
     return _("%(d).1f days") % {"d": value.value}

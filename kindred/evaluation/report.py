@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from kindred.encounters.models import (
     Encounter,
@@ -44,6 +45,7 @@ class Breakdown:
     rows: list[tuple[str, str, int]]  # (key, label, count)
     base: int  # what % is of (encounters or families)
     partition: bool = False
+    subrows: frozenset[str] = frozenset()  # keys of rows that are a sub-theme of the row above
 
 
 @dataclass
@@ -133,28 +135,47 @@ def build(program: Any, start: date, end: date, *, language: str = "en") -> Repo
     b["support"] = Breakdown(
         "support", [(v, str(label), supports.get(v, 0)) for v, label in SupportType.choices], n
     )
-    theme_counts: dict[int, int] = {
-        row["theme_id"]: row["c"]
-        for row in Encounter.themes.through.objects.filter(encounter_id__in=ids)
-        .order_by()
-        .values("theme_id")
-        .annotate(c=Count("id"))
-    }
-    themes = Theme.objects.filter(program=program).filter(
-        Q(is_active=True) | Q(pk__in=list(theme_counts))
-    )
-    b["themes"] = Breakdown(
-        "themes",
-        sorted(
-            ((str(t.pk), t.label_for(language), theme_counts.get(t.pk, 0)) for t in themes),
-            key=lambda row: (-row[2], row[1]),
-        ),
-        n,
-    )
+    b["themes"] = _themes(program, ids, n, language)
     _reached(report, program, family_ids, families, language)
     _referrals_matches_hours(report, program, start, end)
     report.groups = group_numbers(program, start, end)
     return report
+
+
+def _themes(program: Any, ids: Any, n: int, language: str) -> Breakdown:
+    """The codebook's themes, each counting the encounters tagged with it or with any of its
+    sub-themes (an encounter once), and under each its sub-themes with their own counts. Two
+    aggregate queries and the codebook."""
+    tags = Encounter.themes.through.objects.filter(encounter_id__in=ids).order_by()
+    direct: dict[int, int] = {
+        row["theme_id"]: row["c"]
+        for row in tags.values("theme_id").annotate(c=Count("encounter_id", distinct=True))
+    }
+    rolled: dict[int, int] = {
+        row["root"]: row["c"]
+        for row in tags.values(root=Coalesce("theme__parent_id", "theme_id")).annotate(
+            c=Count("encounter_id", distinct=True)
+        )
+    }
+    codebook = list(Theme.objects.filter(program=program))
+    subthemes: dict[int, list[Theme]] = {}
+    for theme in codebook:
+        if theme.parent_id and (theme.is_active or direct.get(theme.pk)):
+            subthemes.setdefault(theme.parent_id, []).append(theme)
+    tops = [
+        t
+        for t in codebook
+        if t.parent_id is None and (t.is_active or rolled.get(t.pk) or t.pk in subthemes)
+    ]
+    rows: list[tuple[str, str, int]] = []
+    subrows: set[str] = set()
+    for top in sorted(tops, key=lambda t: (-rolled.get(t.pk, 0), t.label_for(language))):
+        rows.append((str(top.pk), top.label_for(language), rolled.get(top.pk, 0)))
+        subs = subthemes.get(top.pk, [])
+        for sub in sorted(subs, key=lambda t: (-direct.get(t.pk, 0), t.label_for(language))):
+            rows.append((str(sub.pk), sub.label_for(language), direct.get(sub.pk, 0)))
+            subrows.add(str(sub.pk))
+    return Breakdown("themes", rows, n, subrows=frozenset(subrows))
 
 
 def _reached(report: Report, program: Any, family_ids: Any, families: int, language: str) -> None:

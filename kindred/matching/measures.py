@@ -71,7 +71,8 @@ def median_days_intake_to_match(program: Any, start: date, end: date) -> Measure
     waits = intake_to_match(program, start, end)
     if not waits:
         return MeasureValue(None)
-    return MeasureValue(median(w.total_seconds() for w in waits) / 86400)
+    # The denominator (matches behind the median) lets aggregate-only readers suppress it.
+    return MeasureValue(median(w.total_seconds() for w in waits) / 86400, None, len(waits))
 
 
 MEASURES = [

@@ -30,11 +30,14 @@ def contacted(program: Any, start: date, end: date) -> MeasureValue:
 def first_contact_within_target(program: Any, start: date, end: date) -> MeasureValue:
     n = _numbers(program, start, end)
     pct = n["within_target_pct"]
-    return MeasureValue(None if pct is None else float(pct), n["within_target"], n["contacted"])
+    # The dashboard's rule: of the referrals whose deadline has passed ("decided").
+    return MeasureValue(None if pct is None else float(pct), n["within_target"], n["decided"])
 
 
 def median_hours_to_first_contact(program: Any, start: date, end: date) -> MeasureValue:
-    return MeasureValue(_numbers(program, start, end)["median_hours"])
+    # The denominator (referrals behind the median) lets aggregate-only readers suppress it.
+    n = _numbers(program, start, end)
+    return MeasureValue(n["median_hours"], None, n["contacted"])
 
 
 def supported(program: Any, start: date, end: date) -> MeasureValue:

@@ -1,7 +1,8 @@
 """The journey in a real browser on a 360 px phone: a mentor opens a family's page, logs an
 encounter with two support types and three themes on one screen and flags a concern; the
-supervisor sees it in the queue and resolves it. Every tap and typed field is counted.
-axe-core checks every page reached."""
+supervisor sees it in the queue and resolves it; the program report opens as a coordinator (every
+number) and as an evaluator (aggregates only). Every tap and typed field is counted. axe-core
+checks every page reached; screenshots at 360 and 1280 px (KINDRED_SCREENSHOTS=dir)."""
 
 import os
 from pathlib import Path
@@ -120,19 +121,61 @@ def test_a_mentor_logs_an_encounter_and_a_concern_the_supervisor_resolves(
     assert "does not feel safe" in supervisor.content()  # supervisors read the notes
     shot(supervisor, "encounter-supervisor-360")
 
-    desk = browser.new_context(viewport={"width": 1280, "height": 900})
-    desk_axe = install_axe(desk)
-    coordinator = desk.new_page()
-    sign_in(coordinator, live_server, "coordinator@a.test")
-    for path, name in (
-        (f"/encounters/new/?family={family.pk}", "encounter-form-1280"),
-        ("/encounters/", "encounters-1280"),
-        (f"/encounters/{encounter.pk}/", "encounter-detail-1280"),
-        ("/encounters/codebook/", "codebook-1280"),
-        (f"/matching/match/{encounter.family_links.get().match_id}/", "match-contacts-1280"),
-    ):
-        coordinator.goto(live_server.url + path)
-        settle_axe(coordinator)
-        shot(coordinator, name)
-    for recorder in (phone_axe, sup_axe, desk_axe):
+    # The coordinator's pages at both widths, then the program report as the coordinator (every
+    # number) and as the evaluator (aggregates only: one encounter is a small count).
+    recorders = [phone_axe, sup_axe]
+    match_id = encounter.family_links.get().match_id
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        recorders.append(install_axe(context))
+        coordinator = context.new_page()
+        sign_in(coordinator, live_server, "coordinator@a.test")
+        for path, name in (
+            (f"/encounters/new/?family={family.pk}", "encounter-form"),
+            ("/encounters/", "encounters"),
+            (f"/encounters/{encounter.pk}/", "encounter-detail"),
+            ("/encounters/codebook/", "codebook"),
+            (f"/matching/match/{match_id}/", "match-contacts"),
+            ("/reports/", "report-coordinator"),
+        ):
+            coordinator.goto(live_server.url + path)
+            settle_axe(coordinator)
+            if width == 360:
+                no_sideways_scroll(coordinator, path)
+            shot(coordinator, f"{name}-{width}")
+        assert report_cell(coordinator, "Encounters") == "1"
+        assert report_cell(coordinator, "Families") == "1"
+        context.close()
+
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        recorders.append(install_axe(context))
+        evaluator = context.new_page()
+        sign_in(evaluator, live_server, "evaluator@a.test")
+        evaluator.goto(live_server.url + "/reports/")
+        settle_axe(evaluator)
+        if width == 360:
+            no_sideways_scroll(evaluator, "the report as the evaluator")
+        shot(evaluator, f"report-evaluator-{width}")
+        assert report_cell(evaluator, "Encounters") == "<11"
+        assert report_cell(evaluator, "Families") == "<11"
+        # Every count of a breakdown suppressed: no chart, a sentence instead.
+        assert evaluator.get_by_text("Every count here is too small to show").count() >= 1
+        html = evaluator.content()
+        for identifying in ("Quintero", "Ana Mentor", "does not feel safe"):
+            assert identifying not in html
+        response = evaluator.goto(live_server.url + f"/encounters/{encounter.pk}/")
+        assert response is not None and response.status in (403, 404)
+        context.close()
+    for recorder in recorders:
         assert recorder.checked and not recorder.blocking(), recorder.blocking()
+
+
+def report_cell(page, row: str) -> str:
+    """The first period's value of a row of the report's "In numbers" table."""
+    table = page.locator("table", has=page.locator("caption", has_text="In numbers"))
+    return (
+        table.locator("tr", has=page.get_by_role("rowheader", name=row, exact=True))
+        .locator("td")
+        .first.inner_text()
+        .strip()
+    )

@@ -6,8 +6,6 @@ import io
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -283,18 +281,3 @@ def test_two_periods_side_by_side_and_the_pdf(client, world, planted):
     response = client.get("/reports/report.pdf", query)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="evaluation.report.exported").exists()
-
-
-def test_the_report_query_count_does_not_grow_with_encounters(client, world, planted):
-    signed_in(client, world.coordinator)
-    query = _period(days_back=20)
-    client.get("/reports/", query)
-    with CaptureQueriesContext(connection) as few:
-        client.get("/reports/", query)
-    for _n in range(15):
-        _encounter(world, planted["family"], planted["mentor"], setting="outpatient", mode="phone")
-    with CaptureQueriesContext(connection) as many:
-        response = client.get("/reports/", query)
-    assert response.status_code == 200
-    assert len(many) == len(few)
-    assert len(many) < 160
