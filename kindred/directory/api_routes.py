@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kindred.directory import hsds
-from kindred.directory.api import DEFAULT_PER_PAGE, MAX_PER_PAGE, find_services, paginate
+from kindred.directory.api_query import DEFAULT_PER_PAGE, MAX_PER_PAGE, find_services, paginate
 from kindred.directory.models import Service
 from kindred.programs.access import has_any_capability
 from kindred.programs.api_kit import answers, caller

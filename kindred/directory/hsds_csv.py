@@ -6,6 +6,14 @@ official columns in the official order, and each resource carries its official `
 (fields, primary and foreign keys), so a datapackage validator (frictionless) checks every row
 against the specification. Links to records outside the export (a location's organization that
 is not exported) are left empty, so every foreign key resolves inside the package.
+
+The official schemas also declare two columns besides `id` unique: `programs.organization_id`
+(so an organization has at most one program in the tabular form, although the JSON
+`organization.programs` is a list) and `taxonomy_terms.code` (although a code is defined with
+its `taxonomy_id`, so two taxonomies may share one). The descriptor is kept as published, so the
+rows are made to fit it (`_keep_unique`): the first program of an organization is written and
+the services of its other programs lose their `program_id`; a code already written is left
+empty on the next term that has it. The JSON export keeps both in full.
 """
 
 import copy
@@ -49,8 +57,39 @@ def tables_from_services(services: list[dict[str, Any]]) -> dict[str, list[dict[
     for service in services:
         flattener.service(service)
     tables = {table: list(rows.values()) for table, rows in collector.rows.items()}
+    _keep_unique(tables)
     _drop_dangling_links(tables)
     return tables
+
+
+def _keep_unique(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Rows that fit the official `unique` constraints (module docstring): a repeated value is
+    left empty in an optional column; a row repeating a required one is not written."""
+    for table, resource in official_resources().items():
+        schema = resource["schema"]
+        unique = [
+            f for f in schema["fields"]
+            if f.get("constraints", {}).get("unique") and f["name"] != schema.get("primaryKey")
+        ]  # fmt: skip
+        if not unique or not tables.get(table):
+            continue
+        seen: dict[str, set[Any]] = {f["name"]: set() for f in unique}
+        kept = []
+        for row in tables[table]:
+            keep = True
+            for field in unique:
+                name, value = field["name"], row.get(field["name"])
+                if value in (None, ""):
+                    continue
+                if value not in seen[name]:
+                    seen[name].add(value)
+                elif field["constraints"].get("required"):
+                    keep = False
+                else:
+                    row.pop(name)
+            if keep:
+                kept.append(row)
+        tables[table] = kept
 
 
 def _drop_dangling_links(tables: dict[str, list[dict[str, Any]]]) -> None:

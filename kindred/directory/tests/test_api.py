@@ -53,7 +53,7 @@ def test_it_paginates_services_as_the_hsds_page_schema(api, directory, hsds_dir)
 def test_it_refuses_bad_paging(api, db) -> None:
     assert api.get("/api/hsds/services", {"page": 0}).status_code == 400
     assert api.get("/api/hsds/services", {"per_page": 100000}).status_code == 400
-    assert api.get("/api/hsds/services", {"page": "x"}).status_code == 422
+    assert api.get("/api/hsds/services", {"page": "x"}).status_code == 400
 
 
 def test_it_filters_services(api, directory) -> None:

@@ -193,3 +193,49 @@ def test_every_demo_service_exports_valid_hsds_and_a_valid_package(world, tmp_pa
     ]  # fmt: skip
     assert rockford and rockford[0]["city"] == "Rockford"
     assert _frictionless_errors(_unzip(datapackage_zip(exported), tmp_path)) == []
+
+
+def test_a_repeated_term_code_and_two_programs_of_one_organization_still_validate(
+    world, hsds_dir, tmp_path
+) -> None:
+    """The official schemas make `taxonomy_terms.code` and `programs.organization_id` unique:
+    the package fits them (the first term keeps the code, the organization's first program is
+    written) and frictionless accepts it."""
+    official = json.loads((hsds_dir / "examples/service_full.json").read_text())
+    second = {
+        "id": "0e2c7c1a-5b43-4c2a-9d5e-1f0b6d7a8c01",
+        "name": "Peer Mentoring for Parents",
+        "status": "active",
+        "organization": official["organization"],
+        "program": {
+            "id": "0e2c7c1a-5b43-4c2a-9d5e-1f0b6d7a8c02",
+            "name": "Parent Peer Program",
+            "description": "A second program of the same organization.",
+        },
+        "attributes": [
+            {
+                "id": "0e2c7c1a-5b43-4c2a-9d5e-1f0b6d7a8c03",
+                "taxonomy_term": {
+                    "id": "0e2c7c1a-5b43-4c2a-9d5e-1f0b6d7a8c04",
+                    "code": official["attributes"][0]["taxonomy_term"]["code"],
+                    "name": "Another taxonomy's term",
+                    "description": "Same code, another taxonomy.",
+                },
+            }
+        ],
+    }
+    raw = json.dumps([official, second]).encode()
+    report = run_import([("services.json", raw)], steward_id=world.org_a.pk)
+    assert report.ok, [str(e) for e in report.errors]
+    codes = list(TaxonomyTerm.objects.values_list("code", flat=True))
+    assert codes.count(official["attributes"][0]["taxonomy_term"]["code"]) == 2
+    exported = hsds.export_services(Service.objects.filter(pk__in=[official["id"], second["id"]]))
+    assert {item["program"]["id"] for item in exported} == {
+        official["program"]["id"], second["program"]["id"]
+    }  # fmt: skip
+    descriptor = _unzip(datapackage_zip(exported), tmp_path)
+    assert _frictionless_errors(descriptor) == []
+    package = {path.name: path.read_text().splitlines()[1:] for path in tmp_path.glob("*.csv")}
+    assert len(package["programs.csv"]) == 1
+    assert len(package["taxonomy_terms.csv"]) >= 2
+    assert sum(",code," in line for line in package["taxonomy_terms.csv"]) == 1

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from kindred.core.testing.walk import PUBLIC, SIGNED_IN, Route
+from kindred.directory.hsds import KINDRED_TAXONOMY_ID, term_id
 
 CURATOR = {"curator"}
 SHARERS_A = {"coordinator", "supervisor", "mentor", "referrer"}
@@ -11,6 +12,11 @@ SHARERS_A = {"coordinator", "supervisor", "mentor", "referrer"}
 SHARERS = SHARERS_A | {"outsider"}
 FAMILY_READERS_A = {"coordinator", "supervisor"}
 MANAGERS = {"coordinator", "admin", "outsider"}
+
+
+def _link(world: Any) -> str:
+    links = world.objects["directory_service"].service_at_locations
+    return str(links.values_list("pk", flat=True).first())
 
 
 def setup(world: Any) -> None:
@@ -185,6 +191,15 @@ ROUTES = [
         kwargs=lambda w: {"id": str(w.objects["directory_org"].pk)},
     ),
     Route("hsds:service_at_locations", allowed=PUBLIC, query="postcode=60614&proximity=40000"),
+    Route("hsds:service_at_location", allowed=PUBLIC, kwargs=lambda w: {"id": _link(w)}),
+    Route("hsds:taxonomies", allowed=PUBLIC, query="search=peer&format=json"),
+    Route("hsds:taxonomy", allowed=PUBLIC, kwargs=lambda w: {"id": str(KINDRED_TAXONOMY_ID)}),
+    Route("hsds:taxonomy_terms", allowed=PUBLIC, query="taxonomy_id=" + str(KINDRED_TAXONOMY_ID)),
+    Route(
+        "hsds:taxonomy_term",
+        allowed=PUBLIC,
+        kwargs=lambda w: {"id": str(term_id("kind:support_group"))},
+    ),
     Route("hsds:openapi-json", allowed=PUBLIC),
     Route("hsds:openapi-view", allowed=PUBLIC),
     # The same services in the Kindred JSON API (signed in): a real listed service this time.
