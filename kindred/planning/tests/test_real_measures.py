@@ -11,11 +11,13 @@ from django.utils import timezone
 from kindred.families.models import Family
 from kindred.groups.tests.factories import make_family
 from kindred.lib.measures import all_measures
+from kindred.matching.models import MatchTransition
+from kindred.matching.tests.factories import active_match, matchable_mentor, waiting_family
 from kindred.mentors.models import MentorStatusChange
 from kindred.mentors.tests.factories import make_active
 from kindred.planning.live import this_year
 from kindred.planning.tests.factories import objective
-from kindred.referrals.models import Referral
+from kindred.referrals.models import Intake, Referral
 from kindred.referrals.tests.conftest import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +112,36 @@ def test_first_contact_within_target_against_the_referrals(world) -> None:
         == (1, 1)
     )
     assert row["value"] == "100%" and row["status"].state == "on_target"
+
+
+def test_matched_within_48_hours_against_the_intakes_and_approvals(world) -> None:
+    _needs("matching.matched_within_48h")
+    program, by = world.program_a, world.coordinator
+    mentor = matchable_mentor(world, name="Rosa Mentor", email="rosa@example.test")
+    quick = active_match(world, waiting_family(world, name="Quick"), mentor)
+    slow = active_match(world, waiting_family(world, name="Slow"), mentor)
+    # The slow family's intake was done four days before its match was approved.
+    Intake.objects.filter(referral__family=slow.family).update(
+        done_at=F("done_at") - timedelta(days=4)
+    )
+    objective(program, by, "matching.matched_within_48h", "90", title="Matched within 48 hours")
+    response = world.client("coordinator").get(reverse("planning:plan"))
+    lo, hi = _period_bounds()
+    within = total = 0
+    for match in (quick, slow):
+        approved = (
+            MatchTransition.objects.filter(match=match, to_status="approved", at__gte=lo, at__lt=hi)
+            .order_by("at")
+            .first()
+        )
+        intake = (
+            Intake.objects.filter(referral__family=match.family, done_at__lte=approved.at)
+            .order_by("-done_at")
+            .first()
+        )
+        total += 1
+        within += approved.at - intake.done_at <= timedelta(hours=48)
+    row = _row(response, "Matched within 48 hours")
+    assert (row["status"].value.numerator, row["status"].value.denominator) == (within, total)
+    assert (within, total) == (1, 2)
+    assert row["status"].state == "off_target"
