@@ -8,10 +8,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.encounters.models import EncounterFamily
+from kindred.encounters.services import EncounterInput, encounter_create
 from kindred.families.models import Family
 from kindred.groups.tests.factories import make_family
 from kindred.lib.measures import all_measures
-from kindred.matching.models import MatchTransition
+from kindred.matching.models import Match, MatchTransition
 from kindred.matching.tests.factories import active_match, matchable_mentor, waiting_family
 from kindred.mentors.models import MentorStatusChange
 from kindred.mentors.tests.factories import make_active
@@ -145,3 +147,45 @@ def test_matched_within_48_hours_against_the_intakes_and_approvals(world) -> Non
     assert (row["status"].value.numerator, row["status"].value.denominator) == (within, total)
     assert (within, total) == (1, 2)
     assert row["status"].state == "off_target"
+
+
+def test_four_contacts_in_the_first_eight_weeks_against_the_encounters(world) -> None:
+    _needs("encounters.first_weeks_contacts")
+    program, by = world.program_a, world.coordinator
+    mentor = matchable_mentor(world, name="Rosa Mentor", email="rosa@example.test")
+    busy = active_match(world, waiting_family(world, name="Busy"), mentor)
+    quiet = active_match(world, waiting_family(world, name="Quiet"), mentor)
+    started = timezone.now() - timedelta(weeks=9)  # whole first 8 weeks, inside this year
+    Match.objects.filter(pk__in=[busy.pk, quiet.pk]).update(started_at=started)
+    for match, weeks in ((busy, [1, 2, 3, 5]), (quiet, [1, 10])):  # week 10 is past the 8
+        for week in weeks:
+            encounter_create(
+                program=program,
+                data=EncounterInput(
+                    occurred_at=started + timedelta(weeks=week),
+                    duration_minutes=20,
+                    setting="outpatient",
+                    mode="phone",
+                    initiated_by="mentor",
+                    families=[match.family],
+                    mentors=[mentor],
+                ),
+                by=by,
+            )
+    objective(program, by, "encounters.first_weeks_contacts", "90", title="4 contacts in 8 weeks")
+    response = world.client("coordinator").get(reverse("planning:plan"))
+    counted = {
+        m.pk: EncounterFamily.objects.filter(
+            match=m,
+            encounter__entered_in_error=False,
+            encounter__occurred_at__gte=started,
+            encounter__occurred_at__lt=started + timedelta(weeks=8),
+        ).count()
+        for m in (busy, quiet)
+    }
+    row = _row(response, "4 contacts in 8 weeks")
+    assert (row["status"].value.numerator, row["status"].value.denominator) == (
+        sum(1 for n in counted.values() if n >= 4),
+        len(counted),
+    )
+    assert counted == {busy.pk: 4, quiet.pk: 1}
