@@ -26,14 +26,21 @@ from kindred.surveys.services import (
     response_submit,
 )
 
+LANGUAGES = ("en", "es")
 ACTIONS = ("surveys.response.submitted", "surveys.link.refused", "surveys.invitation.declined")
 PER_ADDRESS_PER_HOUR = 30
 
 
-def _bad(request: HttpRequest, why: str, status: int) -> HttpResponse:
+def _bad(
+    request: HttpRequest, why: str, status: int, invitation: Invitation | None = None
+) -> HttpResponse:
     if why == "unknown":
         record(action="surveys.link.refused", request=request, detail={"why": why})
-    return render(request, "surveys/public_bad.html", {"why": why}, status=status)
+    # A known link names its program: "call the program" then says which one.
+    program = invitation.program if invitation is not None else None
+    return render(
+        request, "surveys/public_bad.html", {"why": why, "program": program}, status=status
+    )
 
 
 def _closed(request: HttpRequest, invitation: Invitation | None) -> HttpResponse | None:
@@ -41,12 +48,27 @@ def _closed(request: HttpRequest, invitation: Invitation | None) -> HttpResponse
         return _bad(request, "unknown", 404)
     if invitation.answered_at and request.method == "POST":
         # Answering again: a conflict with the answers already received, said plainly.
-        return _bad(request, "answered", 409)
+        return _bad(request, "answered", 409, invitation)
     if invitation.answered_at or invitation.declined_at:
-        return _bad(request, "answered" if invitation.answered_at else "declined", 410)
+        why = "answered" if invitation.answered_at else "declined"
+        return _bad(request, why, 410, invitation)
     if invitation.expires_at <= timezone.now():
-        return _bad(request, "expired", 410)
+        return _bad(request, "expired", 410, invitation)
     return None
+
+
+def language_of(request: HttpRequest, invitation: Invitation) -> str:
+    """The invitation's language, unless the reader chose the other one on the page (`?lang=`):
+    the header's switch would not reach a page shown in the invitation's language."""
+    chosen = request.GET.get("lang", "")
+    return chosen if chosen in LANGUAGES else invitation.language
+
+
+def _thanks(request: HttpRequest, token: str) -> HttpResponse:
+    response = redirect("surveys:public_thanks", token=token)
+    if request.GET.get("lang") in LANGUAGES:  # the language the reader chose goes on
+        response["Location"] += f"?lang={request.GET['lang']}"
+    return response
 
 
 def digest_of(form: ResponseForm) -> str:
@@ -63,11 +85,11 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
             digest
             and Response.objects.filter(submission_key=digest, invitation=invitation).exists()
         ):
-            return redirect("surveys:public_thanks", token=token)
+            return _thanks(request, token)
     refused = _closed(request, invitation)
     if refused is not None or invitation is None:
         return refused or _bad(request, "unknown", 404)
-    language = invitation.language
+    language = language_of(request, invitation)
     with translation.override(language):
         items = items_for(invitation)
         form = ResponseForm(request.POST or None, items=items, language=language)
@@ -90,11 +112,11 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
                     if Response.objects.filter(
                         invitation=invitation, submission_key=digest_of(form)
                     ).exists():
-                        return redirect("surveys:public_thanks", token=token)
+                        return _thanks(request, token)
                     if invitation.answered_at:
                         return _bad(request, "answered", 409)
                     return _bad(request, "expired", 410)
-                return redirect("surveys:public_thanks", token=token)
+                return _thanks(request, token)
             else:
                 status = 400
                 if "submission_key" in form.errors or not form.cleaned_data.get("submission_key"):
@@ -112,6 +134,7 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
                 "intro": invitation.survey.intro_for(language),
                 "throttled": throttled,
                 "token": token,
+                "other_language": "en" if language == "es" else "es",
             },
             status=status,
         )
@@ -127,7 +150,7 @@ def public_decline(request: HttpRequest, token: str) -> HttpResponse:
     if address_over_limit(request, actions=ACTIONS, limit=PER_ADDRESS_PER_HOUR):
         return _bad(request, "throttled", 429)
     invitation_decline(invitation=invitation, request=request)
-    with translation.override(invitation.language):
+    with translation.override(language_of(request, invitation)):
         return render(
             request,
             "surveys/public_done.html",
@@ -141,7 +164,7 @@ def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     if invitation is None or invitation.answered_at is None:
         return _bad(request, "unknown", 404)
-    with translation.override(invitation.language):
+    with translation.override(language_of(request, invitation)):
         return render(
             request,
             "surveys/public_done.html",

@@ -2,21 +2,30 @@
 family), and satisfaction by mentor and by group — shown only where at least `MIN_CELL`
 answers exist, so that a mentor or a facilitator cannot pick out one family's answer.
 
-Each function reads its rows in one query and counts in Python: a program has hundreds of
-answers a year, not millions.
+The database counts: each function is one aggregate query (GROUP BY, conditional counts,
+averages; the pairs with window functions), so Python only labels the figures.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from statistics import mean
 from typing import Any
 
+from django.db import connection
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kindred.surveys.forms import agree_choices
-from kindred.surveys.models import BASELINE, FOLLOW_UP, Answer, Invitation, Item, Occasion, Survey
+from kindred.surveys.models import (
+    BASELINE,
+    FOLLOW_UP,
+    Answer,
+    Invitation,
+    Item,
+    Occasion,
+    Response,
+    Survey,
+)
 
 MIN_CELL = 5  # fewer answers than this about one mentor or group are not shown
 SATISFACTION_CODE = "satisfied_support"
@@ -38,19 +47,32 @@ class Rate:
 
 
 def response_rates(survey: Survey) -> list[Rate]:
-    now = timezone.now()
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = Invitation.objects.filter(survey=survey).values_list(
-        "occasion", "answered_at", "declined_at", "expires_at"
+    unanswered = Q(answered_at__isnull=True, declined_at__isnull=True)
+    rows = (
+        Invitation.objects.filter(survey=survey)
+        .order_by()
+        .values("occasion")
+        .annotate(
+            asked=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            declined=Count("id", filter=Q(declined_at__isnull=False)),
+            expired=Count("id", filter=unanswered & Q(expires_at__lte=timezone.now())),
+        )
     )
-    for occasion, answered, declined, expires in rows:
-        c = counts[occasion]
-        c[0] += 1
-        c[1] += answered is not None
-        c[2] += declined is not None
-        c[3] += answered is None and declined is None and expires <= now
+    counts = {r["occasion"]: r for r in rows}
     labels = dict(Occasion.choices)
-    return [Rate(o, str(labels[o]), *counts[o]) for o in Occasion.values if o in counts]
+    return [
+        Rate(
+            o,
+            str(labels[o]),
+            counts[o]["asked"],
+            counts[o]["answered"],
+            counts[o]["declined"],
+            counts[o]["expired"],
+        )
+        for o in Occasion.values
+        if o in counts
+    ]
 
 
 @dataclass(frozen=True)
@@ -68,51 +90,70 @@ class Pair:
         return self.follow_up - self.baseline
 
 
+# Each family's first baseline and latest follow-up per item (window functions, in PostgreSQL
+# and SQLite alike), joined where the follow-up came after the baseline, and counted per item.
+PAIRED_SQL = """
+WITH numbered AS (
+  SELECT a.item_id, i.family_id, a.number, r.submitted_at,
+         i.occasion IN ({baseline}) AS is_baseline,
+         ROW_NUMBER() OVER (PARTITION BY a.item_id, i.family_id, i.occasion IN ({baseline})
+                            ORDER BY r.submitted_at, a.id) AS earliest,
+         ROW_NUMBER() OVER (PARTITION BY a.item_id, i.family_id, i.occasion IN ({baseline})
+                            ORDER BY r.submitted_at DESC, a.id DESC) AS latest
+  FROM {answer} a
+  JOIN {response} r ON r.id = a.response_id
+  JOIN {invitation} i ON i.id = r.invitation_id
+  WHERE i.survey_id = %s AND a.item_id IN ({items}) AND a.number IS NOT NULL
+    AND i.family_id IS NOT NULL AND i.occasion IN ({baseline}, {follow_up})
+)
+SELECT b.item_id, COUNT(*), AVG(b.number), AVG(f.number),
+       SUM(CASE WHEN f.number > b.number THEN 1 ELSE 0 END)
+FROM numbered b
+JOIN numbered f ON f.item_id = b.item_id AND f.family_id = b.family_id
+ AND NOT f.is_baseline AND f.latest = 1 AND f.submitted_at > b.submitted_at
+WHERE b.is_baseline AND b.earliest = 1
+GROUP BY b.item_id
+"""
+
+
 def paired(survey: Survey) -> list[Pair]:
     """Per agree–disagree item: the families who answered it at baseline and later at a
     follow-up; their baseline (the first) and their latest follow-up answer, averaged."""
     items = [i for i in survey.items.all() if i.kind == Item.Kind.AGREE and not i.follow_up_only]
-    rows = (
-        Answer.objects.filter(
-            response__invitation__survey=survey,
-            item__in=items,
-            number__isnull=False,
-            response__invitation__family__isnull=False,
+    found: dict[int, tuple[int, Any, Any, int]] = {}
+    if items:
+        sql = PAIRED_SQL.format(
+            answer=Answer._meta.db_table,
+            response=Response._meta.db_table,
+            invitation=Invitation._meta.db_table,
+            items=", ".join(["%s"] * len(items)),
+            baseline=", ".join(["%s"] * len(BASELINE)),
+            follow_up=", ".join(["%s"] * len(FOLLOW_UP)),
         )
-        .order_by("response__submitted_at", "id")
-        .values_list(
-            "item_id",
-            "response__invitation__family_id",
-            "response__invitation__occasion",
-            "response__submitted_at",
-            "number",
-        )
-    )
-    first: dict[tuple[int, int], tuple[Any, int]] = {}
-    latest: dict[tuple[int, int], int] = {}
-    for item_id, family_id, occasion, at, number in rows:
-        if number is None:
-            continue
-        key = (item_id, family_id)
-        if occasion in BASELINE:
-            first.setdefault(key, (at, number))
-        elif occasion in FOLLOW_UP and key in first and at > first[key][0]:
-            latest[key] = number  # rows come in time order: the last one stays
+        baseline, follow_up = sorted(BASELINE), sorted(FOLLOW_UP)
+        # The placeholders in the order they appear in the statement.
+        params: list[Any] = [*baseline, *baseline, *baseline, survey.pk, *[i.pk for i in items]]
+        params += [*baseline, *follow_up]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {row[0]: row[1:] for row in cursor.fetchall()}
     result = []
     for item in items:
-        keys = [k for k in latest if k[0] == item.pk]
-        before = [first[k][1] for k in keys]
-        after = [latest[k] for k in keys]
+        pairs, before, after, improved = found.get(item.pk, (0, None, None, 0))
         result.append(
             Pair(
                 item=item,
-                pairs=len(keys),
-                baseline=mean(before) if before else None,
-                follow_up=mean(after) if after else None,
-                improved=sum(1 for b, a in zip(before, after, strict=True) if a > b),
+                pairs=int(pairs),
+                baseline=_float(before),
+                follow_up=_float(after),
+                improved=int(improved or 0),
             )
         )
     return result
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -123,38 +164,42 @@ class Cell:
     agreeing: int
 
 
-def _cells(values: dict[str, list[int]]) -> tuple[list[Cell], int]:
-    shown = [
-        Cell(label, len(v), mean(v), sum(1 for n in v if n >= AGREEING))
-        for label, v in sorted(values.items())
-        if len(v) >= MIN_CELL
+def _cells(survey: Survey, who: str, name: str) -> tuple[list[Cell], int]:
+    """Satisfaction per mentor or group (`who` is the path to its id, `name` to its name):
+    counted in one GROUP BY; cells under MIN_CELL answers are counted, not shown."""
+    rows = (
+        Answer.objects.filter(
+            response__invitation__survey=survey,
+            item__code=SATISFACTION_CODE,
+            number__isnull=False,
+            **{f"{who}__isnull": False},
+        )
+        .order_by()
+        .values(who, name)
+        .annotate(
+            answers=Count("id"),
+            average=Avg("number"),
+            agreeing=Count("id", filter=Q(number__gte=AGREEING)),
+        )
+    )
+    cells = [
+        Cell(f"{r[name]} (#{r[who]})", r["answers"], float(r["average"]), r["agreeing"])
+        for r in rows
     ]
-    return shown, sum(1 for v in values.values() if len(v) < MIN_CELL)
+    shown = sorted((c for c in cells if c.answers >= MIN_CELL), key=lambda c: c.label)
+    return shown, sum(1 for c in cells if c.answers < MIN_CELL)
 
 
 def satisfaction(survey: Survey) -> dict[str, Any]:
-    """Satisfaction answers by mentor (through the match) and by group; cells under MIN_CELL
-    answers are counted, not shown."""
-    rows = Answer.objects.filter(
-        response__invitation__survey=survey, item__code=SATISFACTION_CODE, number__isnull=False
-    ).values_list(
-        "number",
-        "response__invitation__match__mentor__full_name",
+    """Satisfaction answers by mentor (through the match) and by group."""
+    mentors, mentors_hidden = _cells(
+        survey,
         "response__invitation__match__mentor_id",
-        "response__invitation__group__name",
-        "response__invitation__group_id",
+        "response__invitation__match__mentor__full_name",
     )
-    by_mentor: dict[str, list[int]] = defaultdict(list)
-    by_group: dict[str, list[int]] = defaultdict(list)
-    for number, mentor, mentor_id, group, group_id in rows:
-        if number is None:
-            continue
-        if mentor_id:
-            by_mentor[f"{mentor} (#{mentor_id})"].append(number)
-        if group_id:
-            by_group[f"{group} (#{group_id})"].append(number)
-    mentors, mentors_hidden = _cells(by_mentor)
-    groups, groups_hidden = _cells(by_group)
+    groups, groups_hidden = _cells(
+        survey, "response__invitation__group_id", "response__invitation__group__name"
+    )
     return {
         "mentors": mentors,
         "mentors_hidden": mentors_hidden,
@@ -166,14 +211,18 @@ def satisfaction(survey: Survey) -> dict[str, Any]:
 
 def item_summaries(survey: Survey) -> list[dict[str, Any]]:
     """Per closed item (not free text): how many answered and the spread of the answers."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[int, dict[str, int]] = {}
     rows = (
         Answer.objects.filter(response__invitation__survey=survey)
         .exclude(item__kind=Item.Kind.TEXT)
-        .values_list("item_id", "number", "choice")
+        .order_by()
+        .values("item_id", "number", "choice")
+        .annotate(n=Count("id"))
     )
-    for item_id, number, choice in rows:
-        counts[item_id][choice or str(number)] += 1
+    for row in rows:
+        value = row["choice"] or str(row["number"])
+        spread = counts.setdefault(row["item_id"], {})
+        spread[value] = spread.get(value, 0) + row["n"]
     result = []
     for item in survey.items.all():
         if item.kind == Item.Kind.TEXT:

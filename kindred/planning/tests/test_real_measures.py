@@ -8,14 +8,18 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.encounters.models import EncounterFamily
+from kindred.encounters.services import EncounterInput, encounter_create
 from kindred.families.models import Family
 from kindred.groups.tests.factories import make_family
 from kindred.lib.measures import all_measures
+from kindred.matching.models import Match, MatchTransition
+from kindred.matching.tests.factories import active_match, matchable_mentor, waiting_family
 from kindred.mentors.models import MentorStatusChange
 from kindred.mentors.tests.factories import make_active
 from kindred.planning.live import this_year
 from kindred.planning.tests.factories import objective
-from kindred.referrals.models import Referral
+from kindred.referrals.models import Intake, Referral
 from kindred.referrals.tests.conftest import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +114,78 @@ def test_first_contact_within_target_against_the_referrals(world) -> None:
         == (1, 1)
     )
     assert row["value"] == "100%" and row["status"].state == "on_target"
+
+
+def test_matched_within_48_hours_against_the_intakes_and_approvals(world) -> None:
+    _needs("matching.matched_within_48h")
+    program, by = world.program_a, world.coordinator
+    mentor = matchable_mentor(world, name="Rosa Mentor", email="rosa@example.test")
+    quick = active_match(world, waiting_family(world, name="Quick"), mentor)
+    slow = active_match(world, waiting_family(world, name="Slow"), mentor)
+    # The slow family's intake was done four days before its match was approved.
+    Intake.objects.filter(referral__family=slow.family).update(
+        done_at=F("done_at") - timedelta(days=4)
+    )
+    objective(program, by, "matching.matched_within_48h", "90", title="Matched within 48 hours")
+    response = world.client("coordinator").get(reverse("planning:plan"))
+    lo, hi = _period_bounds()
+    within = total = 0
+    for match in (quick, slow):
+        approved = (
+            MatchTransition.objects.filter(match=match, to_status="approved", at__gte=lo, at__lt=hi)
+            .order_by("at")
+            .first()
+        )
+        intake = (
+            Intake.objects.filter(referral__family=match.family, done_at__lte=approved.at)
+            .order_by("-done_at")
+            .first()
+        )
+        total += 1
+        within += approved.at - intake.done_at <= timedelta(hours=48)
+    row = _row(response, "Matched within 48 hours")
+    assert (row["status"].value.numerator, row["status"].value.denominator) == (within, total)
+    assert (within, total) == (1, 2)
+    assert row["status"].state == "off_target"
+
+
+def test_four_contacts_in_the_first_eight_weeks_against_the_encounters(world) -> None:
+    _needs("encounters.first_weeks_contacts")
+    program, by = world.program_a, world.coordinator
+    mentor = matchable_mentor(world, name="Rosa Mentor", email="rosa@example.test")
+    busy = active_match(world, waiting_family(world, name="Busy"), mentor)
+    quiet = active_match(world, waiting_family(world, name="Quiet"), mentor)
+    started = timezone.now() - timedelta(weeks=9)  # whole first 8 weeks, inside this year
+    Match.objects.filter(pk__in=[busy.pk, quiet.pk]).update(started_at=started)
+    for match, weeks in ((busy, [1, 2, 3, 5]), (quiet, [1, 10])):  # week 10 is past the 8
+        for week in weeks:
+            encounter_create(
+                program=program,
+                data=EncounterInput(
+                    occurred_at=started + timedelta(weeks=week),
+                    duration_minutes=20,
+                    setting="outpatient",
+                    mode="phone",
+                    initiated_by="mentor",
+                    families=[match.family],
+                    mentors=[mentor],
+                ),
+                by=by,
+            )
+    objective(program, by, "encounters.first_weeks_contacts", "90", title="4 contacts in 8 weeks")
+    response = world.client("coordinator").get(reverse("planning:plan"))
+    counted = {
+        m.pk: EncounterFamily.objects.filter(
+            match=m,
+            encounter__entered_in_error=False,
+            encounter__occurred_at__gte=started,
+            encounter__occurred_at__lt=started + timedelta(weeks=8),
+        ).count()
+        for m in (busy, quiet)
+    }
+    row = _row(response, "4 contacts in 8 weeks")
+    assert (row["status"].value.numerator, row["status"].value.denominator) == (
+        sum(1 for n in counted.values() if n >= 4),
+        len(counted),
+    )
+    assert counted == {busy.pk: 4, quiet.pk: 1}

@@ -205,3 +205,19 @@ def test_a_required_item_must_be_answered(invited) -> None:
     del data[f"item_{found['less_alone'].pk}"]
     assert Client().post(url(token), data).status_code == 400
     assert not Response.objects.exists()
+
+
+def test_the_reader_can_read_the_survey_in_the_other_language(invited) -> None:
+    invitation, token = invited
+    client = Client()
+    spanish = client.get(url(token)).content.decode()
+    assert 'href="?lang=en"' in spanish and "Read in English" in spanish
+    assert "Change language" not in spanish and "Cambiar idioma" not in spanish
+    english = client.get(url(token) + "?lang=en").content.decode()
+    assert "How is the support going?" in english and "Leer en español" in english
+    assert client.get(url(token) + "?lang=fr").content.decode().count("¿Cómo va el apoyo?")
+    response = client.post(url(token) + "?lang=en", filled(invitation))
+    assert response["Location"] == reverse("surveys:public_thanks", args=[token]) + "?lang=en"
+    assert "Thank you" in client.get(response["Location"]).content.decode()
+    invitation.refresh_from_db()
+    assert invitation.language == "es"  # the family's language stays what it was

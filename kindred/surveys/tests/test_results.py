@@ -238,3 +238,19 @@ def test_a_coordinator_defines_a_survey_and_its_items(world) -> None:
         .status_code
         == 403
     )
+
+
+def test_the_survey_measures_join_the_program_report(world) -> None:
+    survey, _ = starters(world.program_a)
+    for before, after in [(2, 4), (3, 5)]:
+        pair(survey, make_family(world.program_a, world.coordinator), before, after)
+    today = timezone.localdate()
+    query = {"start": (today - timedelta(days=90)).isoformat(), "end": today.isoformat()}
+    response = world.client("coordinator").get("/reports/", query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    keys = [k for k in all_measures() if k.startswith("surveys.")]
+    assert "surveys.less_alone_follow_up" in keys
+    for key in keys:  # the report's table of every measure: the same Measure, not a copy
+        assert f"<code>{key}</code>" in html, key
+    assert "Secret note" not in html  # no free text in the report
