@@ -115,7 +115,12 @@ def _input(form: EncounterForm, request: ProgramRequest) -> EncounterInput:
 
 
 def _form_page(
-    request: ProgramRequest, form: EncounterForm, *, encounter: Encounter | None, status: int
+    request: ProgramRequest,
+    form: EncounterForm,
+    *,
+    encounter: Encounter | None,
+    status: int,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     chosen = {str(v) for v in (form["themes"].value() or [])}
     family_choices = list(form["families"])
@@ -141,6 +146,7 @@ def _form_page(
             "other_families": others,
             "family_q": q,
             "search_keep": keep,
+            **(extra or {}),
         },
         status=status,
     )
