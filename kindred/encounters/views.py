@@ -195,6 +195,9 @@ def edit(request: ProgramRequest, pk: int) -> HttpResponse:
     encounter = get_encounter_for(request, pk, capability=Cap.ENCOUNTERS_LOG)
     if not can_change(request.user, encounter) or encounter.entered_in_error:
         raise PermissionDenied
+    if encounter.group_session_id:
+        # A session's note is edited on its own page: only the session's attendees choosable.
+        return redirect("encounters:group_session_note", encounter.group_session_id)
     request.program = encounter.program
     families = _families_for(request)
     form = EncounterForm(

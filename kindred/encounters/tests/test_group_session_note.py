@@ -191,6 +191,36 @@ def test_a_note_written_meanwhile_is_not_duplicated(nworld) -> None:
     assert Encounter.objects.count() == 1
 
 
+def test_two_first_notes_at_once_keep_one_and_the_second_writer_keeps_their_input(
+    nworld, monkeypatch
+) -> None:
+    from kindred.encounters import session_note_views
+
+    ana = nworld.objects["ana"]
+    coordinator = nworld.client("coordinator")
+    assert coordinator.post(_url(nworld), _post(nworld, mentors=[ana.pk])).status_code == 302
+    real = session_note_views.session_note
+    calls: list[int] = []
+
+    def seen_before_the_coordinator_saved(session):
+        calls.append(1)
+        return None if len(calls) == 1 else real(session)
+
+    monkeypatch.setattr(session_note_views, "session_note", seen_before_the_coordinator_saved)
+    late = nworld.client("mentor").post(_url(nworld), _post(nworld, notes="late-canary"))
+    assert late.status_code == 409
+    assert "late-canary" in late.content.decode()
+    assert Encounter.objects.count() == 1
+
+
+def test_the_encounter_edit_page_of_a_note_leads_to_the_note_page(nworld) -> None:
+    client = nworld.client("mentor")
+    assert client.post(_url(nworld), _post(nworld)).status_code == 302
+    note = Encounter.objects.get()
+    response = client.get(reverse("encounters:edit", args=[note.pk]))
+    assert response.status_code == 302 and response.url == _url(nworld)
+
+
 def test_another_programs_user_gets_404_and_a_mentor_who_does_not_lead_403(nworld) -> None:
     assert nworld.client("outsider").get(_url(nworld)).status_code == 404
     assert nworld.client("outsider").post(_url(nworld), _post(nworld)).status_code == 404
