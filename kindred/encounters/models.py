@@ -173,6 +173,15 @@ class Encounter(models.Model):
         blank=True,
         related_name="encounter",
     )
+    # A support group session's note (issue 12): the session's encounter, one counted per session.
+    group_session = models.ForeignKey(
+        "groups.GroupSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group session"),
+    )
     entered_in_error = models.BooleanField(_("entered in error"), default=False)
     error_reason = models.CharField(_("why it is in error"), max_length=500, blank=True)
     error_marked_by = models.ForeignKey(
@@ -218,6 +227,11 @@ class Encounter(models.Model):
                 condition=~Q(entered_in_error=True)
                 | (~Q(error_reason="") & Q(error_marked_at__isnull=False)),
                 name="encounters_encounter_error_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["group_session"],
+                condition=Q(group_session__isnull=False, entered_in_error=False),
+                name="encounters_encounter_one_note_per_session",
             ),
         ]
 

@@ -66,6 +66,7 @@ class EncounterInput:
     concern_details: str = ""
     follow_up: str = ""
     follow_up_due: date | None = None
+    group_session: Any = None  # a support group session's note (kindred.groups.GroupSession)
 
 
 def _match_for(family: Family, mentors: list[Mentor]) -> Match | None:
@@ -173,6 +174,8 @@ def _check(program: Any, data: EncounterInput) -> None:
         raise ValidationError(_("Choose a concern from the list."))
     if bool(data.follow_up.strip()) != bool(data.follow_up_due):
         raise ValidationError(_("A follow-up needs both what to do and a date."))
+    if data.group_session is not None and data.group_session.group.program_id != program.pk:
+        raise ValidationError(_("The group session belongs to another program."))
 
 
 def encounter_create(
@@ -192,6 +195,7 @@ def encounter_create(
             notes=data.notes.strip(),
             concern=data.concern,
             concern_details=data.concern_details.strip(),
+            group_session=data.group_session,
             created_by=by,
             created_at=now,
             updated_at=now,
@@ -218,7 +222,8 @@ def encounter_create(
             obj=encounter,
             fields=[*SCALARS, "families", "mentors", "support_types", "themes"]
             + (["notes"] if encounter.notes else []),
-            detail={"families": [f.pk for f in data.families]},
+            detail={"families": [f.pk for f in data.families]}
+            | ({"group_session": data.group_session.pk} if data.group_session else {}),
         )
     return encounter
 

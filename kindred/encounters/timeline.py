@@ -38,7 +38,9 @@ def timeline_entries(family: Any, request: Any) -> list[Any]:
             TimelineEntry(
                 encounter.occurred_at,
                 "encounter",
-                gettext_lazy("Contact with a mentor"),
+                gettext_lazy("Support group session note")
+                if encounter.group_session_id
+                else gettext_lazy("Contact with a mentor"),
                 " · ".join(str(p) for p in parts),
                 url=encounter.get_absolute_url(),
                 by=str(encounter.created_by),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.encounters import codebook_views, mentor_views, views
+from kindred.encounters import codebook_views, mentor_views, session_note_views, views
 
 app_name = "encounters"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("mentor/<int:pk>/", mentor_views.mentor_page, name="mentor"),
     path("follow-ups/", mentor_views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/done/", mentor_views.follow_up_mark_done, name="follow_up_done"),
+    path(
+        "group-session/<int:pk>/note/",
+        session_note_views.group_session_note,
+        name="group_session_note",
+    ),
     path("codebook/", codebook_views.codebook, name="codebook"),
     path("codebook/<int:pk>/", codebook_views.theme_edit, name="theme_edit"),
 ]

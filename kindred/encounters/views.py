@@ -115,7 +115,12 @@ def _input(form: EncounterForm, request: ProgramRequest) -> EncounterInput:
 
 
 def _form_page(
-    request: ProgramRequest, form: EncounterForm, *, encounter: Encounter | None, status: int
+    request: ProgramRequest,
+    form: EncounterForm,
+    *,
+    encounter: Encounter | None,
+    status: int,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     chosen = {str(v) for v in (form["themes"].value() or [])}
     family_choices = list(form["families"])
@@ -141,6 +146,7 @@ def _form_page(
             "other_families": others,
             "family_q": q,
             "search_keep": keep,
+            **(extra or {}),
         },
         status=status,
     )
@@ -189,6 +195,9 @@ def edit(request: ProgramRequest, pk: int) -> HttpResponse:
     encounter = get_encounter_for(request, pk, capability=Cap.ENCOUNTERS_LOG)
     if not can_change(request.user, encounter) or encounter.entered_in_error:
         raise PermissionDenied
+    if encounter.group_session_id:
+        # A session's note is edited on its own page: only the session's attendees choosable.
+        return redirect("encounters:group_session_note", encounter.group_session_id)
     request.program = encounter.program
     families = _families_for(request)
     form = EncounterForm(

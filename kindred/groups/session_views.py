@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -219,9 +220,25 @@ def attendance(request: ProgramRequest, pk: int, key: str) -> HttpResponse:
             or WalkInForm(families=_walk_in_choices(request, group, rows)),
             "guests_form": guests_form
             or GuestsForm(initial={"walk_in_guests": shown.walk_in_guests if shown else 0}),
+            "note": _note_link(request, group, shown),
         },
         status=status,
     )
+
+
+def _note_link(request: ProgramRequest, group: SupportGroup, session: GroupSession | None) -> str:
+    """ "write" or "edit" the session's note (an encounter: kindred.encounters, above groups,
+    found by name), once attendance was taken; "" when there is none to offer."""
+    if (
+        session is None
+        or session.attendance_taken_at is None
+        or not apps.is_installed("kindred.encounters")
+        or not has_capability(request.user, group.program_id, Cap.ENCOUNTERS_LOG)
+    ):
+        return ""
+    encounter = apps.get_model("encounters", "Encounter")
+    written = encounter.objects.filter(group_session=session, entered_in_error=False).exists()
+    return "edit" if written else "write"
 
 
 def _family_of(request: ProgramRequest, group: SupportGroup) -> Family:

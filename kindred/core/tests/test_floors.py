@@ -24,13 +24,15 @@ for _app in ("referrals", "directory", "mentors"):
 FLOORS["matching"] = FLOORS["families"] | {"families", "referrals", "directory", "mentors"}
 # Support groups stand on families, mentors and the directory; none of them imports groups.
 FLOORS["groups"] = FLOORS["families"] | {"families", "mentors", "directory"}
-# Encounters stand on families, referrals, directory, mentors and matching; none imports them.
+# Encounters stand on families, referrals, directory, mentors, matching and groups (a group
+# session's note is an encounter); none imports them.
 FLOORS["encounters"] = FLOORS["families"] | {
     "families",
     "referrals",
     "directory",
     "mentors",
     "matching",
+    "groups",
 }
 # Evaluation reads every domain app's rows (the program report, exports); none imports it.
 FLOORS["evaluation"] = FLOORS["encounters"] | {"encounters", "matching", "groups"}

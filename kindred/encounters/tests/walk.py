@@ -61,11 +61,50 @@ def setup(world) -> None:
             "enc_theme": Theme.objects.get(program=world.program_a, slug="grief-loss"),
         }
     )
+    world.objects["enc_session"] = _held_session(world, mentor, family)
     world.objects.setdefault("canaries", []).extend(["Enccanary"])
+
+
+def _held_session(world, mentor, family):
+    """A past session of a group the mentor leads, with the family marked present."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.groups.models import Facilitator, GroupSession
+    from kindred.groups.schedule import occurrences
+    from kindred.groups.services import attendance_mark
+    from kindred.groups.tests.factories import make_group
+
+    group = make_group(world.program_a, world.coordinator, name="Enccanary circle")
+    Facilitator.objects.create(group=group, role="leader", mentor=mentor)
+    now = timezone.now()
+    held = [o for o in occurrences([group], now - timedelta(days=70), now) if o.ends_at < now]
+    attendance_mark(occurrence=held[-1], family=family, present=True, by=world.coordinator)
+    return GroupSession.objects.get(group=group)
 
 
 def _e(w) -> dict:
     return {"pk": w.objects["encounter"].pk}
+
+
+def _session(w) -> dict:
+    return {"pk": w.objects["enc_session"].pk}
+
+
+def _note_form(w) -> dict:
+    from django.utils import timezone
+
+    session = w.objects["enc_session"]
+    return {
+        "families": [w.objects["enc_family"].pk],
+        "occurred_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "90",
+        "setting": "community",
+        "mode": "in_person",
+        "initiated_by": "mentor",
+        "support_types": ["emotional"],
+    }
 
 
 def _form(w) -> dict:
@@ -140,6 +179,22 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.objects["enc_follow_up"].pk},
         method="POST",
         not_found={"outsider"},
+    ),
+    # A group session's note: the group's facilitators (the mentor persona leads the walk's
+    # group) and the coordinator; supervisors read notes on the encounter's page.
+    Route(
+        "encounters:group_session_note",
+        allowed=CHANGERS,
+        kwargs=_session,
+        not_found=NOT_READERS,
+    ),
+    Route(
+        "encounters:group_session_note",
+        allowed=CHANGERS,
+        kwargs=_session,
+        method="POST",
+        data=_note_form,
+        not_found=NOT_READERS,
     ),
     Route("encounters:codebook", allowed=CURRENT_CODEBOOK),
     Route(
