@@ -16,11 +16,10 @@ from kindred.directory.api_query import (
     PAGE,
     PER_PAGE,
     SEARCH,
+    answer,
     check_params,
     is_uuid,
-    ndjson,
     ordered,
-    paginate,
 )
 from kindred.directory.api_schemas import DETAIL_WITH_PARAMS, LIST, documented
 from kindred.directory.models import Organization, Service
@@ -102,11 +101,7 @@ def organizations(
         return render(pks, nested=nested, full_service=full_service)
 
     keys = qs.values_list("pk", flat=True)
-    if format == "ndjson":
-        return ndjson(keys.iterator(chunk_size=200), draw)
-    result = paginate(keys, page=page, per_page=per_page, total=qs.count())
-    result["contents"] = draw(list(result["contents"]))
-    return result
+    return answer(keys, draw, format=format, page=page, per_page=per_page)
 
 
 @router.get(

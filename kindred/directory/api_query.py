@@ -115,7 +115,8 @@ def paginate(
     if page < 1 or page > MAX_PAGE:
         raise HttpError(400, _("page must be between 1 and %(top)d.") % {"top": MAX_PAGE})
     size = page_size(per_page, minimal=minimal)
-    total = len(items) if total is None else total
+    if total is None:
+        total = items.count() if isinstance(items, QuerySet) else len(items)
     total_pages = max(1, -(-total // size))
     start = (page - 1) * size
     contents = list(items[start : start + size]) if start < total else []
@@ -171,6 +172,36 @@ def ndjson(
             yield from (_line(item) for item in render(chunk))
 
     return StreamingHttpResponse(lines(), content_type=NDJSON)
+
+
+Render = Callable[[list[Any]], list[dict[str, Any]]]
+
+
+def answer(
+    keys: Any,
+    render: Render,
+    *,
+    format: str,
+    page: int,
+    per_page: int | None,
+    total: int | None = None,
+    minimal: bool = False,
+) -> Any:
+    """A list endpoint's answer from its keys (a list, a queryset of keys or a `Chain`) and the
+    function that renders a chunk of them: every item streamed as NDJSON, or one `Page`."""
+    if format == "ndjson":
+        stream = keys.iterator(chunk_size=STREAM_CHUNK) if isinstance(keys, QuerySet) else keys
+        return ndjson(stream, render)
+    result = paginate(keys, page=page, per_page=per_page, total=total, minimal=minimal)
+    result["contents"] = render(list(result["contents"]))
+    return result
+
+
+def covered_keys(
+    qs: QuerySet[Any], postcode: str, proximity: str, covering: Callable[..., list[Any]]
+) -> Any:
+    """The keys of `qs`, in order: all of them, or with a `postcode` only those in coverage."""
+    return covering(qs, postcode, proximity) if postcode else qs.values_list("pk", flat=True)
 
 
 def _line(item: dict[str, Any]) -> str:

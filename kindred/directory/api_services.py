@@ -21,13 +21,13 @@ from kindred.directory.api_query import (
     SEARCH,
     TAXONOMY_ID,
     TAXONOMY_TERM_ID,
+    answer,
     check_params,
+    covered_keys,
     find_services,
     is_uuid,
     links_covering,
-    ndjson,
     ordered,
-    paginate,
     services_covering,
 )
 from kindred.directory.api_schemas import DETAIL, LIST, documented
@@ -86,19 +86,9 @@ def services(
         organization_id=organization_id,
         modified_after=modified_after,
     )
+    keys = covered_keys(qs, postcode, proximity, services_covering)
     render = _minimal if minimal else _nested if full else _listed
-    if postcode:
-        keys: Any = services_covering(qs, postcode, proximity)
-        total = len(keys)
-    else:
-        keys, total = qs.values_list("pk", flat=True), None
-    if format == "ndjson":
-        return ndjson(keys if postcode else keys.iterator(chunk_size=200), render)
-    if total is None:
-        total = qs.count()
-    result = paginate(keys, page=page, per_page=per_page, total=total, minimal=minimal)
-    result["contents"] = render(list(result["contents"]))
-    return result
+    return answer(keys, render, format=format, page=page, per_page=per_page, minimal=minimal)
 
 
 @router.get(
@@ -169,17 +159,9 @@ def service_at_locations(
     links = ServiceAtLocation.objects.filter(service__in=services_qs.values("pk")).order_by(
         "service__name", "id"
     )
+    keys = covered_keys(links, postcode, proximity, links_covering)
     render = _links_nested if full else _links_listed
-    if postcode:
-        keys: Any = links_covering(links, postcode, proximity)
-        total: int | None = len(keys)
-    else:
-        keys, total = links.values_list("pk", flat=True), None
-    if format == "ndjson":
-        return ndjson(keys if postcode else keys.iterator(chunk_size=200), render)
-    result = paginate(keys, page=page, per_page=per_page, total=total)
-    result["contents"] = render(list(result["contents"]))
-    return result
+    return answer(keys, render, format=format, page=page, per_page=per_page)
 
 
 @router.get(

@@ -20,10 +20,9 @@ from kindred.directory.api_query import (
     SEARCH,
     TAXONOMY_ID,
     Chain,
+    answer,
     check_params,
     is_uuid,
-    ndjson,
-    paginate,
 )
 from kindred.directory.api_schemas import DETAIL, LIST, documented
 from kindred.directory.models import Taxonomy, TaxonomyTerm
@@ -85,11 +84,13 @@ def _as_json(item: Any) -> dict[str, Any]:
 
 
 def _answer(items: Chain, *, format: str, page: int, per_page: int | None) -> Any:
-    if format == "ndjson":
-        return ndjson(items, lambda chunk: [_as_json(item) for item in chunk])
-    result = paginate(items, page=page, per_page=per_page)
-    result["contents"] = [_as_json(item) for item in result["contents"]]
-    return result
+    return answer(
+        items,
+        lambda chunk: [_as_json(i) for i in chunk],
+        format=format,
+        page=page,
+        per_page=per_page,
+    )
 
 
 def _matches(item: dict[str, Any], words: str) -> bool:
