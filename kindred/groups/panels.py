@@ -33,6 +33,15 @@ OFFER_LIMIT = 8
 LOOK_AHEAD = timedelta(days=92)
 
 
+def first_sessions(groups: list[SupportGroup], key: Any) -> dict[Any, Any]:
+    """The soonest session not cancelled in the next three months, per `key(group)`."""
+    now = timezone.now()
+    found: dict[Any, Any] = {}
+    for occurrence in occurrences(groups, now, now + LOOK_AHEAD, include_cancelled=False):
+        found.setdefault(key(occurrence.group), occurrence)
+    return found
+
+
 def offers(family: Family) -> list[dict[str, Any]]:
     """Published groups of the family's program in one of the family's languages (any language
     when none is recorded) that the family is not in, soonest next session first."""
@@ -43,11 +52,8 @@ def offers(family: Family) -> list[dict[str, Any]]:
     spoken = set(family.languages.split())
     if spoken:
         groups = [g for g in groups if g.language in spoken]
-    now = timezone.now()
-    following: dict[int, Any] = {}
-    for occurrence in occurrences(groups, now, now + LOOK_AHEAD, include_cancelled=False):
-        following.setdefault(occurrence.group.pk, occurrence)
-    far = now + LOOK_AHEAD * 2
+    following = first_sessions(groups, lambda g: g.pk)
+    far = timezone.now() + LOOK_AHEAD * 2
 
     def soonest(group: SupportGroup) -> tuple[Any, str]:
         upcoming = following.get(group.pk)
@@ -80,10 +86,7 @@ def by_language(families: list[Family]) -> list[dict[str, Any]]:
     groups = list(
         SupportGroup.objects.published().filter(program_id=program_id, language__in=list(speakers))
     )
-    now = timezone.now()
-    following: dict[str, Any] = {}
-    for occurrence in occurrences(groups, now, now + LOOK_AHEAD, include_cancelled=False):
-        following.setdefault(occurrence.group.language, occurrence)
+    following = first_sessions(groups, lambda g: g.language)
     registered: dict[int, set[int]] = {}
     for group_id, family_id in (
         Registration.objects.active()
