@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.directory.models import Service
+from kindred.encounters.access import can_read_notes
 from kindred.encounters.codebook import theme_label
 from kindred.encounters.models import (
     MAX_DURATION_MINUTES,
@@ -128,6 +129,15 @@ class EncounterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.program, self.user, self.instance = program, user, instance
+        if instance is not None and not can_read_notes(user, instance):
+            # A co-author who may edit the encounter but not read its notes: the box stays
+            # shut (not posted, not saved), so the writer's notes are never overwritten.
+            notes = self.fields["notes"]
+            notes.disabled = True
+            notes.help_text = _(
+                "Only the writer, the program's supervisors and coordinators can read or change "
+                "the notes."
+            )
         self.staff = has_capability(user, program.pk, Cap.ENCOUNTERS_VIEW)
         linked = list(instance.families.values_list("pk", flat=True)) if instance else []
         family_q = Family.objects.filter(program=program).filter(

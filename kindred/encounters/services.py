@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.audit.log import record
+from kindred.encounters.access import can_read_notes
 from kindred.encounters.models import (
     Concern,
     Encounter,
@@ -264,7 +265,8 @@ def encounter_update(
         before = snapshot(locked)
         for name in SCALARS:
             setattr(locked, name, getattr(data, name))
-        locked.notes = data.notes.strip()
+        if can_read_notes(by, locked):  # who may not read the notes may not replace them
+            locked.notes = data.notes.strip()
         locked.concern_details = data.concern_details.strip() or locked.concern_details
         if locked.escalation_id and not data.concern:
             locked.concern = before["concern"]  # a raised concern stays on the record

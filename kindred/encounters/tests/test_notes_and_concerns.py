@@ -52,6 +52,35 @@ def test_a_co_mentor_reads_the_encounter_but_not_anothers_notes(eworld) -> None:
     assert NOTE not in edit.content.decode()
 
 
+def test_a_co_mentors_edit_keeps_the_writers_notes(eworld) -> None:
+    """A co-mentor may edit the encounter but not read its notes: the notes box is shut, and an
+    edit (even one posting notes by hand) leaves the writer's notes as they were."""
+    bea = eworld.objects["bea"]
+    user = personas.make_user("bea@a.test", "Bea Mentor")
+    Membership.objects.create(user=user, program=eworld.program_a, role=Role.MENTOR)
+    bea.user = user
+    bea.save(update_fields=["user"])
+    encounter = logged(eworld, mentors=[eworld.objects["ana"], bea])
+    client = personas.signed_in(Client(), user)
+    url = reverse("encounters:edit", args=[encounter.pk])
+    page = client.get(url).content.decode()
+    assert 'name="notes"' in page and "disabled" in page.split('name="notes"')[1].split(">")[0]
+    for notes in ("", "Overwritten by the co-mentor"):
+        data = form_data(
+            eworld,
+            duration_minutes="40" if notes else "35",
+            notes=notes,
+            follow_up=None,
+            follow_up_due=None,
+            version=str(Encounter.objects.get(pk=encounter.pk).version),
+        )
+        assert client.post(url, data).status_code == 302
+        encounter.refresh_from_db()
+        assert encounter.notes == NOTE, notes
+    assert encounter.duration_minutes == 40 and encounter.version == 3
+    assert all("notes" not in r.changes for r in encounter.revisions.all())
+
+
 def test_the_familys_story_shows_the_encounter_once_without_notes(eworld) -> None:
     from kindred.matching.tests.factories import waiting_family
 
