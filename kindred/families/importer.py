@@ -33,7 +33,7 @@ from kindred.families.models import (
     normalize_text,
     phone_digits,
 )
-from kindred.lib.languages import OTHER, normalize_language
+from kindred.lib.languages import LANGUAGE_CODES, OTHER, normalize_language
 from kindred.programs.models import Program
 
 MAX_ROWS = 20000
@@ -44,6 +44,8 @@ MAX_CELL = 131_072
 # Fields full_clean() must not check on a row being read: the import sets them itself.
 FAMILY_SET_BY_IMPORT = ["program", "merged_into", "form_token", "created_by"]
 SET_WITH_FAMILY = ["family"]
+CAREGIVER_CHECKED_HERE = [*SET_WITH_FAMILY, "preferred_language"]
+LANGUAGE_SET = frozenset(LANGUAGE_CODES)
 
 
 @dataclass(frozen=True)
@@ -412,11 +414,20 @@ def validate(
         except ValidationError as exc:
             problems += _messages(exc, field_labels)
         try:
+            # The language is checked here, not by its field: the field's choices are the
+            # language list sorted by name in the active language, built again on each check
+            # (most of the validation's time). parse_language gives a code of the list or
+            # "other"; the database constraint holds it too.
             caregiver.full_clean(
-                exclude=SET_WITH_FAMILY, validate_constraints=False, validate_unique=False
+                exclude=CAREGIVER_CHECKED_HERE, validate_constraints=False, validate_unique=False
             )
         except ValidationError as exc:
             problems += _messages(exc, field_labels)
+        if caregiver.preferred_language not in LANGUAGE_SET:
+            problems.append(
+                _("%(field)s: “%(value)s” is not a language of the list.")
+                % {"field": labels["language"], "value": get("language")}
+            )
 
         child = None
         condition_ids: list[int] = []

@@ -204,7 +204,7 @@ def numbers(
     missed = missed_uncontacted(program, start, end, now)
     if start is None and end is None:
         read = totals.read(program.pk)
-        median, p90 = totals.percentiles(program.pk, (0.5, 0.9))
+        median, p90 = totals.percentiles(program.pk, read["hour"], (0.5, 0.9))
         marginals = (read["source"], read["role"], read["department"], read["reason"])
         return _result(read["totals"], marginals, (median, p90), missed)
     days = ReferralDailyCount.objects.filter(program=program)

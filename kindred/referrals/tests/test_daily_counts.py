@@ -119,7 +119,7 @@ def _totals(program) -> tuple[list[tuple], list[tuple]]:
         ),
         sorted(
             totals.ReferralDelayTotal.objects.filter(program=program, n__gt=0).values_list(
-                "width", "value", "n"
+                "minutes", "n"
             )
         ),
     )
