@@ -138,7 +138,7 @@ def mentor_list(request: ProgramRequest) -> HttpResponse:
                     "url": f"{prefix}{m.pk}/",
                     "status": labels.get(m.status, m.status),
                     "languages": ", ".join(language_name(c) for c in m.languages),
-                    "matchable": m.can_match,
+                    "matchable": m.can_match,  # type: ignore[attr-defined]  # annotated
                     "attention": states.get(m.pk, []),
                 }
                 for m in rows
