@@ -4,10 +4,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindred.audit.log import changed_fields, record
 from kindred.audit.states import TransitionError
 from kindred.lib.languages import language_name
-from kindred.lib.search import remembered_criteria
 from kindred.mentors.access import can_view_all, get_mentor_for, own_mentor
 from kindred.mentors.eligibility import not_matchable_reasons
 from kindred.mentors.forms import (
@@ -39,10 +36,10 @@ from kindred.mentors.models import (
     TrainingCourse,
 )
 from kindred.mentors.models.mentor import DAY_PARTS, WEEKDAYS
+from kindred.mentors.roster import mentor_list  # noqa: F401 - the roster (urls.py)
 from kindred.mentors.services import (
     mentor_change_status,
     mentor_invite,
-    program_ensure_mentor_lists,
     qualification_record,
     screening_record,
 )
@@ -92,90 +89,6 @@ def qualification_states(mentors: list[Mentor], on: Any) -> dict[int, list[dict[
             rows.append({"type": t, "latest": found, "state": state})
         result[mentor.pk] = rows
     return result
-
-
-@program_required(Cap.MENTORS_VIEW)
-@require_http_methods(["GET", "POST"])
-def mentor_list(request: ProgramRequest) -> HttpResponse:
-    program: Program = request.program
-    # A name searched for stays out of the URL (logs, history): the filter form posts and the
-    # criteria live in the session (lib.search). Status links (?status=...) still work.
-    criteria = remembered_criteria(request, "mentors")
-    if not isinstance(criteria, QueryDict):
-        return criteria
-    program_ensure_mentor_lists(program=program)
-    status = request.GET.get("status", criteria.get("status", ""))
-    query = criteria.get("q", "").strip()
-    attention = request.GET.get("attention", criteria.get("attention", ""))
-    mentors = Mentor.objects.filter(program=program)
-    if status in Mentor.Status.values:
-        mentors = mentors.filter(status=status)
-    if query:
-        mentors = mentors.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
-    today = timezone.localdate()
-    if attention == "qualifications":
-        soon = today + timedelta(days=EXPIRING_DAYS)
-        mentors = mentors.filter(
-            status__in=[Mentor.Status.TRAINING, Mentor.Status.ACTIVE, Mentor.Status.PAUSED],
-            qualifications__expires_on__lte=soon,
-        ).distinct()
-    counts = dict(
-        Mentor.objects.filter(program=program).values_list("status").annotate(n=Count("id"))
-    )
-    paginator = Paginator(mentors.order_by("full_name", "id"), 50)
-    if not (status in Mentor.Status.values or query or attention == "qualifications"):
-        # Everyone in the program: the per-status counts already add up to the total.
-        paginator.count = sum(counts.values())
-    page = paginator.get_page(request.GET.get("page"))
-    rows = list(page)
-    matchable = set(
-        Mentor.objects.matchable(program, today)
-        .filter(pk__in=[m.pk for m in rows])
-        .values_list("pk", flat=True)
-    )
-    states = qualification_states(rows, today)
-    record(
-        action="mentors.mentor.listed",
-        request=request,
-        program=program,
-        object_type="mentors.mentor",
-        detail={"count": len(rows)},
-    )
-    return render(
-        request,
-        "mentors/list.html",
-        {
-            "program": program,
-            "title": title_for(program),
-            "page": page,
-            "rows": [
-                {
-                    "mentor": m,
-                    "languages": _language_labels(m.languages),
-                    "matchable": m.pk in matchable,
-                    "attention": [
-                        s
-                        for s in states.get(m.pk, [])
-                        if s["state"] in {"expired", "expiring"}
-                        and m.status in {"training", "active", "paused"}
-                    ],
-                }
-                for m in rows
-            ],
-            "statuses": [
-                (value, label, counts.get(value, 0)) for value, label in Mentor.Status.choices
-            ],
-            "status": status,
-            "q": query,
-            "attention": attention,
-            "query": "&".join(
-                f"{k}={v}"
-                for k, v in (("status", status), ("q", query), ("attention", attention))
-                if v
-            ),
-            "can_manage": has_capability(request.user, program, Cap.MENTORS_MANAGE),
-        },
-    )
 
 
 def _language_labels(codes: list[str]) -> list[str]:

@@ -4,7 +4,9 @@ hundreds of rows instead of every referral (issue 16, bench/bench_referrals.py).
 A referral counts once, in the day it was received (in the site's time zone), under its
 source, referrer role, department (lower case), status and reason, with flags for contacted,
 contacted within target, supported and active; its delay to first contact counts in a second
-table, by whole minutes. Entered-in-error referrals count nowhere, as on the dashboard.
+table, by whole minutes. Entered-in-error referrals count nowhere, as on the dashboard. The same
+contribution counts in the all-time totals (referrals/totals.py), which the all-time dashboard
+reads: a few dozen rows instead of a row per day and combination.
 
 `Referral.save()` and `delete()` move a referral's contribution (the old one out, the new one in)
 in the same transaction as the row, every transition of the state kit included. A bulk insert
@@ -12,6 +14,7 @@ or a queryset `update()` bypasses them: call `rebuild(program_id)` afterwards (t
 and the benchmark do).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +23,8 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from kindred.referrals import totals
 
 
 class ReferralDailyCount(models.Model):
@@ -167,78 +172,103 @@ def _add(model: type[models.Model], key: dict[str, Any], amounts: dict[str, int]
         model._default_manager.filter(**key).update(**changes)
 
 
+def _rows_of(part: Contribution) -> Iterable[totals.Row]:
+    """Every counted row one referral's contribution adds to: its day, its delay on that day,
+    and the all-time totals (referrals/totals.py)."""
+    yield (
+        "daily",
+        part.key(),
+        {
+            "referred": 1,
+            "contacted": part.contacted,
+            "within_target": part.within_target,
+            "supported": part.supported,
+            "active": part.active,
+        },
+    )
+    if part.minutes is not None:
+        key = {"program_id": part.program_id, "day": part.day, "minutes": part.minutes}
+        yield "delay", key, {"n": 1}
+    yield from totals.rows_of(part)
+
+
+def _tables(**overrides: Any) -> dict[str, Any]:
+    tables = {
+        "daily": ReferralDailyCount,
+        "delay": ReferralDelayCount,
+        "total": totals.ReferralTotal,
+        "delay_total": totals.ReferralDelayTotal,
+    }
+    tables.update({name: model for name, model in overrides.items() if model is not None})
+    return tables
+
+
+def _sum(parts: Iterable[tuple[Contribution, int]]) -> dict[tuple[Any, ...], dict[str, int]]:
+    """{(table, key items): amounts} of contributions added (+1) or taken out (-1)."""
+    changes: dict[tuple[Any, ...], dict[str, int]] = {}
+    for part, sign in parts:
+        for table, key, amounts in _rows_of(part):
+            slot = changes.setdefault((table, *key.items()), {})
+            for name, value in amounts.items():
+                slot[name] = slot.get(name, 0) + sign * value
+    return changes
+
+
 def apply(old: Contribution | None, new: Contribution | None) -> None:
-    """Move a referral's contribution from `old` to `new` (inside the caller's transaction)."""
+    """Move a referral's contribution from `old` to `new` (inside the caller's transaction).
+    Only rows whose counts change are written, in one fixed order (table, then key), so two
+    transactions moving referrals in opposite directions lock the same rows in the same order
+    and cannot deadlock."""
     if old == new:
         return
-    for part, sign in ((old, -1), (new, 1)):
-        if part is None:
-            continue
-        _add(
-            ReferralDailyCount,
-            part.key(),
-            {
-                "referred": sign,
-                "contacted": sign * part.contacted,
-                "within_target": sign * part.within_target,
-                "supported": sign * part.supported,
-                "active": sign * part.active,
-            },
-        )
-        if part.minutes is not None:
-            _add(
-                ReferralDelayCount,
-                {"program_id": part.program_id, "day": part.day, "minutes": part.minutes},
-                {"n": sign},
-            )
+    tables = _tables()
+    parts = [(part, sign) for part, sign in ((old, -1), (new, 1)) if part is not None]
+    changes = _sum(parts)
+    for table, *key in sorted(changes, key=lambda item: tuple(str(value) for value in item)):
+        amounts = {name: n for name, n in changes[(table, *key)].items() if n}
+        if amounts:
+            _add(tables[table], dict(key), amounts)
 
 
 def rebuild(
     program_id: int | None = None,
     *,
     referral_model: Any = None,
-    daily_model: Any = ReferralDailyCount,
-    delay_model: Any = ReferralDelayCount,
+    daily_model: Any = None,
+    delay_model: Any = None,
+    total_model: Any = None,
+    delay_total_model: Any = None,
 ) -> None:
-    """Recount from the referral rows (all programs, or one): the data migration (with its
+    """Recount from the referral rows (all programs, or one): the data migrations (with their
     historical models), the demo, the benchmark after a bulk insert."""
+    given = {
+        "daily": daily_model,
+        "delay": delay_model,
+        "total": total_model,
+        "delay_total": delay_total_model,
+    }
     if referral_model is None:  # by name: referrals.models imports this module
         referral_model = apps.get_model("referrals", "Referral")
+        tables = _tables(**given)
+    else:  # a migration: only the tables its historical state has
+        tables = {name: model for name, model in given.items() if model is not None}
     referrals = referral_model._default_manager.all()
-    daily = daily_model._default_manager
-    delays = delay_model._default_manager
     if program_id is not None:
         referrals = referrals.filter(program_id=program_id)
-        daily, delays = daily.filter(program_id=program_id), delays.filter(program_id=program_id)
     with transaction.atomic():
-        daily.all().delete()
-        delays.all().delete()
-        rows: dict[tuple[Any, ...], dict[str, int]] = {}
-        minutes: dict[tuple[Any, ...], int] = {}
-        for referral in referrals.iterator(chunk_size=5000):
-            part = contribution(referral)
-            if part is None:
-                continue
-            key = tuple(part.key().values())
-            row = rows.setdefault(
-                key,
-                {"referred": 0, "contacted": 0, "within_target": 0, "supported": 0, "active": 0},
+        for model in tables.values():
+            rows = model._default_manager.all()
+            if program_id is not None:
+                rows = rows.filter(program_id=program_id)
+            rows.delete()
+        counted = (contribution(referral) for referral in referrals.iterator(chunk_size=5000))
+        changes = _sum((part, 1) for part in counted if part is not None)
+        for name, model in tables.items():
+            model._default_manager.bulk_create(
+                [
+                    model(**dict(key), **amounts)
+                    for (table, *key), amounts in changes.items()
+                    if table == name
+                ],
+                batch_size=2000,
             )
-            row["referred"] += 1
-            row["contacted"] += part.contacted
-            row["within_target"] += part.within_target
-            row["supported"] += part.supported
-            row["active"] += part.active
-            if part.minutes is not None:
-                delay_key = (part.program_id, part.day, part.minutes)
-                minutes[delay_key] = minutes.get(delay_key, 0) + 1
-        names = ["program_id", "day", "source", "referrer_role", "department", "status"]
-        names.append("status_reason")
-        daily_model._default_manager.bulk_create(
-            [daily_model(**dict(zip(names, key, strict=True)), **c) for key, c in rows.items()],
-            batch_size=2000,
-        )
-        delay_model._default_manager.bulk_create(
-            [delay_model(program_id=p, day=d, minutes=m, n=n) for (p, d, m), n in minutes.items()],
-            batch_size=2000,
-        )

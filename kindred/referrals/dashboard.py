@@ -19,6 +19,7 @@ from django.db.models.functions import Extract, Floor, Lower
 from django.utils import timezone
 
 from kindred.programs.models import Program
+from kindred.referrals import totals
 from kindred.referrals.daily import ReferralDailyCount, ReferralDelayCount
 from kindred.referrals.deadlines import DUE_SOON_HOURS
 from kindred.referrals.models import QUEUE_STATUSES, Referral, queue_rank
@@ -194,23 +195,32 @@ def numbers(
     end: date | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Every number of the dashboard from the daily counts (referrals/daily.py): two reads of
-    a few hundred rows, whatever the number of referrals. Equal to `numbers_from_referrals`
-    (the property test in tests/test_daily_counts.py checks it over random histories)."""
+    """Every number of the dashboard from the counts kept as referrals move: all time from the
+    all-time totals (referrals/totals.py, a few dozen rows and the delay hours), a range from
+    the daily counts (referrals/daily.py). Equal to `numbers_from_referrals` (the property
+    test in tests/test_daily_counts.py checks it over random histories)."""
+    if end is not None and end >= date.max:
+        end = None
+    missed = missed_uncontacted(program, start, end, now)
+    if start is None and end is None:
+        read = totals.read(program.pk)
+        median, p90 = totals.percentiles(program.pk, read["hour"], (0.5, 0.9))
+        marginals = (read["source"], read["role"], read["department"], read["reason"])
+        return _result(read["totals"], marginals, (median, p90), missed)
     days = ReferralDailyCount.objects.filter(program=program)
     delays = ReferralDelayCount.objects.filter(program=program)
     if start:
         days, delays = days.filter(day__gte=start), delays.filter(day__gte=start)
-    if end and end < date.max:
+    if end:
         days, delays = days.filter(day__lte=end), delays.filter(day__lte=end)
     fields = ["referred", "contacted", "within_target", "supported", "active"]
-    totals = dict.fromkeys(fields, 0)
+    sums = dict.fromkeys(fields, 0)
     groups = []
     for row in days.values(
         "source", "referrer_role", "department", "status", "status_reason", *fields
     ):
         for name in fields:
-            totals[name] += row[name]
+            sums[name] += row[name]
         if row["referred"]:
             groups.append({**row, "n": row["referred"]})
     histogram = sorted(
@@ -221,7 +231,7 @@ def numbers(
         .values_list("minutes", "total")
         if n
     )
-    return _result(totals, groups, histogram, missed_uncontacted(program, start, end, now))
+    return _result(sums, _marginals(groups), _percentiles(histogram), missed)
 
 
 def numbers_from_referrals(
@@ -234,7 +244,7 @@ def numbers_from_referrals(
     `referrals_dashboard_idx` lets PostgreSQL read only the index): the reference the daily
     counts are checked against, and the benchmark's baseline."""
     qs = in_range(program, start, end)
-    totals = qs.aggregate(
+    counts = qs.aggregate(
         referred=Count("id"),
         contacted=Count("id", filter=Q(first_contact_at__isnull=False)),
         within_target=Count("id", filter=Q(first_contact_at__lte=F("due_at"))),
@@ -251,13 +261,19 @@ def numbers_from_referrals(
         .annotate(n=Count("id"))
     )
     return _result(
-        totals, groups, _minutes_to_first_contact(qs), missed_uncontacted(program, start, end, now)
+        counts,
+        _marginals(groups),
+        _percentiles(_minutes_to_first_contact(qs)),
+        missed_uncontacted(program, start, end, now),
     )
 
 
-def _result(
-    totals: dict[str, Any], groups: Any, histogram: list[tuple[int, int]], missed: int
-) -> dict[str, Any]:
+Marginals = tuple[dict[str, int], dict[str, int], dict[str, int], dict[tuple[str, str], int]]
+
+
+def _marginals(groups: Any) -> Marginals:
+    """Counts by source, referrer role, department and (status, reason) of declined, cancelled
+    or failed referrals, from rows grouped by all five."""
     by_source: dict[str, int] = {}
     by_role: dict[str, int] = {}
     by_department: dict[str, int] = {}
@@ -273,7 +289,21 @@ def _result(
         if row["status"] in failed_statuses:
             key = (row["status"], row["status_reason"])
             reasons[key] = reasons.get(key, 0) + n
-    median, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
+    return by_source, by_role, by_department, reasons
+
+
+def _percentiles(histogram: list[tuple[int, int]]) -> tuple[float | None, float | None]:
+    return percentile(histogram, 0.5), percentile(histogram, 0.9)
+
+
+def _result(
+    totals: dict[str, Any],
+    marginals: Marginals,
+    quantiles: "tuple[float | None, float | None] | list[float | None]",
+    missed: int,
+) -> dict[str, Any]:
+    by_source, by_role, by_department, reasons = marginals
+    median, p90 = quantiles
     # Every referral whose deadline has passed counts: contacted (in time or late), or never
     # contacted while open past its deadline (a miss); one contacted early counts at once.
     decided = totals["contacted"] + missed
@@ -296,7 +326,7 @@ def _result(
         "reasons": [
             {"status": status, "status_reason": reason, "n": n}
             for (status, reason), n in sorted(
-                reasons.items(), key=lambda item: (item[0][0], -item[1])
+                reasons.items(), key=lambda item: (item[0][0], -item[1], item[0][1])
             )
         ],
     }

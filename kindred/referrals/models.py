@@ -41,6 +41,7 @@ from kindred.referrals.status import (
     Status,
     Step,
 )
+from kindred.referrals.totals import ReferralDelayTotal, ReferralTotal  # noqa: F401 - models
 
 
 class Source(models.TextChoices):

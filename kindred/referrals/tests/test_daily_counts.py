@@ -1,6 +1,8 @@
 """The dashboard's numbers from the daily counts equal the numbers from the referral rows, for
 random histories of referrals received, contacted, moved, supported and entered in error."""
 
+import math
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kindred.referrals import daily
+from kindred.referrals import daily, totals
 from kindred.referrals.dashboard import numbers, numbers_from_referrals
 from kindred.referrals.models import Referral
 from kindred.referrals.status import REASON_REQUIRED, Reason, Status
@@ -80,10 +82,19 @@ def test_the_counts_give_the_numbers_of_the_rows(referral, stories, window) -> N
                 made.delete()
                 break
             made.save()
-    assert numbers(program) == numbers_from_referrals(program)
+    now = timezone.now()
+    assert numbers(program, now=now) == numbers_from_referrals(program, now=now)
+    assert numbers(program, now=now) == recount(program, now=now)
     start = date.today() - timedelta(days=window)
-    assert numbers(program, start, None) == numbers_from_referrals(program, start, None)
-    assert numbers(program, None, start) == numbers_from_referrals(program, None, start)
+    for first, last in ((start, None), (None, start)):
+        assert numbers(program, first, last, now) == numbers_from_referrals(
+            program, first, last, now
+        )
+        assert numbers(program, first, last, now) == recount(program, first, last, now)
+    # The all-time totals the moves left are the ones a recount from the rows gives.
+    kept = _totals(program)
+    daily.rebuild(program.pk)
+    assert kept == _totals(program)
     # The data migration's rebuild gives the same counts as the moves did.
     before = sorted(
         daily.ReferralDailyCount.objects.filter(program=program, referred__gt=0).values_list(
@@ -97,6 +108,91 @@ def test_the_counts_give_the_numbers_of_the_rows(referral, stories, window) -> N
         )
     )
     assert before == after
+
+
+def _totals(program) -> tuple[list[tuple], list[tuple]]:
+    return (
+        sorted(
+            totals.ReferralTotal.objects.filter(program=program)
+            .exclude(referred=0, contacted=0, supported=0)
+            .values_list("group", "key", "reason", "referred", "contacted", "within_target")
+        ),
+        sorted(
+            totals.ReferralDelayTotal.objects.filter(program=program, n__gt=0).values_list(
+                "minutes", "n"
+            )
+        ),
+    )
+
+
+def recount(program, start=None, end=None, now=None) -> dict:
+    """The dashboard counted again in Python from the raw referral rows, without the counts,
+    the histogram or the grouped SQL of either path."""
+    kept = [
+        r
+        for r in Referral.objects.filter(program=program)
+        if r.status != Status.ENTERED_IN_ERROR
+        and (start is None or daily.day_of(r.received_at) >= start)
+        and (end is None or daily.day_of(r.received_at) <= end)
+    ]
+    contacted = [r for r in kept if r.first_contact_at is not None]
+    delays = sorted(
+        math.floor((r.first_contact_at - r.received_at).total_seconds() / 60) for r in contacted
+    )
+
+    def cont(q: float) -> float | None:  # percentile_cont over the sorted delays
+        if not delays:
+            return None
+        position = (len(delays) - 1) * q
+        low = int(position)
+        high = min(low + 1, len(delays) - 1)
+        return (delays[low] + (delays[high] - delays[low]) * (position - low)) / 60
+
+    missed = sum(
+        1
+        for r in kept
+        if r.first_contact_at is None
+        and r.due_at <= now
+        and (r.closed_at is None or r.closed_at > r.due_at)
+    )
+    within = sum(1 for r in contacted if r.first_contact_at <= r.due_at)
+    decided = len(contacted) + missed
+    by_role = Counter(r.referrer_role for r in kept if r.referrer_role)
+    by_department = Counter(r.referrer_department.lower() for r in kept if r.referrer_department)
+    reasons = Counter(
+        (r.status, r.status_reason)
+        for r in kept
+        if r.status in (Status.FAILED, Status.REJECTED, Status.CANCELLED)
+    )
+    return {
+        "referred": len(kept),
+        "contacted": len(contacted),
+        "within_target": within,
+        "supported": sum(1 for r in kept if r.supported_at is not None),
+        "active": sum(
+            1
+            for r in kept
+            if r.supported_at is not None and r.status in (Status.IN_PROGRESS, Status.COMPLETED)
+        ),
+        "missed_uncontacted": missed,
+        "decided": decided,
+        "median_hours": cont(0.5),
+        "p90_hours": cont(0.9),
+        "within_target_pct": round(100 * within / decided) if decided else None,
+        "by_source": dict(Counter(r.source for r in kept)),
+        "by_role": [
+            {"referrer_role": k, "n": n}
+            for k, n in sorted(by_role.items(), key=lambda i: (-i[1], i[0]))
+        ],
+        "by_department": [
+            {"department": k, "n": n}
+            for k, n in sorted(by_department.items(), key=lambda i: (-i[1], i[0]))[:25]
+        ],
+        "reasons": [
+            {"status": s, "status_reason": reason, "n": n}
+            for (s, reason), n in sorted(reasons.items(), key=lambda i: (i[0][0], -i[1], i[0][1]))
+        ],
+    }
 
 
 def test_a_transition_moves_the_count_in_its_transaction(referral, world) -> None:
