@@ -30,6 +30,8 @@ from kindred.programs.access import has_capability
 from kindred.programs.permissions import Cap
 
 MAX_NOTES = 5000
+CHIPS_TEMPLATE = "encounters/widgets/chips.html"
+CHIP_TEMPLATE = "encounters/widgets/chip.html"
 
 
 def _attrs_html(attrs: dict[str, Any]) -> str:
@@ -62,14 +64,11 @@ class ChipsRendering:
     without a template render for each of the many options (the codebook's themes, the
     directory's resources, the families) — most of the form's time otherwise."""
 
-    template_name = "encounters/widgets/chips.html"
-    option_template_name = "encounters/widgets/chip.html"
-
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> str:
         widget = context["widget"]
-        if template_name == self.option_template_name:
+        if template_name == CHIP_TEMPLATE:
             return mark_safe(_chip_html(widget))  # built by format_html
-        if template_name == self.template_name:
+        if template_name == CHIPS_TEMPLATE:
             options = "".join(
                 _chip_html(option) + "\n"
                 for _group, group_options, _index in widget["optgroups"]
@@ -84,11 +83,13 @@ class ChipsRendering:
 
 
 class Chips(ChipsRendering, forms.CheckboxSelectMultiple):
-    pass
+    template_name = CHIPS_TEMPLATE
+    option_template_name = CHIP_TEMPLATE
 
 
 class RadioChips(ChipsRendering, forms.RadioSelect):
-    pass
+    template_name = CHIPS_TEMPLATE
+    option_template_name = CHIP_TEMPLATE
 
 
 class ThemeField(forms.ModelMultipleChoiceField):
