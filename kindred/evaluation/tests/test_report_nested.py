@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from kindred.core.testing.personas import signed_in
 from kindred.evaluation import presentation
-from kindred.evaluation.presentation import REFERRAL_CHAIN, hidden_cells
 from kindred.evaluation.report import Breakdown, Report
+from kindred.evaluation.suppression import REFERRAL_CHAIN, hidden_cells
 from kindred.lib import safe_harbor
 from kindred.referrals import daily
 from kindred.referrals.models import Referral
