@@ -8,6 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kindred.directory.models import Service
@@ -29,16 +31,66 @@ from kindred.programs.access import has_capability
 from kindred.programs.permissions import Cap
 
 MAX_NOTES = 5000
+CHIPS_TEMPLATE = "encounters/widgets/chips.html"
+CHIP_TEMPLATE = "encounters/widgets/chip.html"
 
 
-class Chips(forms.CheckboxSelectMultiple):
-    template_name = "encounters/widgets/chips.html"
-    option_template_name = "encounters/widgets/chip.html"
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """`django/forms/widgets/attrs.html` in Python."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
-class RadioChips(forms.RadioSelect):
-    template_name = "encounters/widgets/chips.html"
-    option_template_name = "encounters/widgets/chip.html"
+def _chip_html(option: dict[str, Any]) -> str:
+    """`encounters/widgets/chip.html` in Python (a rendered template is stripped; an included
+    one keeps its final line break)."""
+    attrs = option["attrs"]
+    return format_html(
+        '<label class="chip"{}><input type="{}" name="{}"{}{}> <span>{}</span></label>',
+        format_html(' for="{}"', attrs["id"]) if attrs.get("id") else "",
+        option["type"],
+        option["name"],
+        format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
+        mark_safe(_attrs_html(attrs)),  # its values escaped by format_html
+        option["label"],
+    )
+
+
+class ChipsRendering:
+    """The chips of a choice field rendered in Python: the same markup as the templates
+    `encounters/widgets/chips.html` and `chip.html` (tests/test_form_queries.py compares them),
+    without a template render for each of the many options (the codebook's themes, the
+    directory's resources, the families) — most of the form's time otherwise."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> str:
+        widget = context["widget"]
+        if template_name == CHIP_TEMPLATE:
+            return mark_safe(_chip_html(widget))  # built by format_html
+        if template_name == CHIPS_TEMPLATE:
+            options = "".join(
+                _chip_html(option) + "\n"
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            )
+            return format_html(
+                '<div{} class="chips">{}</div>',
+                format_html(' id="{}"', widget["attrs"]["id"]) if widget["attrs"].get("id") else "",
+                mark_safe(options),  # built by format_html
+            )
+        return cast(Any, super())._render(template_name, context, renderer)
+
+
+class Chips(ChipsRendering, forms.CheckboxSelectMultiple):
+    template_name = CHIPS_TEMPLATE
+    option_template_name = CHIP_TEMPLATE
+
+
+class RadioChips(ChipsRendering, forms.RadioSelect):
+    template_name = CHIPS_TEMPLATE
+    option_template_name = CHIP_TEMPLATE
 
 
 class ThemeField(forms.ModelMultipleChoiceField):

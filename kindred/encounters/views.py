@@ -33,6 +33,8 @@ from kindred.encounters.services import (
     encounter_update,
 )
 from kindred.families.models import Family, normalize_text
+from kindred.groups.models import GroupSession
+from kindred.groups.schedule import zone
 from kindred.matching.models import Match
 from kindred.mentors.models import Mentor
 from kindred.programs.access import ProgramRequest, has_capability, program_required
@@ -263,11 +265,17 @@ def _detail(
         fields=["families", "themes"] + (["notes"] if notes and encounter.notes else []),
     )
     labels = dict(SupportType.choices)
+    session, session_start = None, None
+    if encounter.group_session_id:  # a support group session's note names its session
+        session = GroupSession.objects.select_related("group").get(pk=encounter.group_session_id)
+        session_start = session.starts_at.astimezone(zone(session.group))
     return render(
         request,
         "encounters/detail.html",
         {
             "encounter": encounter,
+            "session": session,
+            "session_start": session_start,
             "families": encounter.families.all(),
             "mentors": encounter.mentors.all(),
             "caregivers": encounter.caregivers.all(),

@@ -19,6 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindred.evaluation.report import Breakdown, Report
+from kindred.evaluation.suppression import (
+    GROUP_CHAINS,
+    GROUP_SUMS,
+    MEASURE_COUNTS,
+    hidden_cells,
+    hidden_names,
+    hide_by_month,
+    measures_hidden,
+    referral_hidden,
+)
 from kindred.lib import safe_harbor
 from kindred.lib.measures import Measure, MeasureValue, Unit
 
@@ -59,16 +69,6 @@ class Section:
     percent_of: str
 
 
-def hidden_cells(counts: list[int], partition: bool) -> set[int]:
-    """Indexes of the cells to suppress (small cells, and a second one in a partition)."""
-    hidden = {i for i, c in enumerate(counts) if safe_harbor.is_small(c)}
-    if partition and len(hidden) == 1:
-        others = [(c, i) for i, c in enumerate(counts) if c > 0 and i not in hidden]
-        if others:
-            hidden.add(min(others)[1])
-    return hidden
-
-
 def count_text(n: int | float, hidden: bool) -> str:
     return safe_harbor.SUPPRESSED if hidden else f"{n:,}".replace(",", "\u202f")
 
@@ -95,7 +95,9 @@ def sections(reports: list[Report], labels: list[str], *, exact: bool) -> list[S
         for breakdown in per_period:
             by_key = {k: c for k, _label, c in breakdown.rows}
             counts = [by_key.get(k, 0) for k, _label in order]
-            hidden = set() if exact else hidden_cells(counts, breakdown.partition)
+            hidden = (
+                set() if exact else hidden_cells(counts, breakdown.partition, total=breakdown.base)
+            )
             base_hidden = not exact and safe_harbor.is_small(breakdown.base)
             columns.append(
                 [
@@ -221,6 +223,7 @@ def totals(reports: list[Report], *, exact: bool) -> list[Row]:
 def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
     """The referral funnel and time to first contact (the referrals dashboard's numbers)."""
     rows = []
+    hidden = [set() if exact else referral_hidden(r.referrals) for r in reports]
     for key, label in (
         ("referred", _("Referred")),
         ("contacted", _("Contacted")),
@@ -232,20 +235,12 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
                 label,
                 [
                     Cell(
-                        count_text(
-                            r.referrals[key], not exact and safe_harbor.is_small(r.referrals[key])
-                        ),
+                        count_text(r.referrals[key], key in h),
                         percent_text(
-                            r.referrals[key],
-                            r.referrals["referred"],
-                            not exact
-                            and (
-                                safe_harbor.is_small(r.referrals[key])
-                                or safe_harbor.is_small(r.referrals["referred"])
-                            ),
+                            r.referrals[key], r.referrals["referred"], bool({key, "referred"} & h)
                         ),
                     )
-                    for r in reports
+                    for r, h in zip(reports, hidden, strict=True)
                 ],
             )
         )
@@ -274,14 +269,10 @@ def funnel(reports: list[Report], *, exact: bool) -> list[Row]:
                     ""
                     if r.referrals["within_target_pct"] is None
                     else safe_harbor.SUPPRESSED
-                    if not exact
-                    and (
-                        safe_harbor.is_small(r.referrals["within_target"])
-                        or safe_harbor.is_small(r.referrals["decided"])
-                    )
+                    if {"within_target", "decided"} & h
                     else f"{r.referrals['within_target_pct']}%"
                 )
-                for r in reports
+                for r, h in zip(reports, hidden, strict=True)
             ],
         )
     )
@@ -336,26 +327,36 @@ def groups_table(reports: list[Report], *, exact: bool) -> list[Row]:
         ("both", _("Families in a group and in one-to-one support")),
         ("groups_only", _("Families in a group only")),
     ]
+    hidden = [
+        set() if exact else hidden_names(dict(r.groups), GROUP_CHAINS, GROUP_SUMS) for r in reports
+    ]
     return [
         Row(
             label,
             [
-                Cell(count_text(r.groups[key], not exact and safe_harbor.is_small(r.groups[key])))
-                for r in reports
+                Cell(count_text(r.groups[key], key in h))
+                for r, h in zip(reports, hidden, strict=True)
             ],
         )
         for key, label in names
     ]
 
 
-def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
-    """A measure's value as shown; for evaluators small counts and shares of small counts are
-    suppressed."""
+def measure_text(
+    measure: Measure, value: MeasureValue, *, exact: bool, hidden: set[str] | None = None
+) -> str:
+    """A measure's value as shown; for evaluators small counts, shares of small counts and the
+    counts of a nested chain that would reveal one by subtraction (`hidden`) are suppressed."""
+    key = measure.key
+    if hidden is None:
+        hidden = set() if exact else measures_hidden({key: measure}, {key: value})
     if value.value is None:
         return "—"
     if measure.unit == Unit.PERCENT:
+        parts = {MEASURE_COUNTS.get(f"{key}#{p}", f"{key}#{p}") for p in "nd"}
         if not exact and (
-            safe_harbor.is_small(value.numerator or 0)
+            parts & hidden
+            or safe_harbor.is_small(value.numerator or 0)
             or safe_harbor.is_small(value.denominator or 0)
         ):
             return safe_harbor.SUPPRESSED
@@ -367,7 +368,11 @@ def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
             }
         return f"{value.value:.0f}%"
     if measure.unit == Unit.COUNT:
-        return count_text(int(value.value), not exact and safe_harbor.is_small(int(value.value)))
+        return count_text(
+            int(value.value),
+            not exact
+            and (MEASURE_COUNTS.get(key, key) in hidden or safe_harbor.is_small(int(value.value))),
+        )
     # A median or an average of 1 to 10 people is near one person's value.
     if not exact and safe_harbor.is_small(value.denominator or 0):
         return safe_harbor.SUPPRESSED
@@ -376,18 +381,40 @@ def measure_text(measure: Measure, value: MeasureValue, *, exact: bool) -> str:
     return _("%(d).1f days") % {"d": value.value}
 
 
+def measure_values(
+    measures: dict[str, Measure], program: Any, periods: list[tuple[Any, Any]]
+) -> list[dict[str, MeasureValue]]:
+    """Every measure's value for each period."""
+    return [
+        {key: measure.value(program, lo, hi) for key, measure in sorted(measures.items())}
+        for lo, hi in periods
+    ]
+
+
 def measures_table(
-    measures: dict[str, Measure], program: Any, periods: list[tuple[Any, Any]], *, exact: bool
+    measures: dict[str, Measure],
+    values: list[dict[str, MeasureValue]],
+    *,
+    exact: bool,
+    whole: dict[str, MeasureValue] | None = None,
 ) -> list[dict[str, Any]]:
+    """Every measure for each period's `values` (a column each); the nested counts of a period
+    are suppressed together (`measures_hidden`), and when the periods are the months of a whole
+    period (`whole`, its values), so is a month that its row's whole-period figure would reveal
+    (`hide_by_month`)."""
+    ordered = sorted(measures.items())
+    hidden = [set() if exact else measures_hidden(measures, v) for v in values]
+    if whole is not None and not exact:
+        hide_by_month(measures, values, hidden, whole)
     return [
         {
             "key": key,
             "label": measure.label,
             "help": measure.help_text,
             "values": [
-                measure_text(measure, measure.value(program, lo, hi), exact=exact)
-                for lo, hi in periods
+                measure_text(measure, v[key], exact=exact, hidden=h)
+                for v, h in zip(values, hidden, strict=True)
             ],
         }
-        for key, measure in sorted(measures.items())
+        for key, measure in ordered
     ]

@@ -45,12 +45,18 @@ def report_context(request: ProgramRequest, form: PeriodForm) -> dict[str, Any]:
     measures = all_measures()
     start, end = periods[0]
     month_list = list(months(start, end))
+    values = presentation.measure_values(measures, program, periods)
     by_month = None
     if 1 < len(month_list) <= BY_MONTH_MAX:
         by_month = {
             "months": [date_format(m, "YEAR_MONTH_FORMAT") for m, _lo, _hi in month_list],
             "rows": presentation.measures_table(
-                measures, program, [(lo, hi) for _m, lo, hi in month_list], exact=exact
+                measures,
+                presentation.measure_values(
+                    measures, program, [(lo, hi) for _m, lo, hi in month_list]
+                ),
+                exact=exact,
+                whole=values[0],
             ),
         }
     return {
@@ -63,7 +69,7 @@ def report_context(request: ProgramRequest, form: PeriodForm) -> dict[str, Any]:
         "matches": presentation.matches_and_hours(reports, exact=exact),
         "groups": presentation.groups_table(reports, exact=exact),
         "sections": presentation.sections(reports, labels, exact=exact),
-        "measures": presentation.measures_table(measures, program, periods, exact=exact),
+        "measures": presentation.measures_table(measures, values, exact=exact),
         "by_month": by_month,
         "can_export": has_capability(request.user, program, Cap.REPORTS_EXPORT),
         "can_deidentify": has_capability(request.user, program, Cap.REPORTS_DEIDENTIFIED),

@@ -10,13 +10,15 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from kindred.accounts.models import User
 from kindred.core.testing import personas
 from kindred.encounters.models import Encounter, Theme
 from kindred.encounters.services import EncounterInput, encounter_create, encounter_mark_error
+from kindred.encounters.tests.factories import logged
 from kindred.groups.models import Facilitator, GroupSession
-from kindred.groups.schedule import occurrences
+from kindred.groups.schedule import occurrences, zone
 from kindred.groups.services import attendance_mark
 from kindred.groups.tests.factories import make_family, make_group
 from kindred.mentors.models import Escalation
@@ -219,6 +221,23 @@ def test_the_encounter_edit_page_of_a_note_leads_to_the_note_page(nworld) -> Non
     note = Encounter.objects.get()
     response = client.get(reverse("encounters:edit", args=[note.pk]))
     assert response.status_code == 302 and response.url == _url(nworld)
+
+
+def test_the_note_s_encounter_page_names_its_session(nworld) -> None:
+    assert nworld.client("mentor").post(_url(nworld), _post(nworld)).status_code == 302
+    note = Encounter.objects.get()
+    detail = reverse("encounters:detail", args=[note.pk])
+    session = nworld.objects["session"]
+    start = date_format(session.starts_at.astimezone(zone(session.group)), "DATETIME_FORMAT")
+    page = nworld.client("mentor").get(detail).content.decode()
+    assert f"Support group session</dt><dd>Heart parents · {start}" in page
+    assert f'href="{_url(nworld)}">Open the session note' in page
+    # The supervisor reads it (named) but does not write it; an ordinary encounter names none.
+    page = nworld.client("supervisor").get(detail).content.decode()
+    assert "Heart parents" in page and _url(nworld) not in page
+    other = logged(nworld)
+    page = nworld.client("mentor").get(reverse("encounters:detail", args=[other.pk]))
+    assert "Support group session" not in page.content.decode()
 
 
 def test_another_programs_user_gets_404_and_a_mentor_who_does_not_lead_403(nworld) -> None:

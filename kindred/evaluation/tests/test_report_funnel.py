@@ -25,34 +25,34 @@ def funnel_of(referrals: dict, *, exact: bool) -> dict[str, str]:
 
 def numbers(**over):
     base = {
-        "referred": 60,
+        "referred": 80,
         "contacted": 40,
         "supported": 25,
         "active": 7,
-        "within_target": 30,
-        "decided": 44,
+        "within_target": 12,
+        "decided": 60,
         "median_hours": 20.5,
         "p90_hours": 61.0,
-        "within_target_pct": round(100 * 30 / 44),
+        "within_target_pct": round(100 * 12 / 60),
     }
     return {**base, **over}
 
 
 def test_an_evaluator_sees_large_funnel_cells_and_not_small_ones():
     shown = funnel_of(numbers(), exact=False)
-    assert shown["Referred"] == "60" and shown["Contacted"] == "40"
+    assert shown["Referred"] == "80" and shown["Contacted"] == "40"
     assert shown["Support under way or completed"] == SMALL  # 7
     assert shown["Median time to first contact"] == "20.5 hours"
     assert shown["90th percentile"] == "61.0 hours"
-    assert shown["Contacted within the target"] == "68%"
+    assert shown["Contacted within the target"] == "20%"
     # The coordinator sees every number.
     assert funnel_of(numbers(), exact=True)["Support under way or completed"] == "7"
 
 
 def test_a_share_or_median_over_few_referrals_is_suppressed_for_an_evaluator():
-    few_within = numbers(within_target=4, within_target_pct=round(100 * 4 / 44))
+    few_within = numbers(within_target=4, within_target_pct=round(100 * 4 / 60))
     assert funnel_of(few_within, exact=False)["Contacted within the target"] == SMALL
-    assert funnel_of(few_within, exact=True)["Contacted within the target"] == "9%"
+    assert funnel_of(few_within, exact=True)["Contacted within the target"] == "7%"
     few_contacted = numbers(contacted=6, decided=8, within_target=11)
     shown = funnel_of(few_contacted, exact=False)
     assert shown["Contacted"] == SMALL
