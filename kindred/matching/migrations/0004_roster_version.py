@@ -1,7 +1,7 @@
 """The roster's version (kindred/matching/roster.py): the table, and the triggers that bump it
 in the transaction of every change of an engine input, on PostgreSQL and SQLite alike.
 
-Each trigger bumps the version of the program(s) the changed row belongs to: `version + 1` and
+Each trigger bumps the version of the program(s) the changed row belongs to, once each: `version + 1` and
 a new random `token` (an upsert, so a program's row appears with its first change). An UPDATE
 bumps only when one of the listed columns really changes (a mentor's phone or a reminder's
 date does not). `tests/test_roster_cache.py` checks that the mentor columns listed here cover
@@ -75,10 +75,12 @@ RANDOM = {
 }
 
 
-def bump(vendor: str, programs: str, row: str) -> str:
+def bump(vendor: str, programs: str, *rows: str) -> str:
+    """The upsert bumping each program of `rows` (OLD, NEW or both: once per program)."""
+    chosen = " UNION ".join(programs.format(row=row) for row in rows)
     return (
         "INSERT INTO matching_rosterversion (program_id, version, token) "
-        f"SELECT s.program_id, 1, {RANDOM[vendor]} FROM ({programs.format(row=row)}) s "
+        f"SELECT s.program_id, 1, {RANDOM[vendor]} FROM ({chosen}) s "
         "WHERE s.program_id IS NOT NULL ON CONFLICT (program_id) DO UPDATE SET "
         "version = matching_rosterversion.version + 1, token = excluded.token;"
     )
@@ -90,8 +92,10 @@ def postgresql_sql(name, table, columns, programs) -> tuple[str, str]:
     forward = f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN {bump("postgresql", programs, "OLD")} END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN {bump("postgresql", programs, "NEW")} END IF;
+    IF TG_OP = 'UPDATE' THEN {bump("postgresql", programs, "OLD", "NEW")}
+    ELSIF TG_OP = 'DELETE' THEN {bump("postgresql", programs, "OLD")}
+    ELSE {bump("postgresql", programs, "NEW")}
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -114,18 +118,17 @@ DROP FUNCTION IF EXISTS {function}();
 def sqlite_sql(name, table, columns, programs) -> tuple[list[str], list[str]]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
     trigger = f"matching_roster_{name}"
-    old, new = bump("sqlite", programs, "OLD"), bump("sqlite", programs, "NEW")
     forward = [
         f"CREATE TRIGGER {trigger}_update AFTER UPDATE ON {table} FOR EACH ROW "
-        f"WHEN {changed} BEGIN {old} {new} END;"
+        f"WHEN {changed} BEGIN {bump('sqlite', programs, 'OLD', 'NEW')} END;"
     ]
     backward = [f"DROP TRIGGER IF EXISTS {trigger}_update;"]
     if name not in UPDATE_ONLY:
         forward += [
             f"CREATE TRIGGER {trigger}_insert AFTER INSERT ON {table} FOR EACH ROW "
-            f"BEGIN {new} END;",
+            f"BEGIN {bump('sqlite', programs, 'NEW')} END;",
             f"CREATE TRIGGER {trigger}_delete AFTER DELETE ON {table} FOR EACH ROW "
-            f"BEGIN {old} END;",
+            f"BEGIN {bump('sqlite', programs, 'OLD')} END;",
         ]
         backward += [
             f"DROP TRIGGER IF EXISTS {trigger}_insert;",
