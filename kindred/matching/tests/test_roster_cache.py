@@ -128,7 +128,8 @@ def test_a_condition_added_and_a_category_changed(mworld) -> None:
     after = condition_reason()
     assert before.met is False and after.met is True and after.text != before.text
     fresh = next(
-        row for row in rank_family(family, limit=None, cached=False).eligible
+        row
+        for row in rank_family(family, limit=None, cached=False).eligible
         if row.mentor.pk == bea.pk
     )
     assert [r for r in fresh.ranked.reasons if r.criterion == "condition"] == [after]
@@ -178,18 +179,17 @@ def test_a_rolled_back_change_does_not_bump_and_its_matrix_is_never_served(mworl
     family, ana, bea = (mworld.objects[k] for k in ("family", "ana", "bea"))
     eligible(family)
     before = version(mworld.program_a)
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            mentor_change_status(
-                mentor=ana,
-                to="paused",
-                by=mworld.coordinator,
-                paused_until=timezone.localdate() + timedelta(days=30),
-            )
-            inside = version(mworld.program_a)
-            assert inside is not None and before is not None and inside[0] > before[0]
-            assert ana.pk not in eligible(family)  # kept under the rolled-back version
-            raise RuntimeError
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mentor_change_status(
+            mentor=ana,
+            to="paused",
+            by=mworld.coordinator,
+            paused_until=timezone.localdate() + timedelta(days=30),
+        )
+        inside = version(mworld.program_a)
+        assert inside is not None and before is not None and inside[0] > before[0]
+        assert ana.pk not in eligible(family)  # kept under the rolled-back version
+        raise RuntimeError
     assert version(mworld.program_a) == before
     ana.refresh_from_db()
     assert ana.pk in eligible(family)
