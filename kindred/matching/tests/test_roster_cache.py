@@ -231,3 +231,28 @@ def test_the_coverage_and_batch_pages_see_the_change(mworld) -> None:
         mworld.program_a, MatchSettings.for_program(mworld.program_a), today=timezone.localdate()
     )
     assert not matrix.matchable[matrix.row_of[ana.pk]]
+
+
+def test_the_triggers_are_in_the_database() -> None:
+    """SQLite drops a table's triggers when a migration rebuilds the table (most field and
+    constraint changes do): a later mentors or families migration then needs one recreating
+    them (matching 0004's `statements`)."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'matching_roster_%%'")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'matching_roster_%'"
+            )
+        found = {name for (name,) in cursor.fetchall()}
+    expected = set()
+    for sql in MIGRATION.statements(vendor, forward=True):
+        for line in sql.splitlines():
+            words = line.split()
+            if words[:2] == ["CREATE", "TRIGGER"]:
+                expected.add(words[2])
+    assert expected and expected <= found
