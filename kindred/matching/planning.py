@@ -22,8 +22,9 @@ from kindred.matching import engine, services
 from kindred.matching.engine import Gap
 from kindred.matching.models import Match, MatchSettings
 from kindred.matching.models_batch import BatchRun
-from kindred.matching.profiles import blocks_for, family_sides, mentor_sides
+from kindred.matching.profiles import blocks_for, family_sides
 from kindred.matching.ranking import reasons_snapshot
+from kindred.matching.roster import roster_matrix
 from kindred.matching.waiting import waiting_families
 from kindred.mentors.models import Mentor
 
@@ -52,7 +53,7 @@ def compute_batch(run_id: int) -> None:
         sides = family_sides(families, settings, today=today)
         order = {family.pk: index for index, family in enumerate(families)}
         sides.sort(key=lambda side: order[side.family_id])
-        mentors = mentor_sides(program, settings, today=today)
+        mentors = roster_matrix(program, settings, today=today)
         written = [0.0]
 
         def progress(value: float) -> None:
@@ -97,10 +98,7 @@ def approve_pairs(
     settings = MatchSettings.for_program(run.program)
     today = timezone.localdate()
     sides = {s.family_id: s for s in family_sides(list(families.values()), settings, today=today)}
-    # The engine's NumPy modules load when a batch is approved, not with every web worker.
-    from kindred.matching.engine.matrix import MentorMatrix
-
-    matrix = MentorMatrix(mentor_sides(run.program, settings, today=today))
+    matrix = roster_matrix(run.program, settings, today=today)
     blocks = blocks_for(list(families))
     made: list[Match] = []
     problems: list[str] = []
@@ -177,4 +175,4 @@ def coverage_gaps(program: Any) -> tuple[list[Gap], int]:
         else side
         for side in family_sides(families, settings, today=today)
     ]
-    return engine.coverage(sides, mentor_sides(program, settings, today=today)), len(sides)
+    return engine.coverage(sides, roster_matrix(program, settings, today=today)), len(sides)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -91,20 +91,18 @@ def latest_intakes(family_ids: Sequence[int]) -> dict[int, Intake]:
     return found
 
 
-def mentor_consents(family_ids: Sequence[int]) -> dict[int, bool]:
-    """consent.may(family, share with a mentor) for many families in one query."""
-    latest: dict[int, str] = {}
-    for family_id, decision in (
+def mentor_consent_decision() -> Subquery:
+    """The family's latest decision on sharing with a mentor in effect now, as an annotation
+    (consent.may(family, share with a mentor) is its being granted)."""
+    return Subquery(
         Consent.objects.filter(
-            family_id__in=family_ids,
+            family_id=OuterRef("pk"),
             scope=Consent.Scope.SHARE_WITH_MENTOR,
             effective_at__lte=timezone.now(),
         )
-        .order_by("family_id", "-effective_at", "-id")
-        .values_list("family_id", "decision")
-    ):
-        latest.setdefault(family_id, decision)
-    return {fid: latest.get(fid) == Consent.Decision.GRANTED for fid in family_ids}
+        .order_by("-effective_at", "-id")
+        .values("decision")[:1]
+    )
 
 
 def vocabulary_labels(language: str) -> dict[str, str]:
@@ -120,14 +118,16 @@ def family_sides(
     *,
     today: date | None = None,
 ) -> list[FamilySide]:
-    """FamilySide of each family (queries: families with caregivers, children, their
-    conditions and experiences; intakes; consents; wishes)."""
+    """FamilySide of each family (queries: families with their wishes and consent to share
+    with a mentor, caregivers, children, their conditions and experiences; intakes)."""
     today = today or timezone.localdate()
     language = (get_language() or "en")[:2]
     ids = [f.pk for f in families] if not isinstance(families, QuerySet) else None
     queryset: Any = Family.objects.filter(pk__in=ids) if ids is not None else families
     rows = list(
-        queryset.prefetch_related(
+        queryset.select_related("matching_wishes")
+        .annotate(mentor_consent=mentor_consent_decision())
+        .prefetch_related(
             "caregivers",
             Prefetch(
                 "children",
@@ -140,13 +140,11 @@ def family_sides(
     )
     family_ids = [f.pk for f in rows]
     intakes = latest_intakes(family_ids)
-    consents = mentor_consents(family_ids)
-    wishes = {w.family_id: w for w in FamilyWishes.objects.filter(family_id__in=family_ids)}
     base_labels = vocabulary_labels(language)
     sides = []
     for family in rows:
         intake = intakes.get(family.pk)
-        wish = wishes.get(family.pk)
+        wish = _wishes(family)
         labels = dict(base_labels)
         if family.zip_code:
             labels["zip"] = family.zip_code[:5]
@@ -203,11 +201,18 @@ def family_sides(
                 gender_wanted=(intake.mentor_gender if intake else "") or "",
                 culture_wanted=wish.culture_wanted if wish else "",
                 situations=frozenset(situations),
-                consent_to_mentor=consents.get(family.pk, False),
+                consent_to_mentor=family.mentor_consent == Consent.Decision.GRANTED,
                 labels=labels,
             )
         )
     return sides
+
+
+def _wishes(family: Family) -> FamilyWishes | None:
+    try:
+        return family.matching_wishes
+    except FamilyWishes.DoesNotExist:
+        return None
 
 
 def is_ready(mentor: Mentor, rule: str, today: date) -> bool:
@@ -277,6 +282,20 @@ def mentor_sides(
         in_roster
     ).values_list("mentor_id", "experience_id"):
         experiences.setdefault(mentor_id, []).append(experience_id)
+    # Equal code sets and places are one object each: the roster is kept in memory between
+    # requests (roster.py), and most mentors share their languages, situations or ZIP.
+    sets: dict[frozenset[str], frozenset[str]] = {}
+    places: dict[str, tuple[float, float] | None] = {}
+
+    def shared(codes: Iterable[str]) -> frozenset[str]:
+        found = frozenset(codes)
+        return sets.setdefault(found, found)
+
+    def place(postal_code: str) -> tuple[float, float] | None:
+        if postal_code not in places:
+            places[postal_code] = zip_centroid(postal_code) if postal_code else None
+        return places[postal_code]
+
     sides = []
     for mentor in mentors:
         held = conditions.get(mentor.pk, [])
@@ -286,23 +305,21 @@ def mentor_sides(
                 matchable=mentor.pk in matchable,
                 capacity_left=max(0, mentor.max_families - mentor.active_family_count),
                 active_count=mentor.active_family_count,
-                languages=frozenset(mentor.languages or []),
-                conditions=frozenset(f"cond:{c}" for c, _category in held),
-                condition_categories=frozenset(
-                    f"cat:{category}" for _c, category in held if category
-                ),
-                experiences=frozenset(f"exp:{e}" for e in experiences.get(mentor.pk, [])),
-                treatments=frozenset(f"tx:{t}" for t in mentor.treatment_codes or []),
-                care_settings=frozenset(f"care:{c}" for c in mentor.care_settings or []),
+                languages=shared(mentor.languages or []),
+                conditions=shared(f"cond:{c}" for c, _category in held),
+                condition_categories=shared(f"cat:{category}" for _c, category in held if category),
+                experiences=shared(f"exp:{e}" for e in experiences.get(mentor.pk, [])),
+                treatments=shared(f"tx:{t}" for t in mentor.treatment_codes or []),
+                care_settings=shared(f"care:{c}" for c in mentor.care_settings or []),
                 child_ages=(),
-                point=zip_centroid(mentor.postal_code) if mentor.postal_code else None,
+                point=place(mentor.postal_code),
                 travel_miles=REGION_MILES if mentor.travel_miles is None else mentor.travel_miles,
                 gender=mentor.gender,
                 culture=mentor.culture,
-                situations=frozenset(f"sit:{s}" for s in mentor.family_situations or []),
+                situations=shared(f"sit:{s}" for s in mentor.family_situations or []),
                 experience_year=mentor.experience_year,
                 ready=is_ready(mentor, settings.readiness, today),
-                excluded_situations=frozenset(f"sit:{s}" for s in mentor.excluded_situations or []),
+                excluded_situations=shared(f"sit:{s}" for s in mentor.excluded_situations or []),
                 display_name=mentor.full_name,
                 child_age_range=_age_range(mentor),
             )

@@ -153,11 +153,12 @@ def offer(request: ProgramRequest, pk: int) -> HttpResponse:
             error=_("This mentor cannot be matched with this family now: the list was refreshed."),
         )
     wishes = FamilyWishes.objects.filter(family=family).first()
+    mentor = Mentor.objects.get(pk=chosen.mentor.pk)  # whole: the ranked rows carry a few fields
     try:
         with transaction.atomic():
             match = services.propose(
                 family=family,
-                mentor=chosen.mentor,
+                mentor=mentor,
                 by=request.user,
                 score=chosen.ranked.score,
                 reasons=reasons_snapshot(chosen.ranked),

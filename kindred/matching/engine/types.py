@@ -60,7 +60,7 @@ class FamilySide:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # kept by the ten thousand (kindred/matching/roster.py)
 class MentorSide:
     mentor_id: int
     matchable: bool  # Mentor.objects.matchable(): qualified, not paused

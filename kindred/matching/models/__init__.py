@@ -1,5 +1,6 @@
 """Matching: a program's matching settings (settings.py), the match and its life (match.py),
-pairs that must never be made and a family's matching wishes (blocks.py)."""
+pairs that must never be made and a family's matching wishes (blocks.py), the roster's
+version for the ranking's cache (roster.py)."""
 
 from kindred.matching.models.blocks import BlockedPair, FamilyWishes
 from kindred.matching.models.match import (
@@ -13,6 +14,7 @@ from kindred.matching.models.match import (
     Match,
     MatchTransition,
 )
+from kindred.matching.models.roster import RosterVersion
 from kindred.matching.models.settings import MatchSettings
 from kindred.matching.models_batch import BatchRun
 
@@ -28,4 +30,5 @@ __all__ = [
     "Match",
     "MatchSettings",
     "MatchTransition",
+    "RosterVersion",
 ]
