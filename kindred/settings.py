@@ -308,7 +308,8 @@ CACHE_URL = os.environ.get("CACHE_URL", "" if DEBUG else REDIS_URL)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one Redis client per pool instead of one per operation.
+            "BACKEND": "kindred.core.cache.RedisCache",
             "LOCATION": CACHE_URL,
             # One Redis may serve several Kindred databases (a test run, the benchmark).
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"] or ""),
