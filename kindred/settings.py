@@ -110,6 +110,9 @@ MIDDLEWARE = [
 ]
 CSRF_FAILURE_VIEW = "kindred.core.errors.csrf_failure"
 
+# Django's form renderer with <select> written in Python (a language list has 2,000 options).
+FORM_RENDERER = "kindred.core.form_renderer.FormRenderer"
+
 ROOT_URLCONF = "kindred.urls"
 WSGI_APPLICATION = "kindred.wsgi.application"
 

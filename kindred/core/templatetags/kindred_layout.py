@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
+from kindred.lib import languages
 from kindred.programs.person import UNCACHED
 
 register = template.Library()
@@ -76,6 +77,13 @@ def forget_fragments() -> None:
     """Tests: start from an empty table."""
     with _lock:
         _kept.clear()
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code's name, as a model's `get_<field>_display` would show it for a field
+    with the language list as choices, without flattening the list's 2,000 choices per call."""
+    return languages.language_name(code)
 
 
 def _text(value: Any) -> str:
