@@ -16,10 +16,10 @@ from typing import Any
 
 from django import template
 from django.template.context import Context
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 from kindred.lib import languages
@@ -39,11 +39,12 @@ def fragment_key(context: Context, template_name: str) -> tuple[Any, ...] | None
     person = getattr(user, "_kindred_person", None)
     if person is None or person.version == UNCACHED:  # no record, or the cache is down
         return None
-    current = tuple(item["url"] for item in context.get("nav_items", ()) if item["current"])
+    items: Any = context.get("nav_items") or ()
+    current = tuple(item["url"] for item in items if item["current"])
     program = context.get("current_program")
     return (
         template_name,
-        user.pk,
+        getattr(user, "pk", None),
         person.version,
         getattr(program, "pk", None),
         get_language(),
@@ -88,7 +89,8 @@ def language_name(code: str) -> str:
 
 def _text(value: Any) -> str:
     """A value as `{{ value }}` shows it: local time, localized number, escaped."""
-    return str(conditional_escape(localize(template_localtime(value))))
+    local = timezone.template_localtime(value)  # type: ignore[attr-defined]
+    return str(conditional_escape(localize(local)))
 
 
 @register.simple_tag(takes_context=True)
