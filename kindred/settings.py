@@ -110,6 +110,9 @@ MIDDLEWARE = [
 ]
 CSRF_FAILURE_VIEW = "kindred.core.errors.csrf_failure"
 
+# Django's form renderer with <select> written in Python (a language list has 2,000 options).
+FORM_RENDERER = "kindred.core.form_renderer.FormRenderer"
+
 ROOT_URLCONF = "kindred.urls"
 WSGI_APPLICATION = "kindred.wsgi.application"
 
@@ -308,7 +311,8 @@ CACHE_URL = os.environ.get("CACHE_URL", "" if DEBUG else REDIS_URL)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one Redis client per pool instead of one per operation.
+            "BACKEND": "kindred.core.cache.RedisCache",
             "LOCATION": CACHE_URL,
             # One Redis may serve several Kindred databases (a test run, the benchmark).
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", DATABASES["default"]["NAME"] or ""),

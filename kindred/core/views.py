@@ -17,6 +17,27 @@ from kindred.lib.http import safe_next
 from kindred.programs.access import capabilities
 from kindred.programs.models import Membership, OrganizationMembership
 
+# Every key the card template reads: a key missing from a dict costs the template engine a failed
+# lookup (an exception and a `dir()`), dozens per page.
+CARD_DEFAULTS = {
+    "count": None,
+    "tone": "",
+    "template": "",
+    "text": "",
+    "entries": (),
+    "figures": (),
+    "links": (),
+    "action": None,
+}
+ENTRY_DEFAULTS = {"badge": None, "url": "", "note": ""}
+
+
+def _complete(card: dict[str, Any]) -> dict[str, Any]:
+    card = {**CARD_DEFAULTS, **card}
+    if card["entries"]:
+        card["entries"] = [{**ENTRY_DEFAULTS, **entry} for entry in card["entries"]]
+    return card
+
 
 def _home_cards(request: HttpRequest) -> list[Any]:
     """Each Kindred app may add cards to the home page through `home.py: home_cards(request)`;
@@ -24,8 +45,8 @@ def _home_cards(request: HttpRequest) -> list[Any]:
     when none is given; docs/architecture.md, "Home cards")."""
     modules = extensions.home_modules()  # imported first: they register their summaries
     # Every card's summary of the person's programs in one cache read (kindred.lib.summary).
-    with summary.prefetched(capabilities(request.user)):
-        cards = [card for module in modules for card in module.home_cards(request)]
+    with summary.prefetched(capabilities(request.user), user_id=request.user.pk):
+        cards = [_complete(card) for module in modules for card in module.home_cards(request)]
     return sorted(cards, key=lambda card: card.get("priority", 50))
 
 

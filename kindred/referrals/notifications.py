@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from kindred.accounts.models import User
+from kindred.lib import summary
 from kindred.programs.models import Role
 from kindred.referrals.models import Notification, Referral
 
@@ -40,6 +41,7 @@ def notify(
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
+    forget_unread(row.recipient_id for row in rows)
     ids = [n.pk for n in created if n.pk]
     transaction.on_commit(lambda: send_notification_emails.enqueue(notification_ids=ids))
     return created
@@ -119,7 +121,21 @@ def escalate_overdue() -> int:
     return count
 
 
+def _unread(user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+# The home page's count of a person's unread notices, kept in the shared cache with the cards'
+# summaries (one read for all): forgotten when notices are created or read, and after 30 s
+# whatever happens (a referral deleted takes its notices with it).
+summary.register_personal("notifications", _unread)
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    summary.forget_personal("notifications", user_ids)
+
+
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return int(summary.personal("notifications", user.pk))

@@ -50,7 +50,7 @@ from kindred.referrals.models import (
     ReferrerRole,
     Source,
 )
-from kindred.referrals.notifications import link_for, text_for
+from kindred.referrals.notifications import forget_unread, link_for, text_for
 from kindred.referrals.services import referral_create, referral_move, referrer_may_see_status
 from kindred.referrals.status import Reason, Status, Step
 
@@ -666,5 +666,6 @@ def notifications_read(request: SignedInRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    forget_unread([request.user.pk])
     messages.success(request, _("All notifications marked as read."))
     return redirect("referrals:notifications")

@@ -115,9 +115,9 @@ def test_it_shows_the_home_page_by_role(world, django_assert_max_num_queries) ->
     # (25 with a cold cache: each part of the summary is one aggregate or two.)
     with django_assert_max_num_queries(25):
         text = client.get("/").content.decode()
-    # Warm: the cards come from the per-program summary, read in one cache round trip; what is
-    # left is the person's own unread notifications (issue 16).
-    with django_assert_max_num_queries(1):
+    # Warm: the cards come from the per-program summary and the person's unread notifications
+    # from their personal part, all read in one cache round trip (issue 16): no query.
+    with django_assert_max_num_queries(0):
         warm = client.get("/").content.decode()
     assert "3 overdue, 0 due within 12 hours; 6 referrals waiting for first contact in all." in warm
     assert warm.count("badge overdue") == 3 and "6 unread" in warm

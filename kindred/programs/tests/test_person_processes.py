@@ -44,7 +44,7 @@ def shared_cache():
     url = f"redis://{REDIS[0]}:{REDIS[1]}/0"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kindred.core.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
         }
