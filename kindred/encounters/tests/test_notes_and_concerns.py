@@ -36,14 +36,19 @@ def test_referrers_evaluators_and_others_never_reach_an_encounter_or_its_notes(e
         assert NOTE not in story.content.decode(), persona
 
 
-def test_a_co_mentor_reads_the_encounter_but_not_anothers_notes(eworld) -> None:
+def _co_mentor_on_anas_encounter(eworld) -> tuple[Encounter, Client]:
+    """Ana's encounter with Bea as a co-mentor, and Bea signed in."""
     bea = eworld.objects["bea"]
     user = personas.make_user("bea@a.test", "Bea Mentor")
     Membership.objects.create(user=user, program=eworld.program_a, role=Role.MENTOR)
     bea.user = user
     bea.save(update_fields=["user"])
     encounter = logged(eworld, mentors=[eworld.objects["ana"], bea])
-    client = personas.signed_in(Client(), user)
+    return encounter, personas.signed_in(Client(), user)
+
+
+def test_a_co_mentor_reads_the_encounter_but_not_anothers_notes(eworld) -> None:
+    encounter, client = _co_mentor_on_anas_encounter(eworld)
     page = client.get(reverse("encounters:detail", args=[encounter.pk]))
     assert page.status_code == 200
     assert NOTE not in page.content.decode()
@@ -55,13 +60,7 @@ def test_a_co_mentor_reads_the_encounter_but_not_anothers_notes(eworld) -> None:
 def test_a_co_mentors_edit_keeps_the_writers_notes(eworld) -> None:
     """A co-mentor may edit the encounter but not read its notes: the notes box is shut, and an
     edit (even one posting notes by hand) leaves the writer's notes as they were."""
-    bea = eworld.objects["bea"]
-    user = personas.make_user("bea@a.test", "Bea Mentor")
-    Membership.objects.create(user=user, program=eworld.program_a, role=Role.MENTOR)
-    bea.user = user
-    bea.save(update_fields=["user"])
-    encounter = logged(eworld, mentors=[eworld.objects["ana"], bea])
-    client = personas.signed_in(Client(), user)
+    encounter, client = _co_mentor_on_anas_encounter(eworld)
     url = reverse("encounters:edit", args=[encounter.pk])
     page = client.get(url).content.decode()
     assert 'name="notes"' in page and "disabled" in page.split('name="notes"')[1].split(">")[0]
