@@ -86,7 +86,7 @@ bench: $(VENV)/.dev
 
 ## make lock: re-pin requirements*.txt, with their hashes, from requirements*.in (pip-tools)
 LOCK_VENV := /tmp/kindred-lock
-PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 lock:
 	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
