@@ -5,12 +5,12 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.encounters.models import Encounter
 from kindred.lib import safe_harbor, summary
+from kindred.lib.urls import url_for
 from kindred.programs.access import current_program, has_any_capability, has_capability
 from kindred.programs.models import Program
 from kindred.programs.permissions import Cap
@@ -45,11 +45,11 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     def shown(n: int) -> Any:
         return n if exact else safe_harbor.suppress(n)
 
-    links = [{"label": _("Open the program report"), "url": reverse("evaluation:report")}]
+    links = [{"label": _("Open the program report"), "url": url_for("evaluation:report")}]
     if has_capability(user, program, Cap.REPORTS_EXPORT) or has_capability(
         user, program, Cap.REPORTS_DEIDENTIFIED
     ):
-        links.append({"label": _("Exports"), "url": reverse("evaluation:exports")})
+        links.append({"label": _("Exports"), "url": url_for("evaluation:exports")})
     return [
         {
             "title": _("The program in numbers"),

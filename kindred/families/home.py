@@ -4,11 +4,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kindred.families.models import Family
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.programs.access import current_program, has_capability
 from kindred.programs.permissions import Cap
 
@@ -29,12 +29,12 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     except Exception:  # noqa: BLE001 - no program with families: no card
         return []
     counts = summary.get("families", [program.pk])[program.pk]
-    links = [{"label": _("Find a family"), "url": reverse("families:list")}]
+    links = [{"label": _("Find a family"), "url": url_for("families:list")}]
     if has_capability(request.user, program, Cap.FAMILIES_EDIT):
-        links.append({"label": _("Add a family"), "url": reverse("families:create")})
+        links.append({"label": _("Add a family"), "url": url_for("families:create")})
     if has_capability(request.user, program, Cap.FAMILIES_IMPORT_EXPORT):
         links.append(
-            {"label": _("Import families from a spreadsheet"), "url": reverse("families:import")}
+            {"label": _("Import families from a spreadsheet"), "url": url_for("families:import")}
         )
     # The count is what it says: open records, not families "supported" (matching says who is).
     find, *more = links

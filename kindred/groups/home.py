@@ -6,13 +6,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.groups.models import GroupSession, Registration, SupportGroup
 from kindred.groups.schedule import occurrence_key, occurrences
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.programs.access import current_program, has_any_capability
 from kindred.programs.permissions import Cap
 
@@ -40,9 +40,7 @@ def _entries(rows: list[Any], now: Any) -> list[dict[str, Any]]:
             if starts.date() == today
             else f"{starts:%d/%m %H:%M}"
         )
-        items.append(
-            {"label": name, "url": reverse("groups:session", args=[group_id, key]), "note": when}
-        )
+        items.append({"label": name, "url": url_for("groups:session", group_id, key), "note": when})
     return items
 
 
@@ -96,7 +94,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 else _("No session in the next seven days; %(w)s families on waitlists.")
                 % {"w": waiting},
                 "entries": _entries(week["entries"], now),
-                "action": {"label": _("All groups"), "url": reverse("groups:list")},
+                "action": {"label": _("All groups"), "url": url_for("groups:list")},
             }
         )
     elif has_any_capability(user, Cap.GROUPS_FACILITATE):
@@ -117,8 +115,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                     "text": _("Take attendance from the session's page, on your phone."),
                     "entries": _session_items(upcoming[:SHOWN], now),
                     "links": [
-                        {"label": g.name, "url": reverse("groups:detail", args=[g.pk])}
-                        for g in groups
+                        {"label": g.name, "url": url_for("groups:detail", g.pk)} for g in groups
                     ],
                 }
             )

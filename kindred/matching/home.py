@@ -5,12 +5,12 @@ from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.families.models import Family
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.matching.models import Match, MatchSettings
 from kindred.matching.waiting import waiting_families
 from kindred.programs.access import current_program, has_any_capability
@@ -55,7 +55,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 "tone": "attention" if overdue else "",
                 "text": _("Families waiting: %(n)s. Past the match target: %(overdue)s.")
                 % {"n": waiting, "overdue": overdue},
-                "action": {"label": _("Open the waiting list"), "url": reverse("matching:waiting")},
+                "action": {"label": _("Open the waiting list"), "url": url_for("matching:waiting")},
             }
         )
     if has_any_capability(user, Cap.MATCH_SELF):
@@ -78,7 +78,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 "tone": "attention" if offers else "",
                 "text": _("Offers waiting for your answer: %(n)s. Fit checks to answer: %(fit)s.")
                 % {"n": offers, "fit": fit_due},
-                "action": {"label": _("Open my offers"), "url": reverse("matching:offers")},
+                "action": {"label": _("Open my offers"), "url": url_for("matching:offers")},
             }
         )
     return cards

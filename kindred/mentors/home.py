@@ -7,12 +7,12 @@ from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.mentors.models import (
     Escalation,
     Mentor,
@@ -136,7 +136,7 @@ def _own_card(request: HttpRequest) -> dict[str, Any] | None:
         if items
         else _("Your families, trainings, qualifications to renew and a well-being check-in."),
         "entries": items,
-        "action": {"label": _("Open my page"), "url": reverse("mentors:home")},
+        "action": {"label": _("Open my page"), "url": url_for("mentors:home")},
     }
 
 
@@ -151,7 +151,7 @@ def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(
             {
                 "label": full_name,
-                "url": reverse("mentors:detail", args=[mentor_id]),
+                "url": url_for("mentors:detail", mentor_id),
                 "badge": ("bad", _("Expired")) if past else ("warn", _("Expiring")),
                 "note": f"{type_name} · {expires_on:%d/%m/%Y}",
             }
@@ -165,7 +165,7 @@ def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
             "text": "" if expiring else _("Every qualification is valid for 30 days or more."),
             "action": {
                 "label": _("Qualifications to renew"),
-                "url": reverse("mentors:list") + "?attention=qualifications",
+                "url": url_for("mentors:list") + "?attention=qualifications",
             },
         }
     ]
@@ -179,7 +179,7 @@ def _roster_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 "text": _("People who applied to become a %(title)s.") % {"title": title},
                 "action": {
                     "label": _("Review the applications"),
-                    "url": reverse("mentors:list") + "?status=applicant",
+                    "url": url_for("mentors:list") + "?status=applicant",
                 },
             }
         )
@@ -194,7 +194,7 @@ def _supervision_cards(user: Any, *, lead: bool) -> list[dict[str, Any]]:
     )
     # A supervisor's page opens with them; a coordinator's with the referrals.
     base = 5 if lead else 15
-    url = reverse("mentors:supervision")
+    url = url_for("mentors:supervision")
     cards = [
         {
             "title": _("Open escalations"),
@@ -232,7 +232,7 @@ def _supervision_cards(user: Any, *, lead: bool) -> list[dict[str, Any]]:
                 % {"days": SUPERVISION_DUE_DAYS},
                 "action": {
                     "label": _("Record a supervision session"),
-                    "url": reverse("mentors:session_new"),
+                    "url": url_for("mentors:session_new"),
                 },
             }
         )

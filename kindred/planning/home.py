@@ -6,11 +6,11 @@ as a home summary (`kindred.lib.summary`): computed at most every 30 seconds per
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.planning.live import objective_statuses, this_year
 from kindred.planning.models import Objective, ProgramPlan
 from kindred.programs.access import current_program, has_any_capability
@@ -54,7 +54,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
     if not counts.get("objectives"):
         return []
     titles = counts.get("titles", [])
-    plan_url = reverse("planning:plan")
+    plan_url = url_for("planning:plan")
     if not titles:
         text = _("Every objective of the plan with a figure this year is on target.")
     else:

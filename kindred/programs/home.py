@@ -4,9 +4,9 @@ new installation, where the administrator has no program yet)."""
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kindred.lib.urls import url_for
 from kindred.programs.access import capabilities
 from kindred.programs.models import OrganizationMembership
 from kindred.programs.roles import OrganizationRole
@@ -32,6 +32,6 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": _("Programs"),
             "text": text,
-            "links": [{"url": reverse("programs:create"), "label": _("Start a program")}],
+            "links": [{"url": url_for("programs:create"), "label": _("Start a program")}],
         }
     ]

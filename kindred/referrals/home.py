@@ -8,17 +8,17 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.programs.access import current_program, has_any_capability, program_ids_with
 from kindred.programs.permissions import Cap
 from kindred.referrals import dashboard
 from kindred.referrals.deadlines import DUE_SOON_HOURS, urgency_of
-from kindred.referrals.models import Referral
+from kindred.referrals.models import Referral, reference_of
 from kindred.referrals.notifications import unread_count
 
 SHOWN = 5
@@ -95,8 +95,8 @@ def _queue_card(user: Any) -> dict[str, Any]:
         due_at = datetime.fromtimestamp(due_timestamp, tz=UTC)
         items.append(
             {
-                "label": Referral(pk=pk).reference,
-                "url": reverse("referrals:detail", args=[pk]),
+                "label": reference_of(pk),
+                "url": url_for("referrals:detail", pk),
                 "badge": BADGES[urgency_of(due_at, None, now)],
                 "note": _("due %(when)s")
                 % {"when": timezone.localtime(due_at).strftime("%d/%m %H:%M")},
@@ -114,7 +114,7 @@ def _queue_card(user: Any) -> dict[str, Any]:
         )
         % {"overdue": overdue, "soon": due_soon, "h": DUE_SOON_HOURS, "n": new},
         "entries": items,
-        "action": {"url": reverse("referrals:queue"), "label": _("Open the referral queue")},
+        "action": {"url": url_for("referrals:queue"), "label": _("Open the referral queue")},
     }
 
 
@@ -135,7 +135,7 @@ def _referrer_card(user: Any) -> dict[str, Any]:
         items.append(
             {
                 "label": referral.reference,
-                "url": reverse("referrals:sent_detail", args=[referral.pk]),
+                "url": url_for("referrals:sent_detail", referral.pk),
                 "badge": ("info", status),
                 "note": _("sent %(when)s")
                 % {"when": timezone.localtime(referral.received_at).strftime("%d/%m/%Y")},
@@ -147,10 +147,10 @@ def _referrer_card(user: Any) -> dict[str, Any]:
         "count": total,
         "text": "" if items else _("You have not sent a referral yet."),
         "entries": items,
-        "links": [{"url": reverse("referrals:sent"), "label": _("All my referrals")}]
+        "links": [{"url": url_for("referrals:sent"), "label": _("All my referrals")}]
         if total > SHOWN
         else [],
-        "action": {"url": reverse("referrals:new"), "label": _("Refer a family")},
+        "action": {"url": url_for("referrals:new"), "label": _("Refer a family")},
     }
 
 
@@ -170,7 +170,7 @@ def _numbers_card(request: HttpRequest) -> dict[str, Any]:
             {"label": _("Matched or in a group"), "value": n["supported"]},
             {"label": _("Support under way or done"), "value": n["active"]},
         ],
-        "action": {"url": reverse("referrals:dashboard"), "label": _("Open the referral numbers")},
+        "action": {"url": url_for("referrals:dashboard"), "label": _("Open the referral numbers")},
     }
 
 
@@ -196,7 +196,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 "priority": 90,
                 "count": unread,
                 "text": ngettext("%(n)d unread", "%(n)d unread", unread) % {"n": unread},
-                "action": {"url": reverse("referrals:notifications"), "label": _("Read them")},
+                "action": {"url": url_for("referrals:notifications"), "label": _("Read them")},
             }
         )
     return cards

@@ -167,6 +167,11 @@ class ExternalReferrer(models.Model):
         return " · ".join(part for part in (self.name, self.organization_name) if part)
 
 
+def reference_of(pk: int | None) -> str:
+    """A referral's reference from its id alone ("R-000042"), without building the model."""
+    return f"R-{pk:06d}" if pk else "R-new"
+
+
 class Referral(Stateful):
     program = models.ForeignKey(
         "programs.Program",
@@ -446,7 +451,7 @@ class Referral(Stateful):
 
     @property
     def reference(self) -> str:
-        return f"R-{self.pk:06d}" if self.pk else "R-new"
+        return reference_of(self.pk)
 
     @property
     def referred_name(self) -> str:

@@ -5,11 +5,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.lib import summary
+from kindred.lib.urls import url_for
 from kindred.programs.access import current_program, has_any_capability
 from kindred.programs.permissions import Cap
 from kindred.surveys.models import Invitation
@@ -50,6 +50,6 @@ def home_cards(request: HttpRequest) -> list[dict[str, Any]]:
                 "rate": rate,
                 "declined": counts.get("declined", 0),
             },
-            "links": [{"label": _("Open the surveys"), "url": reverse("surveys:list")}],
+            "links": [{"label": _("Open the surveys"), "url": url_for("surveys:list")}],
         }
     ]
